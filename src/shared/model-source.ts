@@ -1,0 +1,56 @@
+/** Which model to load and from where, as given in the page URL (`?model=…&host=…`). */
+import type { ModelSource } from './protocol.ts';
+
+export const DEFAULT_MODEL_ID = 'Xenova/clip-vit-base-patch32';
+export const DEFAULT_HOST = 'https://huggingface.co';
+
+const MODEL_ID = /^[A-Za-z0-9][\w.-]*(\/[A-Za-z0-9][\w.-]*)?$/;
+
+export function isValidModelId(modelId: string): boolean {
+  return MODEL_ID.test(modelId) && !modelId.includes('..');
+}
+
+/**
+ * Resolves a host as typed (absolute, or a path such as `/models` on this page's origin) to an
+ * absolute URL without a trailing slash; `null` when it is not an http(s) URL.
+ */
+export function resolveHost(host: string, origin: string): string | null {
+  try {
+    const url = new URL(host.trim(), origin);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+    return url.href.replace(/\/+$/, '');
+  } catch {
+    return null;
+  }
+}
+
+export interface ParsedSource {
+  source: ModelSource;
+  /** What was wrong with the URL's parameters, if anything (defaults were used instead). */
+  problems: string[];
+}
+
+export function modelSourceFromParams(params: URLSearchParams, origin: string): ParsedSource {
+  const problems: string[] = [];
+  let modelId = params.get('model')?.trim() || DEFAULT_MODEL_ID;
+  if (!isValidModelId(modelId)) {
+    problems.push(`“${modelId}” is not a model id like “Xenova/clip-vit-base-patch32”.`);
+    modelId = DEFAULT_MODEL_ID;
+  }
+  const hostParam = params.get('host')?.trim();
+  let host = hostParam ? resolveHost(hostParam, origin) : DEFAULT_HOST;
+  if (host === null) {
+    problems.push(`“${hostParam}” is not a web address the model can be downloaded from.`);
+    host = DEFAULT_HOST;
+  }
+  return { source: { modelId, host }, problems };
+}
+
+/** The URL transformers.js fetches for one file of a model repository. */
+export function modelFileUrl(source: ModelSource, file: string): string {
+  return `${source.host}/${source.modelId}/resolve/main/${file}`;
+}
+
+export function isDefaultHost(host: string): boolean {
+  return host === DEFAULT_HOST;
+}

@@ -1,0 +1,46 @@
+/** CLIP-family scoring: scaled cosine similarities turned into per-label scores, ranked. */
+import type { LabelScore } from './protocol.ts';
+
+export function softmax(logits: ArrayLike<number>): Float64Array {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i]);
+  const out = new Float64Array(logits.length);
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) {
+    out[i] = Math.exp(logits[i] - max);
+    sum += out[i];
+  }
+  for (let i = 0; i < out.length; i++) out[i] /= sum;
+  return out;
+}
+
+export function sigmoid(logits: ArrayLike<number>): Float64Array {
+  return Float64Array.from(logits as ArrayLike<number>, (x) => 1 / (1 + Math.exp(-x)));
+}
+
+/** Scales a vector to unit length (a zero vector stays zero). */
+export function normalise(vector: ArrayLike<number>): Float32Array {
+  let norm = 0;
+  for (let i = 0; i < vector.length; i++) norm += vector[i] * vector[i];
+  norm = Math.sqrt(norm);
+  return Float32Array.from(vector as ArrayLike<number>, (x) => (norm > 0 ? x / norm : 0));
+}
+
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
+  return sum;
+}
+
+/** Labels with their scores, highest first; ties keep the order the labels were typed in. */
+export function rankScores(labels: readonly string[], scores: ArrayLike<number>): LabelScore[] {
+  return labels
+    .map((label, i) => ({ label, score: scores[i], order: i }))
+    .sort((a, b) => b.score - a.score || a.order - b.order)
+    .map(({ label, score }) => ({ label, score }));
+}
+
+/** `0.8731` → `87.3%`. */
+export function formatPercent(score: number): string {
+  return `${(score * 100).toFixed(1)}%`;
+}

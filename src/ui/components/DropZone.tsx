@@ -1,0 +1,88 @@
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+
+interface Props {
+  onFiles(files: File[]): void;
+}
+
+/**
+ * Takes images from the file picker or dropped anywhere on the page (a drop outside the zone
+ * must not navigate away and lose the page). The zone itself is focusable: Enter opens the picker.
+ */
+export function DropZone({ onFiles }: Props) {
+  const input = useRef<HTMLInputElement>(null);
+  const [dragging, setDragging] = useState(false);
+  const onFilesRef = useRef(onFiles);
+  useEffect(() => {
+    onFilesRef.current = onFiles;
+  }, [onFiles]);
+
+  useEffect(() => {
+    const hasFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') ?? false;
+    const onDragOver = (event: DragEvent) => {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy';
+      setDragging(true);
+    };
+    const onDragLeave = (event: DragEvent) => {
+      if (event.relatedTarget === null) setDragging(false);
+    };
+    const onDrop = (event: DragEvent) => {
+      if (!event.dataTransfer || !hasFiles(event)) return;
+      event.preventDefault();
+      setDragging(false);
+      onFilesRef.current([...event.dataTransfer.files]);
+    };
+    document.addEventListener('dragover', onDragOver);
+    document.addEventListener('dragleave', onDragLeave);
+    document.addEventListener('drop', onDrop);
+    return () => {
+      document.removeEventListener('dragover', onDragOver);
+      document.removeEventListener('dragleave', onDragLeave);
+      document.removeEventListener('drop', onDrop);
+    };
+  }, []);
+
+  const openPicker = () => input.current?.click();
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      openPicker();
+    }
+  };
+
+  return (
+    <div className="dropzone-wrap">
+      <div
+        className={dragging ? 'dropzone dragging' : 'dropzone'}
+        role="button"
+        tabIndex={0}
+        aria-label="Image drop zone: drop images here, or press Enter to choose files"
+        onClick={openPicker}
+        onKeyDown={onKeyDown}
+      >
+        <svg aria-hidden="true" viewBox="0 0 24 24" className="dropzone-icon">
+          <path d="M12 16V4m0 0-4 4m4-4 4 4M4 16v3a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-3" />
+        </svg>
+        <p className="dropzone-title">Drop images here</p>
+        <p className="dropzone-hint">
+          or <span className="link-like">choose files</span> — they stay on this device
+        </p>
+      </div>
+      <input
+        ref={input}
+        className="visually-hidden"
+        type="file"
+        accept="image/*"
+        multiple
+        tabIndex={-1}
+        aria-label="Add images"
+        onChange={(event) => {
+          onFiles([...(event.target.files ?? [])]);
+          // Cleared so that choosing the same file again still fires a change.
+          event.target.value = '';
+        }}
+      />
+    </div>
+  );
+}

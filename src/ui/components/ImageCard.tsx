@@ -1,0 +1,72 @@
+import { formatPercent } from '../../shared/scoring.ts';
+import type { LabelScore } from '../../shared/protocol.ts';
+import { imageErrorMessage } from '../messages.ts';
+import type { ImageEntry } from '../use-classifier.ts';
+
+interface Props {
+  image: ImageEntry;
+  resultKey: string;
+  /** Why there is nothing to show yet, when nothing is being computed. */
+  idleReason: string | null;
+  onRemove(id: string): void;
+}
+
+function ScoreBars({ scores }: { scores: LabelScore[] }) {
+  return scores.map(({ label, score }, index) => (
+    <li key={label} className={index === 0 ? 'score top' : 'score'}>
+      <span className="score-label">{label}</span> <span className="score-value">{formatPercent(score)}</span>
+      <span className="score-bar" aria-hidden="true">
+        <span className="score-fill" style={{ width: `${Math.max(0, Math.min(1, score)) * 100}%` }} />
+      </span>
+    </li>
+  ));
+}
+
+export function ImageCard({ image, resultKey, idleReason, onRemove }: Props) {
+  const fresh = image.result?.key === resultKey ? image.result : undefined;
+  const stale = !fresh && image.result ? image.result : undefined;
+  return (
+    <article className="card" aria-labelledby={`${image.id}-name`} aria-busy={!fresh && !image.error && !idleReason}>
+      <div className="thumb">
+        <img src={image.url} alt={image.name} loading="lazy" />
+      </div>
+      <div className="card-body">
+        <header className="card-header">
+          <h3 id={`${image.id}-name`} className="card-title" title={image.name}>
+            {image.name}
+          </h3>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={`Remove ${image.name}`}
+            onClick={() => onRemove(image.id)}
+          >
+            ×
+          </button>
+        </header>
+        {image.error ? (
+          <p role="alert" className="error">
+            {imageErrorMessage(image.name, image.error)}
+          </p>
+        ) : fresh ? (
+          <>
+            <ol className="scores" role="list" aria-label={`Scores for ${image.name}`}>
+              <ScoreBars scores={fresh.scores} />
+            </ol>
+            <p className="card-meta">{fresh.ms.toFixed(0)} ms</p>
+          </>
+        ) : (
+          <>
+            <p className="card-pending">{idleReason ?? 'Classifying…'}</p>
+            {stale && (
+              // Previous scores stay visible but dimmed, and hidden from assistive technology.
+              <ol className="scores stale" aria-hidden="true">
+                <ScoreBars scores={stale.scores} />
+              </ol>
+            )}
+          </>
+        )}
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,32 @@
+/** Words a person understands for what went wrong. */
+import { isDefaultHost } from '../shared/model-source.ts';
+import type { ModelSource, SerializedError } from '../shared/protocol.ts';
+
+export function loadErrorMessage(error: SerializedError, source: ModelSource): string {
+  const where = isDefaultHost(source.host) ? 'the Hugging Face Hub (huggingface.co)' : source.host;
+  switch (error.name) {
+    case 'HostUnreachable':
+      return isDefaultHost(source.host)
+        ? `Couldn't reach the Hugging Face Hub (huggingface.co) to download ${source.modelId}. ` +
+            'Check your internet connection, or set a model host (a mirror or your own server) under “Model source”.'
+        : `Couldn't reach the model host ${source.host} to download ${source.modelId}. ` +
+            'Check the address under “Model source” and your connection.';
+    case 'ModelNotFound':
+      return `${source.modelId} was not found on ${where}, or a file it needs is missing. (${error.message})`;
+    case 'UnsupportedModel':
+      return `${error.message} This app runs CLIP-family zero-shot image classification models.`;
+    case 'ProtocolMismatch':
+      return 'The app was updated while this page was open. Reload the page to continue.';
+    case 'WorkerCrashed':
+      return `The classifier stopped unexpectedly (${error.message}). Retry, or reload the page.`;
+    default:
+      return `The model ${source.modelId} could not be loaded: ${error.message}`;
+  }
+}
+
+export function imageErrorMessage(name: string, error: SerializedError): string {
+  if (error.name === 'ImageDecodeError') {
+    return `${name}: this file couldn't be read as an image (${error.message}). PNG, JPEG, WebP, GIF, BMP and AVIF work.`;
+  }
+  return `${name}: classification failed (${error.message}).`;
+}

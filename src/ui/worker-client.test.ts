@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION, type WorkerReply, type WorkerRequest } from '../shared/protocol.ts';
+import { ClassifierClient } from './worker-client.ts';
+
+/** Stands in for the worker: records requests and lets the test reply. */
+class FakeWorker extends EventTarget {
+  readonly sent: WorkerRequest[] = [];
+  terminated = false;
+  postMessage(message: WorkerRequest): void {
+    this.sent.push(message);
+  }
+  reply(message: WorkerReply): void {
+    this.dispatchEvent(new MessageEvent('message', { data: message }));
+  }
+  terminate(): void {
+    this.terminated = true;
+  }
+}
+
+function setup() {
+  const worker = new FakeWorker();
+  const client = new ClassifierClient(worker as unknown as Worker);
+  return { worker, client };
+}
+
+const source = { modelId: 'fixtures/clip-colors', host: 'http://localhost/models' };
+const info = { modelId: source.modelId, device: 'wasm', dtype: 'q8', threads: 2, scoring: 'softmax' } as const;
+
+describe('ClassifierClient', () => {
+  it('sends the protocol version with a load and resolves with the model info, streaming progress', async () => {
+    const { worker, client } = setup();
+    const progress: string[] = [];
+    const loaded = client.load({ source, device: 'wasm', dtype: 'q8' }, { onProgress: (f) => progress.push(f.file) });
+    const request = worker.sent[0];
+    expect(request).toMatchObject({ type: 'load', protocolVersion: PROTOCOL_VERSION });
+    worker.reply({ type: 'progress', id: request.id, file: { file: 'config.json', loaded: 1, total: 2, done: false } });
+    worker.reply({ type: 'loaded', id: request.id, info });
+    await expect(loaded).resolves.toEqual(info);
+    expect(progress).toEqual(['config.json']);
+  });
+
+  it('matches replies to requests by id', async () => {
+    const { worker, client } = setup();
+    const a: string[] = [];
+    const b: string[] = [];
+    const first = client.classify([], ['x'], '{}', { onResult: (id) => a.push(id) });
+    const second = client.classify([], ['y'], '{}', { onResult: (id) => b.push(id) });
+    const [ra, rb] = worker.sent;
+    worker.reply({ type: 'result', id: rb.id, imageId: 'img-2', scores: [], ms: 1 });
+    worker.reply({ type: 'result', id: ra.id, imageId: 'img-1', scores: [], ms: 1 });
+    worker.reply({ type: 'done', id: ra.id });
+    worker.reply({ type: 'done', id: rb.id });
+    await Promise.all([first, second]);
+    expect(a).toEqual(['img-1']);
+    expect(b).toEqual(['img-2']);
+  });
+
+  it('rebuilds errors from the worker with their name', async () => {
+    const { worker, client } = setup();
+    const loaded = client.load({ source, device: 'wasm', dtype: 'q8' });
+    worker.reply({ type: 'error', id: worker.sent[0].id, error: { name: 'HostUnreachable', message: 'offline' } });
+    await expect(loaded).rejects.toMatchObject({ name: 'HostUnreachable', message: 'offline' });
+  });
+
+  it('on abort rejects with an AbortError, asks the worker to cancel, and ignores late replies', async () => {
+    const { worker, client } = setup();
+    const controller = new AbortController();
+    const results: string[] = [];
+    const running = client.classify([], ['x'], '{}', {
+      signal: controller.signal,
+      onResult: (id) => results.push(id),
+    });
+    const request = worker.sent[0];
+    controller.abort();
+    await expect(running).rejects.toMatchObject({ name: 'AbortError' });
+    expect(worker.sent[1]).toMatchObject({ type: 'cancel', target: request.id });
+    worker.reply({ type: 'result', id: request.id, imageId: 'late', scores: [], ms: 1 });
+    expect(results).toEqual([]);
+  });
+
+  it('rejects at once when the signal is already aborted, without sending anything', async () => {
+    const { worker, client } = setup();
+    const controller = new AbortController();
+    controller.abort();
+    await expect(client.classify([], ['x'], '{}', { signal: controller.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+    expect(worker.sent).toEqual([]);
+  });
+
+  it('rejects every pending request when the worker crashes', async () => {
+    const { worker, client } = setup();
+    const loaded = client.load({ source, device: 'wasm', dtype: 'q8' });
+    // Node has no ErrorEvent; the client reads only `message`.
+    worker.dispatchEvent(Object.assign(new Event('error'), { message: 'out of memory' }));
+    await expect(loaded).rejects.toMatchObject({ name: 'WorkerCrashed', message: 'out of memory' });
+  });
+});

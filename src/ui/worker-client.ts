@@ -1,0 +1,133 @@
+/**
+ * The UI's side of the worker protocol: one promise per request, replies matched by id, every call
+ * cancellable with an AbortSignal (an abort rejects with an AbortError, which callers ignore).
+ */
+import {
+  PROTOCOL_VERSION,
+  abortError,
+  deserializeError,
+  type FileProgress,
+  type ImageInput,
+  type LabelScore,
+  type LoadOptions,
+  type ModelInfo,
+  type SerializedError,
+  type WorkerReply,
+  type WorkerRequest,
+} from '../shared/protocol.ts';
+
+type Reply = WorkerReply;
+type RequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
+
+interface Pending {
+  onReply(reply: Reply): void;
+  reject(error: Error): void;
+}
+
+export interface LoadCallbacks {
+  signal?: AbortSignal;
+  onProgress?(file: FileProgress): void;
+}
+
+export interface ClassifyCallbacks {
+  signal?: AbortSignal;
+  onResult?(imageId: string, scores: LabelScore[], ms: number): void;
+  onImageError?(imageId: string, error: SerializedError): void;
+}
+
+function createWorker(): Worker {
+  return new Worker(new URL('../worker/classifier.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'classifier',
+  });
+}
+
+export class ClassifierClient {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+
+  constructor(worker: Worker = createWorker()) {
+    this.worker = worker;
+    this.worker.addEventListener('message', (event: MessageEvent<Reply>) => {
+      this.pending.get(event.data.id)?.onReply(event.data);
+    });
+    this.worker.addEventListener('error', (event) => {
+      const error = new Error(event.message || 'The classifier stopped unexpectedly.');
+      error.name = 'WorkerCrashed';
+      for (const pending of this.pending.values()) pending.reject(error);
+      this.pending.clear();
+    });
+  }
+
+  private request<T>(
+    body: RequestBody,
+    signal: AbortSignal | undefined,
+    onReply: (reply: Reply, resolve: (value: T) => void) => void,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(abortError());
+        return;
+      }
+      const id = this.nextId++;
+      const settle = () => {
+        this.pending.delete(id);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const onAbort = () => {
+        settle();
+        this.worker.postMessage({ type: 'cancel', id: this.nextId++, target: id } satisfies WorkerRequest);
+        reject(abortError());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.pending.set(id, {
+        onReply: (reply) => {
+          if (reply.type === 'error') {
+            settle();
+            reject(deserializeError(reply.error));
+            return;
+          }
+          onReply(reply, (value) => {
+            settle();
+            resolve(value);
+          });
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+      });
+      this.worker.postMessage({ ...body, id } as WorkerRequest);
+    });
+  }
+
+  load(options: LoadOptions, { signal, onProgress }: LoadCallbacks = {}): Promise<ModelInfo> {
+    return this.request<ModelInfo>(
+      { type: 'load', protocolVersion: PROTOCOL_VERSION, options },
+      signal,
+      (reply, resolve) => {
+        if (reply.type === 'progress') onProgress?.(reply.file);
+        else if (reply.type === 'loaded') resolve(reply.info);
+      },
+    );
+  }
+
+  classify(
+    images: ImageInput[],
+    labels: string[],
+    template: string,
+    { signal, onResult, onImageError }: ClassifyCallbacks = {},
+  ): Promise<undefined> {
+    return this.request<undefined>({ type: 'classify', images, labels, template }, signal, (reply, resolve) => {
+      if (reply.type === 'result') onResult?.(reply.imageId, reply.scores, reply.ms);
+      else if (reply.type === 'image-error') onImageError?.(reply.imageId, reply.error);
+      else if (reply.type === 'done') resolve(undefined);
+    });
+  }
+
+  dispose(): void {
+    this.worker.terminate();
+    this.pending.clear();
+  }
+}

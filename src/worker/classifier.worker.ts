@@ -1,0 +1,163 @@
+/**
+ * The classifier worker: owns transformers.js and the loaded model, answers the requests of
+ * `src/shared/protocol.ts`. Requests run one at a time; a cancel is handled at once and stops its
+ * target between steps.
+ */
+import { LruCache } from '../shared/lru.ts';
+import {
+  PROTOCOL_VERSION,
+  abortError,
+  serializeError,
+  type LoadOptions,
+  type WorkerReply,
+  type WorkerRequest,
+} from '../shared/protocol.ts';
+import { rankScores } from '../shared/scoring.ts';
+import { applyTemplate } from '../shared/template.ts';
+import { loadClipModel, type LoadedModel } from './clip-model.ts';
+import { decodeImage } from './decode-image.ts';
+import { describeLoadError } from './load-errors.ts';
+import { configureRuntime } from './runtime.ts';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+const TEXT_CACHE_SIZE = 5000;
+const IMAGE_CACHE_SIZE = 2000;
+
+interface Session {
+  key: string;
+  model: Promise<LoadedModel>;
+  texts: LruCache<string, Float32Array>;
+  images: LruCache<string, Float32Array>;
+}
+
+let session: Session | null = null;
+let queue: Promise<void> = Promise.resolve();
+/** Requests queued or running, and those of them asked to stop. */
+const pending = new Set<number>();
+const cancelled = new Set<number>();
+
+function post(reply: WorkerReply): void {
+  self.postMessage(reply);
+}
+
+function throwIfCancelled(id: number): void {
+  if (cancelled.has(id)) throw abortError();
+}
+
+async function load(id: number, options: LoadOptions): Promise<void> {
+  const key = JSON.stringify(options);
+  if (session?.key !== key) {
+    const previous = session;
+    configureRuntime(options.source);
+    session = {
+      key,
+      model: loadClipModel(options, (file) => post({ type: 'progress', id, file })),
+      texts: new LruCache(TEXT_CACHE_SIZE),
+      images: new LruCache(IMAGE_CACHE_SIZE),
+    };
+    // A failed load is forgotten so that a retry starts afresh.
+    const current = session;
+    current.model.catch(() => {
+      if (session === current) session = null;
+    });
+    previous?.model.then((model) => model.dispose()).catch(() => undefined);
+  }
+  try {
+    const model = await session.model;
+    post({ type: 'loaded', id, info: model.info });
+  } catch (error) {
+    post({ type: 'error', id, error: describeLoadError(error, options.source) });
+  }
+}
+
+/** Embeddings for `texts` in order, encoding in one batch only those not cached yet. */
+async function textEmbeddings(current: Session, model: LoadedModel, texts: string[]): Promise<Float32Array[]> {
+  // Taken out of the cache first: storing new entries may evict ones this request still needs.
+  const found = new Map<string, Float32Array>();
+  const missing: string[] = [];
+  for (const text of new Set(texts)) {
+    const cached = current.texts.get(text);
+    if (cached) found.set(text, cached);
+    else missing.push(text);
+  }
+  if (missing.length > 0) {
+    const embeds = await model.encodeTexts(missing);
+    missing.forEach((text, i) => {
+      found.set(text, embeds[i]);
+      current.texts.set(text, embeds[i]);
+    });
+  }
+  return texts.map((text) => found.get(text) as Float32Array);
+}
+
+async function classify(request: Extract<WorkerRequest, { type: 'classify' }>): Promise<void> {
+  const { id, images, labels, template } = request;
+  const current = session;
+  if (!current) throw new Error('No model is loaded.');
+  const model = await current.model;
+  throwIfCancelled(id);
+  const texts = await textEmbeddings(
+    current,
+    model,
+    labels.map((label) => applyTemplate(template, label)),
+  );
+  for (const image of images) {
+    throwIfCancelled(id);
+    const started = performance.now();
+    try {
+      let embedding = current.images.get(image.imageId);
+      if (!embedding) {
+        const pixels = await decodeImage(image.blob);
+        throwIfCancelled(id);
+        embedding = await model.encodeImage(pixels);
+        current.images.set(image.imageId, embedding);
+      }
+      const scores = rankScores(labels, model.score(embedding, texts));
+      post({ type: 'result', id, imageId: image.imageId, scores, ms: performance.now() - started });
+    } catch (error) {
+      if (cancelled.has(id)) throw abortError();
+      post({ type: 'image-error', id, imageId: image.imageId, error: serializeError(error) });
+    }
+  }
+  post({ type: 'done', id });
+}
+
+async function handle(request: WorkerRequest): Promise<void> {
+  try {
+    throwIfCancelled(request.id);
+    switch (request.type) {
+      case 'load':
+        if (request.protocolVersion !== PROTOCOL_VERSION) {
+          post({
+            type: 'error',
+            id: request.id,
+            error: { name: 'ProtocolMismatch', message: `Worker speaks protocol ${PROTOCOL_VERSION}.` },
+          });
+          return;
+        }
+        await load(request.id, request.options);
+        return;
+      case 'classify':
+        await classify(request);
+        return;
+      case 'cancel':
+        return;
+    }
+  } catch (error) {
+    post({ type: 'error', id: request.id, error: serializeError(error) });
+  } finally {
+    pending.delete(request.id);
+    cancelled.delete(request.id);
+  }
+}
+
+self.addEventListener('message', (event: MessageEvent<WorkerRequest>) => {
+  const request = event.data;
+  if (request.type === 'cancel') {
+    if (pending.has(request.target)) cancelled.add(request.target);
+    return;
+  }
+  pending.add(request.id);
+  queue = queue.then(() => handle(request));
+});

@@ -1,0 +1,19 @@
+/** Turns what went wrong while loading a model into an error the UI can explain. */
+import type { ModelSource, SerializedError } from '../shared/protocol.ts';
+
+/** Error names the UI knows how to explain; anything else is shown with its message. */
+export type LoadErrorName = 'HostUnreachable' | 'ModelNotFound' | 'UnsupportedModel' | 'ModelLoadFailed';
+
+export function describeLoadError(error: unknown, source: ModelSource): SerializedError {
+  const message = error instanceof Error ? error.message : String(error);
+  const named = (name: LoadErrorName, text: string): SerializedError => ({ name, message: text });
+  // fetch() rejects with a TypeError when the host cannot be reached at all (offline, DNS, CORS).
+  if (error instanceof TypeError && /fetch|network|load failed/i.test(message)) {
+    return named('HostUnreachable', `${source.host}: ${message}`);
+  }
+  if (error instanceof Error && (error.name === 'ModelFileNotFoundError' || /could not locate file/i.test(message))) {
+    return named('ModelNotFound', message);
+  }
+  if (error instanceof Error && error.name === 'UnsupportedModelError') return named('UnsupportedModel', message);
+  return named('ModelLoadFailed', message);
+}

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { chooseThreadCount } from './threads.ts';
+
+describe('chooseThreadCount', () => {
+  it('uses one thread without cross-origin isolation', () => {
+    expect(chooseThreadCount(8, false)).toBe(1);
+  });
+
+  it('uses every core on small machines and leaves one free on larger ones, up to 8', () => {
+    expect(chooseThreadCount(1, true)).toBe(1);
+    expect(chooseThreadCount(2, true)).toBe(2);
+    expect(chooseThreadCount(4, true)).toBe(4);
+    expect(chooseThreadCount(6, true)).toBe(5);
+    expect(chooseThreadCount(32, true)).toBe(8);
+  });
+});
