@@ -1,6 +1,10 @@
 import { defineConfig } from '@playwright/test';
 
 const PORT = Number(process.env.E2E_PORT ?? 4173);
+/** A second model host that can cut or slow downloads on request (scripts/fault-server.ts). */
+export const FAULT_PORT = Number(process.env.E2E_FAULT_PORT ?? 4174);
+/** The build served like plain static hosting, without COOP/COEP headers (scripts/static-server.ts). */
+export const STATIC_PORT = Number(process.env.E2E_STATIC_PORT ?? 4175);
 
 /** Flags that work headless as root on this kind of machine, without reaching Google's hosts. */
 const CHROMIUM_ARGS = [
@@ -30,11 +34,25 @@ export default defineConfig({
     },
   },
   // The production build, as users get it (`npm run test:e2e` builds first).
-  webServer: {
-    command: `npx vite preview --port ${PORT} --strictPort`,
-    url: `http://localhost:${PORT}`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 60_000,
-  },
+  webServer: [
+    {
+      command: `npx vite preview --port ${PORT} --strictPort`,
+      url: `http://localhost:${PORT}`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+    },
+    {
+      command: `npx tsx scripts/fault-server.ts ${FAULT_PORT}`,
+      url: `http://localhost:${FAULT_PORT}/health`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+    },
+    {
+      command: `npx tsx scripts/static-server.ts ${STATIC_PORT}`,
+      url: `http://localhost:${STATIC_PORT}/`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+    },
+  ],
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
 });

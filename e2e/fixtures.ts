@@ -76,3 +76,140 @@ export const test = base.extend<{ app: ClassifierPage }>({
 });
 
 export { expect };
+
+export const FAULT_HOST = `http://localhost:${process.env.E2E_FAULT_PORT ?? 4174}`;
+/** The same build on plain static hosting: no COOP/COEP from the server. */
+export const STATIC_ORIGIN = `http://localhost:${process.env.E2E_STATIC_PORT ?? 4175}`;
+
+/** A model host of its own for one test, on the fault server: `{ url, host, fault() }`. */
+export function faultyHost(token: string) {
+  const host = `${FAULT_HOST}/${token}/models`;
+  return {
+    host,
+    url: `/?host=${encodeURIComponent(host)}&model=fixtures/clip-colors`,
+    async fault(file: string, mode: 'cut' | 'slow', times = 1): Promise<void> {
+      const response = await fetch(`${FAULT_HOST}/${token}/faults`, {
+        method: 'POST',
+        body: JSON.stringify({ file, mode, times }),
+      });
+      if (!response.ok) throw new Error(`fault server: ${response.status}`);
+    },
+    /** How many slow downloads the app gave up on (closed the connection early). */
+    async abandoned(): Promise<number> {
+      return (await (await fetch(`${FAULT_HOST}/${token}/abandoned`)).json()) as number;
+    },
+  };
+}
+
+export interface StoredFile {
+  path: string;
+  modelId: string;
+  host: string;
+  size: number;
+  blobSize: number;
+  sha256: string;
+  /** SHA-256 of the stored bytes, computed now. */
+  actualSha256: string;
+}
+
+/** Reads the app's model store straight from IndexedDB in the page. */
+export async function storedFiles(page: Page): Promise<StoredFile[]> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('zero-shot-classifier-models');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    if (!db.objectStoreNames.contains('files')) return [];
+    const all = <T>(store: string) =>
+      new Promise<T[]>((resolve, reject) => {
+        const request = db.transaction(store).objectStore(store).getAll();
+        request.onsuccess = () => resolve(request.result as T[]);
+        request.onerror = () => reject(request.error);
+      });
+    const keys = await new Promise<IDBValidKey[]>((resolve, reject) => {
+      const request = db.transaction('blobs').objectStore('blobs').getAllKeys();
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const blobs = await all<Blob>('blobs');
+    const files = await all<{ url: string; path: string; modelId: string; host: string; size: number; sha256: string }>(
+      'files',
+    );
+    db.close();
+    const hex = async (blob: Blob) =>
+      Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer())), (b) =>
+        b.toString(16).padStart(2, '0'),
+      ).join('');
+    return Promise.all(
+      files.map(async (file) => {
+        const blob = blobs[keys.indexOf(file.url)];
+        return {
+          path: file.path,
+          modelId: file.modelId,
+          host: file.host,
+          size: file.size,
+          blobSize: blob?.size ?? -1,
+          sha256: file.sha256,
+          actualSha256: blob ? await hex(blob) : '',
+        };
+      }),
+    );
+  });
+}
+
+/** Damages one stored file's bytes in place: flips bytes in the middle, or cuts it in half. */
+export async function damageStoredFile(page: Page, path: string, how: 'flip' | 'truncate'): Promise<void> {
+  await page.evaluate(
+    async ({ path, how }) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open('zero-shot-classifier-models');
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const files = await new Promise<{ url: string; path: string }[]>((resolve, reject) => {
+        const request = db.transaction('files').objectStore('files').getAll();
+        request.onsuccess = () => resolve(request.result as { url: string; path: string }[]);
+        request.onerror = () => reject(request.error);
+      });
+      const url = files.find((f) => f.path === path)?.url;
+      if (!url) throw new Error(`${path} is not stored`);
+      const blob = await new Promise<Blob>((resolve, reject) => {
+        const request = db.transaction('blobs').objectStore('blobs').get(url);
+        request.onsuccess = () => resolve(request.result as Blob);
+        request.onerror = () => reject(request.error);
+      });
+      let bytes = new Uint8Array(await blob.arrayBuffer());
+      if (how === 'truncate') bytes = bytes.slice(0, Math.floor(bytes.length / 2));
+      else for (let i = 0; i < 64; i++) bytes[Math.floor(bytes.length / 2) + i] ^= 0xff;
+      await new Promise<void>((resolve, reject) => {
+        const tx = db.transaction('blobs', 'readwrite');
+        tx.objectStore('blobs').put(new Blob([bytes]), url);
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    },
+    { path, how },
+  );
+}
+
+/** Records the model-file requests of a context (pages and their workers): all, and full downloads. */
+export function watchModelRequests(page: Page): { all: string[]; downloads: string[]; reset(): void } {
+  const seen = {
+    all: [] as string[],
+    downloads: [] as string[],
+    reset() {
+      seen.all.length = 0;
+      seen.downloads.length = 0;
+    },
+  };
+  page.context().on('request', (request) => {
+    const match = /\/resolve\/main\/(.+)$/.exec(request.url());
+    if (!match) return;
+    seen.all.push(match[1]);
+    // One-byte range requests only probe a file's size.
+    if (!request.headers()['range']) seen.downloads.push(match[1]);
+  });
+  return seen;
+}

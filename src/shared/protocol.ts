@@ -4,7 +4,7 @@
  */
 
 /** Bumped whenever a message changes shape: a cached worker bundle can outlive an app update. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export type Device = 'wasm' | 'webgpu';
 export type Dtype = 'fp32' | 'fp16' | 'q8';
@@ -20,7 +20,16 @@ export interface LoadOptions {
   source: ModelSource;
   device: Device;
   dtype: Dtype;
+  /** Whether the page could open the model store; without it the model runs uncached. */
+  storage: boolean;
 }
+
+/** Something about storing the model that the person should know; the model itself loaded. */
+export type StorageNotice =
+  | { kind: 'unavailable' }
+  | { kind: 'quota' }
+  | { kind: 'store-failed'; message: string }
+  | { kind: 'repaired'; files: string[] };
 
 export interface ModelInfo {
   modelId: string;
@@ -30,7 +39,41 @@ export interface ModelInfo {
   threads: number;
   /** How scores are turned into probabilities: one distribution, or independent per label. */
   scoring: 'softmax' | 'sigmoid';
+  notices: StorageNotice[];
 }
+
+/** A file of the model about to load: its size, and whether it is already stored. */
+export interface PlannedFile {
+  file: string;
+  /** Bytes; 0 when the host did not say. */
+  size: number;
+  stored: boolean;
+}
+
+/** What the model store keeps about one file, beside its bytes. */
+export interface StoredFileMeta {
+  url: string;
+  /** `{host}|{modelId}`: files of one model, whatever their precision. */
+  modelKey: string;
+  modelId: string;
+  host: string;
+  /** Path inside the repository, e.g. `onnx/vision_model_quantized.onnx`. */
+  path: string;
+  size: number;
+  contentType: string;
+  etag: string | null;
+  /** Hex SHA-256 of the bytes, checked whenever the file is loaded. */
+  sha256: string;
+  storedAt: number;
+  lastUsed: number;
+}
+
+/** The worker asks the page, which owns IndexedDB, to read or write the model store. */
+export type StoreCall =
+  { op: 'get'; url: string } | { op: 'put'; meta: StoredFileMeta; blob: Blob } | { op: 'delete'; url: string };
+
+export type StoreAnswer =
+  { ok: true; file?: { meta: StoredFileMeta; blob: Blob } } | { ok: false; error: SerializedError };
 
 /** One file's download progress, as transformers.js reports it. */
 export interface FileProgress {
@@ -61,15 +104,23 @@ export type WorkerRequest =
   | { type: 'load'; id: number; protocolVersion: number; options: LoadOptions }
   | { type: 'classify'; id: number; images: ImageInput[]; labels: string[]; template: string }
   /** Stops request `target` cooperatively; its promise settles with an AbortError. */
-  | { type: 'cancel'; id: number; target: number };
+  | { type: 'cancel'; id: number; target: number }
+  /** The page's answer to the worker's `store-call` with the same id. */
+  | { type: 'store-answer'; id: number; answer: StoreAnswer };
 
 export type WorkerReply =
+  /** The files a load needs, sent before any download starts. */
+  | { type: 'plan'; id: number; files: PlannedFile[] }
+  /** Another tab is loading the same model; this one waits, then reads it from the store. */
+  | { type: 'waiting'; id: number }
   | { type: 'progress'; id: number; file: FileProgress }
   | { type: 'loaded'; id: number; info: ModelInfo }
   | { type: 'result'; id: number; imageId: string; scores: LabelScore[]; ms: number }
   | { type: 'image-error'; id: number; imageId: string; error: SerializedError }
   | { type: 'done'; id: number }
-  | { type: 'error'; id: number; error: SerializedError };
+  | { type: 'error'; id: number; error: SerializedError }
+  /** Not a reply: the worker's own request to the page (ids are the worker's, not the page's). */
+  | { type: 'store-call'; id: number; call: StoreCall };
 
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof Error) return { name: error.name, message: error.message };

@@ -8,8 +8,12 @@ import { ImageCard } from './components/ImageCard.tsx';
 import { LabelsInput } from './components/LabelsInput.tsx';
 import { ModelSourceForm } from './components/ModelSourceForm.tsx';
 import { ModelStatus } from './components/ModelStatus.tsx';
+import { StoragePanel } from './components/StoragePanel.tsx';
+import { UpdatePrompt } from './components/UpdatePrompt.tsx';
+import { storageNoticeMessage } from './messages.ts';
 import { useClassifier } from './use-classifier.ts';
 import { useDebounced } from './use-debounced.ts';
+import { useModelStore } from './use-model-store.ts';
 
 const LABELS_DEBOUNCE_MS = 250;
 
@@ -32,7 +36,9 @@ export function App() {
   const settledText = useDebounced(labelsText, LABELS_DEBOUNCE_MS);
   const parsed = useMemo(() => parseLabels(settledText), [settledText]);
 
+  const store = useModelStore();
   const classifier = useClassifier({
+    store,
     source,
     device: 'wasm',
     dtype: 'q8',
@@ -47,13 +53,14 @@ export function App() {
   }, []);
 
   const idleReason =
-    model.phase === 'error'
+    model.phase === 'error' || model.phase === 'cancelled'
       ? 'Waiting for a model.'
       : model.phase === 'loading'
         ? 'Waiting for the model to load…'
         : parsed.labels.length === 0
           ? 'Type candidate labels to classify this image.'
           : null;
+  const notices = model.phase === 'ready' ? model.info.notices : [];
   const busyImages =
     idleReason === null ? images.filter((image) => !image.error && image.result?.key !== resultKey).length : 0;
 
@@ -67,7 +74,23 @@ export function App() {
         </p>
       </header>
       <main>
-        <ModelStatus model={model} source={source} busyImages={busyImages} onRetry={classifier.retryLoad} />
+        <UpdatePrompt />
+        <ModelStatus
+          model={model}
+          source={source}
+          busyImages={busyImages}
+          onCancel={classifier.cancelLoad}
+          onRetry={classifier.retryLoad}
+        />
+        {notices.length > 0 && (
+          <div className="model-notices" aria-live="polite">
+            {notices.map((notice) => (
+              <p key={notice.kind} className="notice warning">
+                {storageNoticeMessage(notice, source.modelId)}
+              </p>
+            ))}
+          </div>
+        )}
         {problems.map((problem) => (
           <p key={problem} role="alert" className="error">
             {problem} Using the default instead.
@@ -106,6 +129,10 @@ export function App() {
             </div>
           </section>
         )}
+        <StoragePanel
+          store={store}
+          refreshKey={model.phase === 'ready' ? `ready ${model.info.modelId}` : model.phase}
+        />
       </main>
       <footer className="app-footer">
         <p>

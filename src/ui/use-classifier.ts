@@ -12,14 +12,29 @@ import {
   type LabelScore,
   type ModelInfo,
   type ModelSource,
+  type PlannedFile,
   type SerializedError,
 } from '../shared/protocol.ts';
+import type { StoreState } from './use-model-store.ts';
 import { ClassifierClient } from './worker-client.ts';
 
+/** One file of a loading model: how much of it has arrived, and whether it came from the store. */
+export interface DownloadItem extends FileProgress {
+  stored: boolean;
+}
+
 export type ModelState =
-  | { phase: 'loading'; files: FileProgress[] }
+  | {
+      phase: 'loading';
+      files: DownloadItem[];
+      /** The sizes are known (they are sent before any large download starts). */
+      planned: boolean;
+      /** Another tab is loading the same model; this one waits for it. */
+      waiting: boolean;
+    }
   | { phase: 'ready'; info: ModelInfo }
-  | { phase: 'error'; error: SerializedError };
+  | { phase: 'error'; error: SerializedError }
+  | { phase: 'cancelled' };
 
 export interface ImageResult {
   /** The model, template and labels the scores were computed for. */
@@ -45,6 +60,9 @@ interface State {
 
 type Action =
   | { type: 'load-start' }
+  | { type: 'load-plan'; files: PlannedFile[] }
+  | { type: 'load-waiting' }
+  | { type: 'load-cancelled' }
   | { type: 'load-progress'; file: FileProgress }
   | { type: 'load-done'; info: ModelInfo }
   | { type: 'load-error'; error: SerializedError }
@@ -54,14 +72,16 @@ type Action =
   | { type: 'result'; id: string; result: ImageResult }
   | { type: 'image-error'; ids: string[]; error: SerializedError };
 
-function mergeProgress(files: FileProgress[], update: FileProgress): FileProgress[] {
+const LOADING: ModelState = { phase: 'loading', files: [], planned: false, waiting: false };
+
+function mergeProgress(files: DownloadItem[], update: FileProgress): DownloadItem[] {
   const index = files.findIndex((f) => f.file === update.file);
-  if (index === -1) return [...files, update];
+  if (index === -1) return [...files, { ...update, stored: false }];
   const previous = files[index];
   // "done" carries no sizes: keep the last known ones and mark the file complete.
   const merged = update.done
     ? { ...previous, loaded: previous.total || previous.loaded, done: true }
-    : { ...update, total: update.total || previous.total };
+    : { ...previous, ...update, total: update.total || previous.total };
   return files.map((f, i) => (i === index ? merged : f));
 }
 
@@ -72,10 +92,26 @@ function updateImages(images: ImageEntry[], ids: Set<string>, change: Partial<Im
 function reducer(state: State, action: Action): State {
   switch (action.type) {
     case 'load-start':
-      return { ...state, model: { phase: 'loading', files: [] } };
+      return { ...state, model: LOADING };
+    case 'load-plan': {
+      if (state.model.phase !== 'loading') return state;
+      const files = action.files.map(({ file, size, stored }) => ({
+        file,
+        stored,
+        loaded: stored ? size : 0,
+        total: size,
+        done: stored,
+      }));
+      return { ...state, model: { ...state.model, files, planned: true, waiting: false } };
+    }
+    case 'load-waiting':
+      if (state.model.phase !== 'loading') return state;
+      return { ...state, model: { ...state.model, waiting: true } };
+    case 'load-cancelled':
+      return { ...state, model: { phase: 'cancelled' } };
     case 'load-progress':
       if (state.model.phase !== 'loading') return state;
-      return { ...state, model: { phase: 'loading', files: mergeProgress(state.model.files, action.file) } };
+      return { ...state, model: { ...state.model, files: mergeProgress(state.model.files, action.file) } };
     case 'load-done':
       return { ...state, model: { phase: 'ready', info: action.info } };
     case 'load-error':
@@ -97,6 +133,7 @@ function reducer(state: State, action: Action): State {
 }
 
 export interface ClassifierOptions {
+  store: StoreState;
   source: ModelSource;
   device: Device;
   dtype: Dtype;
@@ -112,6 +149,8 @@ export interface Classifier {
   addImages(files: Iterable<File>): void;
   removeImage(id: string): void;
   clearImages(): void;
+  /** Stops the model's download; nothing partial is kept. */
+  cancelLoad(): void;
   retryLoad(): void;
 }
 
@@ -130,11 +169,12 @@ function classifierClient(): ClassifierClient {
   return sharedClient;
 }
 
-export function useClassifier({ source, device, dtype, labels, template }: ClassifierOptions): Classifier {
-  const [state, dispatch] = useReducer(reducer, { model: { phase: 'loading', files: [] }, images: [] });
+export function useClassifier({ store, source, device, dtype, labels, template }: ClassifierOptions): Classifier {
+  const [state, dispatch] = useReducer(reducer, { model: LOADING, images: [] });
   const client = classifierClient();
   const [attempt, setAttempt] = useState(0);
   const inFlight = useRef(new Set<InFlight>());
+  const loadController = useRef<AbortController | null>(null);
   // The latest images, for callbacks that must not change identity (and for unmount cleanup).
   const imagesRef = useRef(state.images);
   useEffect(() => {
@@ -142,20 +182,34 @@ export function useClassifier({ source, device, dtype, labels, template }: Class
   }, [state.images]);
 
   const { modelId, host } = source;
+  const storeReady = store.status === 'ready' ? store.store : null;
+  const storeSettled = store.status !== 'opening';
   useEffect(() => {
+    client.setStoreHandler(storeReady ? (call) => storeReady.answer(call) : null);
+  }, [client, storeReady]);
+
+  useEffect(() => {
+    // The load waits until the page knows whether it can store the model.
+    if (!storeSettled) return undefined;
     const controller = new AbortController();
+    loadController.current = controller;
     dispatch({ type: 'load-start' });
     client
       .load(
-        { source: { modelId, host }, device, dtype },
-        { signal: controller.signal, onProgress: (file) => dispatch({ type: 'load-progress', file }) },
+        { source: { modelId, host }, device, dtype, storage: storeReady !== null },
+        {
+          signal: controller.signal,
+          onPlan: (files) => dispatch({ type: 'load-plan', files }),
+          onWaiting: () => dispatch({ type: 'load-waiting' }),
+          onProgress: (file) => dispatch({ type: 'load-progress', file }),
+        },
       )
       .then((info) => dispatch({ type: 'load-done', info }))
       .catch((error: unknown) => {
         if (!isAbortError(error)) dispatch({ type: 'load-error', error: serializeError(error) });
       });
     return () => controller.abort();
-  }, [client, modelId, host, device, dtype, attempt]);
+  }, [client, storeSettled, storeReady, modelId, host, device, dtype, attempt]);
 
   const ready = state.model.phase === 'ready';
   const resultKey = JSON.stringify([modelId, host, device, dtype, template, labels]);
@@ -236,6 +290,19 @@ export function useClassifier({ source, device, dtype, labels, template }: Class
   }, []);
 
   const retryLoad = useCallback(() => setAttempt((n) => n + 1), []);
+  const cancelLoad = useCallback(() => {
+    loadController.current?.abort();
+    dispatch({ type: 'load-cancelled' });
+  }, []);
 
-  return { model: state.model, images: state.images, resultKey, addImages, removeImage, clearImages, retryLoad };
+  return {
+    model: state.model,
+    images: state.images,
+    resultKey,
+    addImages,
+    removeImage,
+    clearImages,
+    cancelLoad,
+    retryLoad,
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION, type WorkerReply, type WorkerRequest } from '../shared/protocol.ts';
+import { PROTOCOL_VERSION, type ModelInfo, type WorkerReply, type WorkerRequest } from '../shared/protocol.ts';
 import { ClassifierClient } from './worker-client.ts';
 
 /** Stands in for the worker: records requests and lets the test reply. */
@@ -24,13 +24,23 @@ function setup() {
 }
 
 const source = { modelId: 'fixtures/clip-colors', host: 'http://localhost/models' };
-const info = { modelId: source.modelId, device: 'wasm', dtype: 'q8', threads: 2, scoring: 'softmax' } as const;
+const info = {
+  modelId: source.modelId,
+  device: 'wasm',
+  dtype: 'q8',
+  threads: 2,
+  scoring: 'softmax',
+  notices: [],
+} satisfies ModelInfo;
 
 describe('ClassifierClient', () => {
   it('sends the protocol version with a load and resolves with the model info, streaming progress', async () => {
     const { worker, client } = setup();
     const progress: string[] = [];
-    const loaded = client.load({ source, device: 'wasm', dtype: 'q8' }, { onProgress: (f) => progress.push(f.file) });
+    const loaded = client.load(
+      { source, device: 'wasm', dtype: 'q8', storage: true },
+      { onProgress: (f) => progress.push(f.file) },
+    );
     const request = worker.sent[0];
     expect(request).toMatchObject({ type: 'load', protocolVersion: PROTOCOL_VERSION });
     worker.reply({ type: 'progress', id: request.id, file: { file: 'config.json', loaded: 1, total: 2, done: false } });
@@ -57,7 +67,7 @@ describe('ClassifierClient', () => {
 
   it('rebuilds errors from the worker with their name', async () => {
     const { worker, client } = setup();
-    const loaded = client.load({ source, device: 'wasm', dtype: 'q8' });
+    const loaded = client.load({ source, device: 'wasm', dtype: 'q8', storage: true });
     worker.reply({ type: 'error', id: worker.sent[0].id, error: { name: 'HostUnreachable', message: 'offline' } });
     await expect(loaded).rejects.toMatchObject({ name: 'HostUnreachable', message: 'offline' });
   });
@@ -88,9 +98,26 @@ describe('ClassifierClient', () => {
     expect(worker.sent).toEqual([]);
   });
 
+  it('answers the worker’s store calls through the page’s store handler', async () => {
+    const { worker, client } = setup();
+    worker.reply({ type: 'store-call', id: 7, call: { op: 'delete', url: 'u' } });
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(worker.sent[0]).toMatchObject({ type: 'store-answer', id: 7, answer: { ok: false } });
+
+    const calls: string[] = [];
+    client.setStoreHandler(async (call) => {
+      calls.push(call.op);
+      return { ok: true };
+    });
+    worker.reply({ type: 'store-call', id: 8, call: { op: 'delete', url: 'u' } });
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(calls).toEqual(['delete']);
+    expect(worker.sent[1]).toEqual({ type: 'store-answer', id: 8, answer: { ok: true } });
+  });
+
   it('rejects every pending request when the worker crashes', async () => {
     const { worker, client } = setup();
-    const loaded = client.load({ source, device: 'wasm', dtype: 'q8' });
+    const loaded = client.load({ source, device: 'wasm', dtype: 'q8', storage: true });
     // Node has no ErrorEvent; the client reads only `message`.
     worker.dispatchEvent(Object.assign(new Event('error'), { message: 'out of memory' }));
     await expect(loaded).rejects.toMatchObject({ name: 'WorkerCrashed', message: 'out of memory' });

@@ -11,10 +11,21 @@ import {
   type LabelScore,
   type LoadOptions,
   type ModelInfo,
+  type PlannedFile,
   type SerializedError,
+  type StoreAnswer,
+  type StoreCall,
   type WorkerReply,
   type WorkerRequest,
 } from '../shared/protocol.ts';
+
+/** Carries out the worker's model-store calls (the page owns IndexedDB). */
+export type StoreHandler = (call: StoreCall) => Promise<StoreAnswer>;
+
+const NO_STORE: StoreHandler = async () => ({
+  ok: false,
+  error: { name: 'StorageUnavailable', message: 'The model store is not open.' },
+});
 
 type Reply = WorkerReply;
 type RequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
@@ -26,6 +37,8 @@ interface Pending {
 
 export interface LoadCallbacks {
   signal?: AbortSignal;
+  onPlan?(files: PlannedFile[]): void;
+  onWaiting?(): void;
   onProgress?(file: FileProgress): void;
 }
 
@@ -46,11 +59,19 @@ export class ClassifierClient {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  private storeHandler: StoreHandler = NO_STORE;
 
   constructor(worker: Worker = createWorker()) {
     this.worker = worker;
     this.worker.addEventListener('message', (event: MessageEvent<Reply>) => {
-      this.pending.get(event.data.id)?.onReply(event.data);
+      const reply = event.data;
+      if (reply.type === 'store-call') {
+        void this.storeHandler(reply.call).then((answer) =>
+          this.worker.postMessage({ type: 'store-answer', id: reply.id, answer } satisfies WorkerRequest),
+        );
+        return;
+      }
+      this.pending.get(reply.id)?.onReply(reply);
     });
     this.worker.addEventListener('error', (event) => {
       const error = new Error(event.message || 'The classifier stopped unexpectedly.');
@@ -58,6 +79,10 @@ export class ClassifierClient {
       for (const pending of this.pending.values()) pending.reject(error);
       this.pending.clear();
     });
+  }
+
+  setStoreHandler(handler: StoreHandler | null): void {
+    this.storeHandler = handler ?? NO_STORE;
   }
 
   private request<T>(
@@ -102,12 +127,14 @@ export class ClassifierClient {
     });
   }
 
-  load(options: LoadOptions, { signal, onProgress }: LoadCallbacks = {}): Promise<ModelInfo> {
+  load(options: LoadOptions, { signal, onPlan, onWaiting, onProgress }: LoadCallbacks = {}): Promise<ModelInfo> {
     return this.request<ModelInfo>(
       { type: 'load', protocolVersion: PROTOCOL_VERSION, options },
       signal,
       (reply, resolve) => {
-        if (reply.type === 'progress') onProgress?.(reply.file);
+        if (reply.type === 'plan') onPlan?.(reply.files);
+        else if (reply.type === 'waiting') onWaiting?.();
+        else if (reply.type === 'progress') onProgress?.(reply.file);
         else if (reply.type === 'loaded') resolve(reply.info);
       },
     );

@@ -16,8 +16,11 @@ import { rankScores } from '../shared/scoring.ts';
 import { applyTemplate } from '../shared/template.ts';
 import { loadClipModel, type LoadedModel } from './clip-model.ts';
 import { decodeImage } from './decode-image.ts';
+import { DownloadLog, createCheckedFetch } from './download.ts';
 import { describeLoadError } from './load-errors.ts';
 import { configureRuntime } from './runtime.ts';
+import { StoreCache } from './store-cache.ts';
+import { callStore, receiveStoreAnswer } from './store-client.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -36,6 +39,8 @@ let queue: Promise<void> = Promise.resolve();
 /** Requests queued or running, and those of them asked to stop. */
 const pending = new Set<number>();
 const cancelled = new Set<number>();
+/** Downloads of running loads, stopped at once by a cancel. */
+const loadControllers = new Map<number, AbortController>();
 
 function post(reply: WorkerReply): void {
   self.postMessage(reply);
@@ -45,29 +50,69 @@ function throwIfCancelled(id: number): void {
   if (cancelled.has(id)) throw abortError();
 }
 
+/**
+ * Runs `load` holding a lock named after the model, so that two tabs loading the same model do
+ * not download it twice: the second waits, then finds every file in the store.
+ */
+async function withModelLock<T>(name: string, onWait: () => void, load: () => Promise<T>): Promise<T> {
+  const locks = self.navigator.locks as LockManager | undefined;
+  if (!locks) return load();
+  const immediate = await locks.request(name, { ifAvailable: true }, async (lock) =>
+    lock ? { value: await load() } : null,
+  );
+  if (immediate) return immediate.value;
+  onWait();
+  return locks.request(name, load);
+}
+
+async function openModel(id: number, options: LoadOptions, signal: AbortSignal): Promise<LoadedModel> {
+  const { modelId, host } = options.source;
+  const downloads = new DownloadLog();
+  const store = options.storage ? new StoreCache((call) => callStore(post, call), modelId, host, downloads) : null;
+  configureRuntime(options.source, { cache: store, fetch: createCheckedFetch(signal, downloads) });
+  const lockName = `zero-shot-classifier model ${host}|${modelId}|${options.dtype}`;
+  return withModelLock(
+    lockName,
+    () => post({ type: 'waiting', id }),
+    async () => {
+      const model = await loadClipModel(options, {
+        onPlan: (files) => post({ type: 'plan', id, files }),
+        onProgress: (file) => post({ type: 'progress', id, file }),
+      });
+      model.info.notices = store ? store.notices : [{ kind: 'unavailable' }];
+      return model;
+    },
+  );
+}
+
 async function load(id: number, options: LoadOptions): Promise<void> {
   const key = JSON.stringify(options);
   if (session?.key !== key) {
     const previous = session;
-    configureRuntime(options.source);
-    session = {
+    const controller = new AbortController();
+    loadControllers.set(id, controller);
+    const current: Session = {
       key,
-      model: loadClipModel(options, (file) => post({ type: 'progress', id, file })),
+      model: openModel(id, options, controller.signal),
       texts: new LruCache(TEXT_CACHE_SIZE),
       images: new LruCache(IMAGE_CACHE_SIZE),
     };
-    // A failed load is forgotten so that a retry starts afresh.
-    const current = session;
+    session = current;
+    // A failed or cancelled load is forgotten so that a retry starts afresh.
     current.model.catch(() => {
       if (session === current) session = null;
     });
     previous?.model.then((model) => model.dispose()).catch(() => undefined);
   }
+  const loading = session;
   try {
-    const model = await session.model;
+    const model = await loading.model;
     post({ type: 'loaded', id, info: model.info });
   } catch (error) {
+    if (cancelled.has(id)) throw abortError();
     post({ type: 'error', id, error: describeLoadError(error, options.source) });
+  } finally {
+    loadControllers.delete(id);
   }
 }
 
@@ -142,6 +187,7 @@ async function handle(request: WorkerRequest): Promise<void> {
         await classify(request);
         return;
       case 'cancel':
+      case 'store-answer':
         return;
     }
   } catch (error) {
@@ -154,8 +200,13 @@ async function handle(request: WorkerRequest): Promise<void> {
 
 self.addEventListener('message', (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
+  if (request.type === 'store-answer') {
+    receiveStoreAnswer(request.id, request.answer);
+    return;
+  }
   if (request.type === 'cancel') {
     if (pending.has(request.target)) cancelled.add(request.target);
+    loadControllers.get(request.target)?.abort(abortError());
     return;
   }
   pending.add(request.id);

@@ -8,12 +8,14 @@ import {
   AutoTokenizer,
   CLIPTextModelWithProjection,
   CLIPVisionModelWithProjection,
+  ModelRegistry,
   type PretrainedConfig,
   type ProgressInfo,
   type RawImage,
   type Tensor,
 } from '@huggingface/transformers';
-import type { FileProgress, LoadOptions, ModelInfo } from '../shared/protocol.ts';
+import { onnxFile } from '../shared/dtypes.ts';
+import type { FileProgress, LoadOptions, ModelInfo, PlannedFile } from '../shared/protocol.ts';
 import { dot, normalise, sigmoid, softmax } from '../shared/scoring.ts';
 import { wasmThreads } from './runtime.ts';
 
@@ -43,6 +45,39 @@ export class UnsupportedModelError extends Error {
   override name = 'UnsupportedModelError';
 }
 
+export class MissingFileError extends Error {
+  override name = 'ModelFileNotFoundError';
+}
+
+export interface LoadCallbacks {
+  onPlan(files: PlannedFile[]): void;
+  onProgress(progress: FileProgress): void;
+}
+
+/** Every file the split towers need, in the order they are fetched. */
+function requiredFiles(options: LoadOptions): string[] {
+  return [
+    'config.json',
+    'tokenizer.json',
+    'tokenizer_config.json',
+    'preprocessor_config.json',
+    onnxFile('text_model', options.dtype),
+    onnxFile('vision_model', options.dtype),
+  ];
+}
+
+let planCount = 0;
+
+/** Sizes (from the store, or a one-byte range request) before any large download starts. */
+async function planDownload(modelId: string, files: string[]): Promise<PlannedFile[]> {
+  // transformers.js memoises metadata by these options for the worker's life; a fresh key per
+  // plan keeps "already stored" true to the store now (cache_dir is unused in browsers).
+  const options = { cache_dir: `plan-${++planCount}` };
+  const metadata = await Promise.all(files.map((file) => ModelRegistry.get_file_metadata(modelId, file, options)));
+  const missing = files.filter((_, i) => !metadata[i].exists);
+  if (missing.length > 0) throw new MissingFileError(`Could not locate file: ${missing.join(', ')}.`);
+  return files.map((file, i) => ({ file, size: metadata[i].size ?? 0, stored: metadata[i].fromCache === true }));
+}
 export interface LoadedModel {
   info: ModelInfo;
   /** Unit-length text embeddings, one per text, in order. */
@@ -73,14 +108,11 @@ function toFileProgress(info: ProgressInfo): FileProgress | null {
   }
 }
 
-export async function loadClipModel(
-  options: LoadOptions,
-  onProgress: (progress: FileProgress) => void,
-): Promise<LoadedModel> {
+export async function loadClipModel(options: LoadOptions, callbacks: LoadCallbacks): Promise<LoadedModel> {
   const { modelId } = options.source;
   const progress_callback = (info: ProgressInfo) => {
     const progress = toFileProgress(info);
-    if (progress) onProgress(progress);
+    if (progress) callbacks.onProgress(progress);
   };
   const config: PretrainedConfig = await AutoConfig.from_pretrained(modelId, { progress_callback });
   const family = FAMILIES[config.model_type ?? ''];
@@ -89,6 +121,7 @@ export async function loadClipModel(
       `${modelId} is a “${config.model_type ?? 'unknown'}” model, not a CLIP-family image–text model.`,
     );
   }
+  callbacks.onPlan(await planDownload(modelId, requiredFiles(options)));
   const modelOptions = { config, device: options.device, dtype: options.dtype, progress_callback };
   const [tokenizer, processor, textModel, visionModel] = await Promise.all([
     AutoTokenizer.from_pretrained(modelId, { progress_callback }),
@@ -104,6 +137,7 @@ export async function loadClipModel(
       dtype: options.dtype,
       threads: wasmThreads(),
       scoring: family.scoring,
+      notices: [],
     },
     async encodeTexts(texts) {
       const inputs = tokenizer(texts, { padding: family.padding, truncation: true });

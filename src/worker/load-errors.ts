@@ -2,11 +2,13 @@
 import type { ModelSource, SerializedError } from '../shared/protocol.ts';
 
 /** Error names the UI knows how to explain; anything else is shown with its message. */
-export type LoadErrorName = 'HostUnreachable' | 'ModelNotFound' | 'UnsupportedModel' | 'ModelLoadFailed';
+export type LoadErrorName =
+  'HostUnreachable' | 'ModelNotFound' | 'UnsupportedModel' | 'DownloadFailed' | 'ModelLoadFailed';
 
 export function describeLoadError(error: unknown, source: ModelSource): SerializedError {
   const message = error instanceof Error ? error.message : String(error);
   const named = (name: LoadErrorName, text: string): SerializedError => ({ name, message: text });
+  if (error instanceof Error && error.name === 'DownloadError') return named('DownloadFailed', message);
   // fetch() rejects with a TypeError when the host cannot be reached at all (offline, DNS, CORS).
   if (error instanceof TypeError && /fetch|network|load failed/i.test(message)) {
     return named('HostUnreachable', `${source.host}: ${message}`);

@@ -6,14 +6,26 @@ import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import type { ModelSource } from '../shared/protocol.ts';
 import { chooseThreadCount } from './threads.ts';
 
-export function configureRuntime(source: ModelSource): void {
+/** Where model files are read from and stored: the app's store (or nothing) and its checked fetch. */
+export interface Transport {
+  cache: {
+    match(url: string): Promise<Response | undefined>;
+    put(url: string, response: Response): Promise<void>;
+  } | null;
+  fetch: typeof fetch;
+}
+
+export function configureRuntime(source: ModelSource, transport: Transport): void {
   env.allowLocalModels = false;
   env.allowRemoteModels = true;
   env.remoteHost = `${source.host}/`;
   env.remotePathTemplate = '{model}/resolve/{revision}/';
-  // Model storage is the app's own business; the runtime files are served by the app.
+  // Model files live in the app's IndexedDB store only; the runtime files are served by the app.
   env.useBrowserCache = false;
   env.useWasmCache = false;
+  env.useCustomCache = transport.cache !== null;
+  env.customCache = transport.cache;
+  env.fetch = transport.fetch;
   const wasm = env.backends.onnx.wasm;
   if (wasm) {
     wasm.wasmPaths = {

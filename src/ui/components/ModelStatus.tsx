@@ -1,23 +1,33 @@
 import { formatBytes } from '../../shared/format.ts';
-import type { FileProgress, ModelSource } from '../../shared/protocol.ts';
+import type { ModelSource } from '../../shared/protocol.ts';
 import { loadErrorMessage } from '../messages.ts';
-import type { ModelState } from '../use-classifier.ts';
+import type { DownloadItem, ModelState } from '../use-classifier.ts';
 
-function totals(files: FileProgress[]): { loaded: number; total: number } {
-  return files.reduce((sum, file) => ({ loaded: sum.loaded + file.loaded, total: sum.total + file.total }), {
-    loaded: 0,
-    total: 0,
-  });
+function totals(files: DownloadItem[]): { loaded: number; total: number; toDownload: number } {
+  return files.reduce(
+    (sum, file) => ({
+      loaded: sum.loaded + file.loaded,
+      total: sum.total + file.total,
+      toDownload: sum.toDownload + (file.stored ? 0 : file.total),
+    }),
+    { loaded: 0, total: 0, toDownload: 0 },
+  );
+}
+
+function loadingText(model: Extract<ModelState, { phase: 'loading' }>, modelId: string): string {
+  if (model.waiting) return `Loading model ${modelId}… waiting for another tab that is loading it.`;
+  if (!model.planned) return `Loading model ${modelId}…`;
+  const { loaded, total, toDownload } = totals(model.files);
+  // Whole tens only: the status is announced, and a screen reader should not read every byte.
+  const percent = total > 0 ? Math.floor((loaded / total) * 10) * 10 : 0;
+  if (toDownload === 0) return `Loading model ${modelId}… from this device's storage (${percent}%).`;
+  return `Loading model ${modelId}… downloading ${formatBytes(toDownload)} (${percent}%).`;
 }
 
 function statusText(model: ModelState, source: ModelSource, busyImages: number): string {
   switch (model.phase) {
-    case 'loading': {
-      const { loaded, total } = totals(model.files);
-      // Whole tens only: the status is announced, and a screen reader should not read every byte.
-      const percent = total > 0 ? ` ${Math.floor((loaded / total) * 10) * 10}%` : '';
-      return `Loading model ${source.modelId}…${percent}`;
-    }
+    case 'loading':
+      return loadingText(model, source.modelId);
     case 'ready': {
       const { info } = model;
       const backend =
@@ -27,49 +37,68 @@ function statusText(model: ModelState, source: ModelSource, busyImages: number):
     }
     case 'error':
       return `Model not loaded: ${source.modelId}.`;
+    case 'cancelled':
+      return `Download cancelled: ${source.modelId}. Nothing partial was kept.`;
   }
+}
+
+function FileRow({ file }: { file: DownloadItem }) {
+  const complete = file.done || (file.total > 0 && file.loaded >= file.total);
+  const percent = file.total > 0 ? Math.round((Math.min(file.loaded, file.total) / file.total) * 100) : null;
+  let size: string;
+  if (file.stored) size = `${formatBytes(file.total)} stored`;
+  else if (complete) size = `${formatBytes(file.total || file.loaded)} (100%)`;
+  else
+    size = `${formatBytes(file.loaded)} of ${file.total > 0 ? formatBytes(file.total) : '…'}${percent === null ? '' : ` (${percent}%)`}`;
+  return (
+    <li className="download">
+      <span className="download-name">{file.file}</span>
+      <progress aria-label={file.file} value={complete ? 1 : file.loaded} max={complete ? 1 : file.total || 1} />
+      <span className="download-size">{size}</span>
+    </li>
+  );
 }
 
 interface Props {
   model: ModelState;
   source: ModelSource;
   busyImages: number;
+  onCancel(): void;
   onRetry(): void;
 }
 
-export function ModelStatus({ model, source, busyImages, onRetry }: Props) {
-  const { loaded, total } = model.phase === 'loading' ? totals(model.files) : { loaded: 0, total: 0 };
+export function ModelStatus({ model, source, busyImages, onCancel, onRetry }: Props) {
+  const sums = model.phase === 'loading' ? totals(model.files) : null;
   return (
     <section className="model-status" aria-label="Model">
-      <p role="status" className="status-line">
-        {statusText(model, source, busyImages)}
-      </p>
-      {model.phase === 'loading' && model.files.length > 0 && (
+      <div className="status-row">
+        <p role="status" className="status-line">
+          {statusText(model, source, busyImages)}
+        </p>
+        {model.phase === 'loading' && (
+          <button type="button" className="secondary" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+        {model.phase === 'cancelled' && (
+          <button type="button" onClick={onRetry}>
+            Download
+          </button>
+        )}
+      </div>
+      {model.phase === 'loading' && sums && model.files.length > 0 && (
         <div className="downloads">
           <div className="download overall">
             <span className="download-name">All files</span>
-            <progress aria-label="Model download" value={loaded} max={total || 1} />
+            <progress aria-label="Model download" value={sums.loaded} max={sums.total || 1} />
             <span className="download-size">
-              {formatBytes(loaded)} of {total > 0 ? formatBytes(total) : '…'}
-              {total > 0 && ` (${Math.round((loaded / total) * 100)}%)`}
+              {formatBytes(sums.loaded)} of {sums.total > 0 ? formatBytes(sums.total) : '…'}
+              {sums.total > 0 && ` (${Math.round((Math.min(sums.loaded, sums.total) / sums.total) * 100)}%)`}
             </span>
           </div>
           <ul className="download-files">
             {model.files.map((file) => (
-              <li key={file.file} className="download">
-                <span className="download-name">{file.file}</span>
-                <progress
-                  aria-label={file.file}
-                  value={file.done ? 1 : file.loaded}
-                  max={file.done ? 1 : file.total || 1}
-                />
-                <span className="download-size">
-                  {file.done
-                    ? `${formatBytes(file.total || file.loaded)} done`
-                    : `${formatBytes(file.loaded)} of ${file.total > 0 ? formatBytes(file.total) : '…'}`}
-                  {!file.done && file.total > 0 && ` (${Math.round((file.loaded / file.total) * 100)}%)`}
-                </span>
-              </li>
+              <FileRow key={file.file} file={file} />
             ))}
           </ul>
         </div>

@@ -1,0 +1,238 @@
+import { COLOURS, solidImage } from './images.ts';
+import {
+  FIXTURE_URL,
+  damageStoredFile,
+  expect,
+  faultyHost,
+  storedFiles,
+  test,
+  watchModelRequests,
+  ClassifierPage,
+} from './fixtures.ts';
+
+const VISION = 'onnx/vision_model_quantized.onnx';
+const MODEL_FILES = [
+  'config.json',
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'preprocessor_config.json',
+  'onnx/text_model_quantized.onnx',
+  VISION,
+];
+
+async function expectClassifies(app: ClassifierPage, name = 'probe'): Promise<void> {
+  await app.addImages([await solidImage(name, COLOURS.magenta, 'webp')]);
+  await app.typeLabels('green, magenta, white');
+  await app.expectTopLabel(`${name}.webp`, 'magenta');
+}
+
+async function expectStoreWhole(app: ClassifierPage): Promise<void> {
+  const files = await storedFiles(app.page);
+  expect(files.map((f) => f.path).sort()).toEqual([...MODEL_FILES].sort());
+  for (const file of files) {
+    expect(file.blobSize, file.path).toBe(file.size);
+    expect(file.actualSha256, file.path).toBe(file.sha256);
+  }
+}
+
+test('the first visit downloads each model file once; a reload makes no model request at all', async ({
+  app,
+  page,
+}) => {
+  const requests = watchModelRequests(page);
+  await app.openReady();
+  expect([...requests.downloads].sort()).toEqual([...MODEL_FILES].sort());
+  await expectStoreWhole(app);
+
+  requests.reset();
+  await page.reload();
+  await expect(app.status).toContainText('Model ready');
+  expect(requests.all).toEqual([]);
+  await expectClassifies(app);
+});
+
+test('after one online visit the app reloads and opens in a new tab offline, and classifies', async ({
+  app,
+  page,
+  context,
+}) => {
+  await app.openReady();
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  // Nothing of the model is kept by the service worker: model files live in IndexedDB only.
+  const cached = await page.evaluate(async () => {
+    const urls: string[] = [];
+    for (const name of await caches.keys()) {
+      for (const request of await (await caches.open(name)).keys()) urls.push(request.url);
+    }
+    return urls;
+  });
+  expect(cached.some((url) => /ort-wasm-simd-threaded.*\.wasm/.test(url))).toBe(true);
+  expect(cached.some((url) => /classifier\.worker.*\.js/.test(url))).toBe(true);
+  expect(cached.filter((url) => url.includes('/models/'))).toEqual([]);
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(app.status).toContainText('Model ready: fixtures/clip-colors');
+  await expectClassifies(app, 'offline-reload');
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+
+  const tab = await context.newPage();
+  const second = new ClassifierPage(tab);
+  await second.openReady();
+  await expectClassifies(second, 'offline-tab');
+});
+
+test('a download cut off mid-transfer names the file, keeps nothing partial, and Retry succeeds', async ({
+  app,
+  page,
+}, testInfo) => {
+  const server = faultyHost(`cut-${testInfo.testId}`);
+  await server.fault(VISION, 'cut');
+  await app.open(server.url);
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText(VISION);
+  await expect(alert).toContainText('Nothing partial was kept');
+  expect((await storedFiles(page)).map((f) => f.path)).not.toContain(VISION);
+
+  await alert.getByRole('button', { name: 'Retry' }).click();
+  await expect(app.status).toContainText('Model ready');
+  await expectClassifies(app);
+  await expectStoreWhole(app);
+});
+
+test('the size is shown before the download, with per-file progress, and Cancel stops it', async ({
+  app,
+  page,
+}, testInfo) => {
+  const server = faultyHost(`slow-${testInfo.testId}`);
+  await server.fault(VISION, 'slow');
+  await app.open(server.url);
+  await expect(app.status).toContainText(/downloading \d+(\.\d)? kB \(\d+%\)/);
+  await expect(page.getByRole('progressbar', { name: VISION })).toBeVisible();
+  await expect(page.getByRole('progressbar', { name: 'Model download' })).toBeVisible();
+  await expect(page.getByText(/kB of \d+(\.\d)? kB \(\d+%\)/).first()).toBeVisible();
+
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(app.status).toContainText('Download cancelled');
+  // The download really stopped: the app closed the connection before the last byte.
+  await expect.poll(() => server.abandoned()).toBe(1);
+  expect((await storedFiles(page)).map((f) => f.path)).not.toContain(VISION);
+
+  await page.getByRole('button', { name: 'Download' }).click();
+  await expect(app.status).toContainText('Model ready');
+  await expectClassifies(app);
+});
+
+test('a stored file damaged on purpose is detected, downloaded again, and said', async ({ app, page }) => {
+  await app.openReady();
+  await damageStoredFile(page, VISION, 'flip');
+  await damageStoredFile(page, 'tokenizer.json', 'truncate');
+  const requests = watchModelRequests(page);
+  await page.reload();
+  await expect(app.status).toContainText('Model ready');
+  await expect(page.getByText(/damaged in storage and downloaded again/)).toContainText(VISION);
+  await expect(page.getByText(/damaged in storage and downloaded again/)).toContainText('tokenizer.json');
+  expect([...requests.downloads].sort()).toEqual(['onnx/vision_model_quantized.onnx', 'tokenizer.json']);
+  await expectClassifies(app);
+  await expectStoreWhole(app);
+});
+
+test('a full storage quota keeps classification working and says it will download again', async ({ app, page }) => {
+  await page.addInitScript(() => {
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      if (value instanceof Blob) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return put.call(this, value, key);
+    };
+  });
+  await app.openReady();
+  await expect(page.getByText('Not enough storage space to keep fixtures/clip-colors')).toContainText(
+    'downloaded again next time',
+  );
+  await expectClassifies(app);
+  expect(await storedFiles(page)).toEqual([]);
+});
+
+test('a real quota (Chromium’s override) that is too small also leaves the model running', async ({ app, page }) => {
+  const cdp = await page.context().newCDPSession(page);
+  await page.goto('/favicon.svg');
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(page.url()).origin, quotaSize: 20_000 });
+  await app.openReady();
+  await expect(page.getByText('Not enough storage space')).toBeVisible();
+  await expectClassifies(app);
+  for (const file of await storedFiles(page)) expect(file.blobSize).toBe(file.size);
+});
+
+test('without IndexedDB the model runs uncached, with a notice', async ({ app, page }) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(window, 'indexedDB', {
+      get() {
+        throw new DOMException('Site data is blocked.', 'SecurityError');
+      },
+    });
+  });
+  await app.openReady();
+  await expect(page.getByText(/Model storage is unavailable/).first()).toBeVisible();
+  await expectClassifies(app);
+});
+
+test('the storage panel shows the stored model and deleting it frees the entry', async ({ app, page }) => {
+  await app.openReady();
+  const panel = page.getByRole('region', { name: 'Storage' });
+  const entry = panel.getByRole('listitem').filter({ hasText: 'fixtures/clip-colors' });
+  await expect(entry).toContainText(/\d+ kB in 6 files/);
+  await expect(entry).toContainText('last used');
+  await expect(panel).toContainText(/used of .* available to this site/);
+
+  await panel.getByRole('button', { name: 'Delete fixtures/clip-colors' }).click();
+  await expect(entry).toHaveCount(0);
+  await expect(panel).toContainText('No models stored');
+  expect(await storedFiles(page)).toEqual([]);
+
+  const requests = watchModelRequests(page);
+  await page.reload();
+  await expect(app.status).toContainText('Model ready');
+  expect(requests.downloads.length).toBeGreaterThan(0);
+});
+
+test('asking for persistent storage shows the browser’s answer', async ({ app, page }) => {
+  await app.openReady();
+  const panel = page.getByRole('region', { name: 'Storage' });
+  await panel.getByRole('button', { name: 'Keep stored models' }).click();
+  await expect(panel).toContainText(/Granted|Not granted/);
+});
+
+test('two tabs loading the same model at once download it once and keep the store consistent', async ({
+  app,
+  page,
+  context,
+}) => {
+  const requests = watchModelRequests(page);
+  const other = await context.newPage();
+  const second = new ClassifierPage(other);
+  await Promise.all([app.open(FIXTURE_URL), second.open(FIXTURE_URL)]);
+  // Two runtimes start one after the other on a small machine: allow for both.
+  test.slow();
+  await Promise.all([
+    expect(app.status).toContainText('Model ready', { timeout: 60_000 }),
+    expect(second.status).toContainText('Model ready', { timeout: 60_000 }),
+  ]);
+  expect([...requests.downloads].sort()).toEqual([...MODEL_FILES].sort());
+  await expectStoreWhole(app);
+  await expectClassifies(app, 'first-tab');
+  await expectClassifies(second, 'second-tab');
+});
+
+test('the app is installable: a manifest with icons and a service worker', async ({ page, request }) => {
+  await page.goto(FIXTURE_URL);
+  const href = await page.locator('link[rel="manifest"]').getAttribute('href');
+  const manifest = await (await request.get(href ?? '')).json();
+  expect(manifest).toMatchObject({ name: 'Zero-shot image classifier', display: 'standalone', start_url: '/' });
+  expect(manifest.icons.map((icon: { sizes: string }) => icon.sizes)).toEqual(
+    expect.arrayContaining(['192x192', '512x512']),
+  );
+  for (const icon of manifest.icons) expect((await request.get(icon.src)).status()).toBe(200);
+  await expect
+    .poll(() => page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state))
+    .toBe('activated');
+});

@@ -1,0 +1,113 @@
+/**
+ * A second model host for the end-to-end tests: serves the fixtures like the app's own `/models/`
+ * route, under `/{token}/models/…` (one token per test, so tests do not share faults or stored
+ * models), and misbehaves on request: `POST /{token}/faults {"file": "onnx/…", "mode": "cut" | "slow",
+ * "times": 1}` makes the next downloads of that file stop halfway (the connection is dropped) or
+ * trickle in slowly; `GET /{token}/abandoned` counts slow downloads the client gave up on.
+ *
+ * Usage: tsx scripts/fault-server.ts [port]
+ */
+import { statSync, createReadStream } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { handleModelRequest } from './model-server.ts';
+
+const FIXTURES_DIR = fileURLToPath(new URL('../fixtures', import.meta.url));
+const port = Number(process.argv[2] ?? 4174);
+
+type Mode = 'cut' | 'slow';
+interface Fault {
+  mode: Mode;
+  times: number;
+}
+const faults = new Map<string, Fault>();
+/** Per token: downloads the client gave up on before the last byte (a cancelled download). */
+const abandoned = new Map<string, number>();
+
+function cors(res: ServerResponse): void {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Allow-Headers', '*');
+  res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, POST, OPTIONS');
+  res.setHeader('Access-Control-Expose-Headers', 'Content-Length, Content-Range, ETag, Accept-Ranges');
+  res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+}
+
+async function readJson(req: IncomingMessage): Promise<{ file: string; mode: Mode; times?: number }> {
+  let body = '';
+  for await (const chunk of req) body += String(chunk);
+  return JSON.parse(body) as { file: string; mode: Mode; times?: number };
+}
+
+/** Sends the full headers of `path`, then only part of it: half and a dropped connection, or all of it slowly. */
+function misbehave(mode: Mode, path: string, res: ServerResponse, token: string): void {
+  const size = statSync(path).size;
+  res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size) });
+  res.on('close', () => {
+    if (mode === 'slow' && !res.writableFinished) abandoned.set(token, (abandoned.get(token) ?? 0) + 1);
+  });
+  if (mode === 'cut') {
+    createReadStream(path, { start: 0, end: Math.floor(size / 2) - 1 })
+      .on('end', () => setTimeout(() => res.socket?.destroy(), 50))
+      .pipe(res, { end: false });
+    return;
+  }
+  const stream = createReadStream(path, { highWaterMark: 2048 });
+  stream.on('data', (chunk) => {
+    stream.pause();
+    res.write(chunk, () => setTimeout(() => stream.resume(), 150));
+  });
+  stream.on('end', () => res.end());
+  res.on('close', () => stream.destroy());
+}
+
+const ROUTE = /^\/([\w-]+)(\/models\/fixtures\/([^/]+)\/resolve\/[^/]+\/(.+))$/;
+
+createServer((req, res) => {
+  cors(res);
+  const url = req.url ?? '/';
+  if (req.method === 'OPTIONS') {
+    res.statusCode = 204;
+    res.end();
+    return;
+  }
+  if (url === '/health') {
+    res.end('ok');
+    return;
+  }
+  const logRoute = /^\/([\w-]+)\/abandoned$/.exec(url);
+  if (logRoute) {
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify(abandoned.get(logRoute[1]) ?? 0));
+    return;
+  }
+  const faultRoute = /^\/([\w-]+)\/faults$/.exec(url);
+  if (faultRoute && req.method === 'POST') {
+    readJson(req)
+      .then(({ file, mode, times = 1 }) => {
+        faults.set(`${faultRoute[1]}:${file}`, { mode, times });
+        res.end('ok');
+      })
+      .catch((error: unknown) => {
+        res.statusCode = 400;
+        res.end(String(error));
+      });
+    return;
+  }
+  const match = ROUTE.exec(url.split('?')[0]);
+  if (!match) {
+    res.statusCode = 404;
+    res.end('Entry not found');
+    return;
+  }
+  const [, token, modelsPath, repo, file] = match;
+  const fault = faults.get(`${token}:${file}`);
+  // Size probes (one-byte ranges) are answered normally: only real downloads misbehave.
+  if (fault && fault.times > 0 && req.method === 'GET' && !req.headers.range) {
+    fault.times -= 1;
+    misbehave(fault.mode, join(FIXTURES_DIR, repo, file), res, token);
+    return;
+  }
+  req.url = modelsPath;
+  handleModelRequest(FIXTURES_DIR, req, res);
+}).listen(port, () => console.log(`fault server on http://localhost:${port}`));

@@ -1,0 +1,31 @@
+/**
+ * The app's service worker: precaches the built app (HTML, scripts, the classifier worker and
+ * ONNX Runtime's files) so that it opens and classifies offline, and serves them with the
+ * cross-origin isolation headers multi-threaded WASM needs, even from hosts that cannot set them.
+ * Model files are not cached here: they live in the app's IndexedDB store only.
+ */
+import { addPlugins, cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
+
+declare const self: ServiceWorkerGlobalScope & {
+  __WB_MANIFEST: (string | { url: string; revision: string | null })[];
+};
+
+function withIsolationHeaders(response: Response): Response {
+  if (response.type === 'opaque' || response.status === 0) return response;
+  const headers = new Headers(response.headers);
+  headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+  headers.set('Cross-Origin-Embedder-Policy', 'require-corp');
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+addPlugins([{ handlerWillRespond: async ({ response }) => withIsolationHeaders(response) }]);
+precacheAndRoute(self.__WB_MANIFEST);
+cleanupOutdatedCaches();
+// Any page URL (query strings carry the model and labels) opens the precached app shell.
+registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/models\//] }));
+
+// A new version waits until the page's "Update available" prompt asks for it.
+self.addEventListener('message', (event: ExtendableMessageEvent) => {
+  if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
+});

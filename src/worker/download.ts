@@ -1,0 +1,100 @@
+/**
+ * The fetch transformers.js downloads through: cancellable with the load's AbortSignal, and strict
+ * about lengths, so a file cut off mid-transfer fails loudly, naming the file, instead of reaching
+ * ONNX Runtime (or the store) short.
+ */
+import { formatBytes } from '../shared/format.ts';
+
+export class DownloadError extends Error {
+  override name = 'DownloadError';
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+  }
+}
+
+/** `…/resolve/main/onnx/model.onnx` → `onnx/model.onnx`. */
+export function repoPath(url: string): string {
+  const match = /\/resolve\/[^/]+\/(.+)$/.exec(new URL(url).pathname);
+  return match ? decodeURIComponent(match[1]) : url;
+}
+
+/** What the downloads of one load have seen, for the store to check bodies against. */
+export class DownloadLog {
+  private readonly declared = new Map<string, number>();
+
+  declare(url: string, length: number): void {
+    this.declared.set(url, length);
+  }
+
+  /** The length the server declared for a full download of `url`, if it declared one. */
+  declaredLength(url: string): number | undefined {
+    return this.declared.get(url);
+  }
+}
+
+/** Re-streams a body, failing with a DownloadError when it ends or breaks before `expected` bytes. */
+function checkedBody(
+  body: ReadableStream<Uint8Array>,
+  file: string,
+  expected: number | null,
+): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let received = 0;
+  const short = () =>
+    expected === null ? `${formatBytes(received)}` : `${formatBytes(received)} of ${formatBytes(expected)}`;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        if (error instanceof Error && error.name === 'AbortError') throw error;
+        throw new DownloadError(file, `the connection was lost after ${short()}.`);
+      }
+      if (chunk.done) {
+        if (expected !== null && received < expected) {
+          controller.error(new DownloadError(file, `the download stopped after ${short()}.`));
+        } else {
+          controller.close();
+        }
+        return;
+      }
+      received += chunk.value.byteLength;
+      controller.enqueue(chunk.value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}
+
+export function createCheckedFetch(signal: AbortSignal, log: DownloadLog): typeof fetch {
+  return async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    const file = repoPath(url);
+    let response: Response;
+    try {
+      response = await fetch(input, {
+        ...init,
+        signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal,
+      });
+    } catch (error) {
+      if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : error;
+      throw error;
+    }
+    const ranged = new Headers(init?.headers).has('Range');
+    if (!response.ok || !response.body || ranged || response.status !== 200) return response;
+    // With a content encoding the declared length is of the encoded bytes, not of the body read.
+    const length = response.headers.get('content-encoding') ? null : response.headers.get('content-length');
+    const expected = length === null ? null : Number(length);
+    if (expected !== null) log.declare(url, expected);
+    return new Response(checkedBody(response.body, file, expected), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  };
+}
