@@ -1,5 +1,5 @@
 /** Page objects and fixtures for the end-to-end tests. */
-import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import { test as base, expect, type Locator, type Page, type TestInfo } from '@playwright/test';
 import type { ImageFile } from './images.ts';
 
 export const FIXTURE_URL = '/?host=/models&model=fixtures/clip-colors';
@@ -81,8 +81,9 @@ export const FAULT_HOST = `http://localhost:${process.env.E2E_FAULT_PORT ?? 4174
 /** The same build on plain static hosting: no COOP/COEP from the server. */
 export const STATIC_ORIGIN = `http://localhost:${process.env.E2E_STATIC_PORT ?? 4175}`;
 
-/** A model host of its own for one test, on the fault server: `{ url, host, fault() }`. */
-export function faultyHost(token: string) {
+/** A model host of its own for one test run (repeats and retries included), on the fault server. */
+export function faultyHost(testInfo: TestInfo) {
+  const token = `t${testInfo.testId}-${testInfo.repeatEachIndex}-${testInfo.retry}`;
   const host = `${FAULT_HOST}/${token}/models`;
   return {
     host,
