@@ -88,14 +88,14 @@ export function faultyHost(testInfo: TestInfo) {
   return {
     host,
     url: `/?host=${encodeURIComponent(host)}&model=fixtures/clip-colors`,
-    async fault(file: string, mode: 'cut' | 'slow', times = 1): Promise<void> {
+    async fault(file: string, mode: 'cut' | 'stall', times = 1): Promise<void> {
       const response = await fetch(`${FAULT_HOST}/${token}/faults`, {
         method: 'POST',
         body: JSON.stringify({ file, mode, times }),
       });
       if (!response.ok) throw new Error(`fault server: ${response.status}`);
     },
-    /** How many slow downloads the app gave up on (closed the connection early). */
+    /** How many stalled downloads the app gave up on (closed the connection). */
     async abandoned(): Promise<number> {
       return (await (await fetch(`${FAULT_HOST}/${token}/abandoned`)).json()) as number;
     },

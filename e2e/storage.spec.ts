@@ -105,12 +105,12 @@ test('the size is shown before the download, with per-file progress, and Cancel 
   page,
 }, testInfo) => {
   const server = faultyHost(testInfo);
-  await server.fault(VISION, 'slow');
+  await server.fault(VISION, 'stall');
   await app.open(server.url);
   await expect(app.status).toContainText(/downloading \d+(\.\d)? kB \(\d+%\)/);
   await expect(page.getByRole('progressbar', { name: VISION })).toBeVisible();
   await expect(page.getByRole('progressbar', { name: 'Model download' })).toBeVisible();
-  // The slow file is on its way: some of its bytes are in, out of a known total.
+  // The stalled file is on its way: some of its bytes are in, out of a known total.
   const visionRow = page.getByRole('listitem').filter({ hasText: VISION });
   await expect(visionRow).toContainText(/\d+(\.\d)? kB of \d+(\.\d)? kB \([1-9]\d?%\)/);
 

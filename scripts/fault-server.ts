@@ -1,9 +1,10 @@
 /**
  * A second model host for the end-to-end tests: serves the fixtures like the app's own `/models/`
  * route, under `/{token}/models/…` (one token per test, so tests do not share faults or stored
- * models), and misbehaves on request: `POST /{token}/faults {"file": "onnx/…", "mode": "cut" | "slow",
- * "times": 1}` makes the next downloads of that file stop halfway (the connection is dropped) or
- * trickle in slowly; `GET /{token}/abandoned` counts slow downloads the client gave up on.
+ * models), and misbehaves on request: `POST /{token}/faults {"file": "onnx/…", "mode": "cut" | "stall",
+ * "times": 1}` makes the next downloads of that file stop halfway: the connection is dropped, or it
+ * stays open with nothing more coming; `GET /{token}/abandoned` counts stalled downloads the client
+ * gave up on (closed).
  *
  * Usage: tsx scripts/fault-server.ts [port]
  */
@@ -16,7 +17,7 @@ import { handleModelRequest } from './model-server.ts';
 const FIXTURES_DIR = fileURLToPath(new URL('../fixtures', import.meta.url));
 const port = Number(process.argv[2] ?? 4174);
 
-type Mode = 'cut' | 'slow';
+type Mode = 'cut' | 'stall';
 interface Fault {
   mode: Mode;
   times: number;
@@ -39,12 +40,13 @@ async function readJson(req: IncomingMessage): Promise<{ file: string; mode: Mod
   return JSON.parse(body) as { file: string; mode: Mode; times?: number };
 }
 
-/** Sends the full headers of `path`, then only part of it: half and a dropped connection, or all of it slowly. */
+/** Sends the full headers of `path`, then only half of it: at once, then drops the connection ('cut'),
+ * or slowly, then waits with the connection open until the client closes it ('stall'). */
 function misbehave(mode: Mode, path: string, res: ServerResponse, token: string): void {
   const size = statSync(path).size;
   res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size) });
   res.on('close', () => {
-    if (mode === 'slow' && !res.writableFinished) abandoned.set(token, (abandoned.get(token) ?? 0) + 1);
+    if (mode === 'stall' && !res.writableFinished) abandoned.set(token, (abandoned.get(token) ?? 0) + 1);
   });
   if (mode === 'cut') {
     createReadStream(path, { start: 0, end: Math.floor(size / 2) - 1 })
@@ -52,12 +54,12 @@ function misbehave(mode: Mode, path: string, res: ServerResponse, token: string)
       .pipe(res, { end: false });
     return;
   }
-  const stream = createReadStream(path, { highWaterMark: 2048 });
+  // 'stall': the first half trickles in, then nothing more comes until the client gives up.
+  const stream = createReadStream(path, { start: 0, end: Math.floor(size / 2) - 1, highWaterMark: 2048 });
   stream.on('data', (chunk) => {
     stream.pause();
-    res.write(chunk, () => setTimeout(() => stream.resume(), 150));
+    res.write(chunk, () => setTimeout(() => stream.resume(), 100));
   });
-  stream.on('end', () => res.end());
   res.on('close', () => stream.destroy());
 }
 
