@@ -1,20 +1,11 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/chromium.ts';
 
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 /** A second model host that can cut or slow downloads on request (scripts/fault-server.ts). */
 export const FAULT_PORT = Number(process.env.E2E_FAULT_PORT ?? 4174);
 /** The build served like plain static hosting, without COOP/COEP headers (scripts/static-server.ts). */
 export const STATIC_PORT = Number(process.env.E2E_STATIC_PORT ?? 4175);
-
-/** Flags that work headless as root on this kind of machine, without reaching Google's hosts. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export default defineConfig({
   testDir: 'e2e',
@@ -29,7 +20,7 @@ export default defineConfig({
     trace: 'on-first-retry',
     screenshot: 'only-on-failure',
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      executablePath: CHROMIUM_PATH,
       args: CHROMIUM_ARGS,
     },
   },

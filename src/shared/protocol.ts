@@ -4,7 +4,7 @@
  */
 
 /** Bumped whenever a message changes shape: a cached worker bundle can outlive an app update. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 export type Device = 'wasm' | 'webgpu';
 export type Dtype = 'fp32' | 'fp16' | 'q8';
@@ -16,12 +16,24 @@ export interface ModelSource {
   host: string;
 }
 
+/**
+ * Failures the worker can be asked to cause on WebGPU (`?simulate=` in the page URL), to try the
+ * WASM fallback on a machine whose GPU works: an error while creating the sessions, an error from
+ * an inference, or a real loss of the GPU device (it is destroyed) after the model is ready.
+ */
+export type SimulatedFailure = 'session-error' | 'run-error' | 'device-lost';
+export const SIMULATED_FAILURES: readonly SimulatedFailure[] = ['session-error', 'run-error', 'device-lost'];
+
 export interface LoadOptions {
   source: ModelSource;
   device: Device;
-  dtype: Dtype;
+  /** Precisions to try, best first: the first one whose files the model has (or the store holds) is used. */
+  dtypes: Dtype[];
   /** Whether the page could open the model store; without it the model runs uncached. */
   storage: boolean;
+  /** WASM threads; null lets the worker choose from the core count. */
+  threads: number | null;
+  simulate: SimulatedFailure | null;
 }
 
 /** Something about storing the model that the person should know; the model itself loaded. */
@@ -34,6 +46,7 @@ export type StorageNotice =
 export interface ModelInfo {
   modelId: string;
   device: Device;
+  /** The precision chosen from `LoadOptions.dtypes`. */
   dtype: Dtype;
   /** Threads ONNX Runtime's WASM backend runs on. */
   threads: number;
@@ -113,6 +126,8 @@ export type WorkerReply =
   | { type: 'plan'; id: number; files: PlannedFile[] }
   /** Another tab is loading the same model; this one waits, then reads it from the store. */
   | { type: 'waiting'; id: number }
+  /** The files are in; one warm-up run prepares the model (on WebGPU it compiles the shaders). */
+  | { type: 'warming-up'; id: number }
   | { type: 'progress'; id: number; file: FileProgress }
   | { type: 'loaded'; id: number; info: ModelInfo }
   | { type: 'result'; id: number; imageId: string; scores: LabelScore[]; ms: number }
@@ -120,7 +135,9 @@ export type WorkerReply =
   | { type: 'done'; id: number }
   | { type: 'error'; id: number; error: SerializedError }
   /** Not a reply: the worker's own request to the page (ids are the worker's, not the page's). */
-  | { type: 'store-call'; id: number; call: StoreCall };
+  | { type: 'store-call'; id: number; call: StoreCall }
+  /** Not a reply: the GPU device was lost; the worker's WebGPU state is gone (id is 0). */
+  | { type: 'device-lost'; id: number; error: SerializedError };
 
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof Error) return { name: error.name, message: error.message };

@@ -1,16 +1,18 @@
 import { useCallback, useMemo, useState } from 'react';
+import { runtimeSettingsFromParams, type RuntimeSettings } from '../shared/backend.ts';
 import { parseLabels } from '../shared/labels.ts';
 import { DEFAULT_HOST, modelSourceFromParams } from '../shared/model-source.ts';
-import type { ModelSource } from '../shared/protocol.ts';
+import { SIMULATED_FAILURES, type ModelSource, type SimulatedFailure } from '../shared/protocol.ts';
 import { DEFAULT_TEMPLATE } from '../shared/template.ts';
 import { DropZone } from './components/DropZone.tsx';
 import { ImageCard } from './components/ImageCard.tsx';
 import { LabelsInput } from './components/LabelsInput.tsx';
-import { ModelSourceForm } from './components/ModelSourceForm.tsx';
 import { ModelStatus } from './components/ModelStatus.tsx';
+import { SettingsForm, type SettingsChange } from './components/SettingsForm.tsx';
 import { StoragePanel } from './components/StoragePanel.tsx';
 import { UpdatePrompt } from './components/UpdatePrompt.tsx';
 import { storageNoticeMessage } from './messages.ts';
+import { useBackend } from './use-backend.ts';
 import { useClassifier } from './use-classifier.ts';
 import { useDebounced } from './use-debounced.ts';
 import { useModelStore } from './use-model-store.ts';
@@ -21,35 +23,59 @@ function initialSource(): { source: ModelSource; problems: string[] } {
   return modelSourceFromParams(new URLSearchParams(location.search), location.origin);
 }
 
-/** Keeps the model choice in the address bar, so a reload or a shared link loads the same model. */
-function writeSourceToUrl(source: ModelSource, hostAsTyped: string): void {
+function initialRuntime(): RuntimeSettings {
+  return runtimeSettingsFromParams(new URLSearchParams(location.search));
+}
+
+/** `?simulate=` makes WebGPU fail on purpose, to try the WASM fallback (see README). */
+function simulatedFailure(): SimulatedFailure | null {
+  const value = new URLSearchParams(location.search).get('simulate');
+  return SIMULATED_FAILURES.find((failure) => failure === value) ?? null;
+}
+
+function setParam(url: URL, name: string, value: string | null): void {
+  if (value === null) url.searchParams.delete(name);
+  else url.searchParams.set(name, value);
+}
+
+/** Keeps the settings in the address bar, so a reload or a shared link loads the same model the same way. */
+function writeSettingsToUrl({ source, hostAsTyped, runtime }: SettingsChange): void {
   const url = new URL(location.href);
   url.searchParams.set('model', source.modelId);
-  if (source.host === DEFAULT_HOST) url.searchParams.delete('host');
-  else url.searchParams.set('host', hostAsTyped || source.host);
+  setParam(url, 'host', source.host === DEFAULT_HOST ? null : hostAsTyped || source.host);
+  setParam(url, 'device', runtime.device === 'auto' ? null : runtime.device);
+  setParam(url, 'dtype', runtime.dtype);
   history.replaceState(null, '', url);
 }
 
 export function App() {
   const [{ source, problems }, setSourceState] = useState(initialSource);
+  const [runtime, setRuntime] = useState(initialRuntime);
+  const [simulate] = useState(simulatedFailure);
+  const { backend, fallBack } = useBackend(runtime);
   const [labelsText, setLabelsText] = useState('');
   const settledText = useDebounced(labelsText, LABELS_DEBOUNCE_MS);
   const parsed = useMemo(() => parseLabels(settledText), [settledText]);
 
   const store = useModelStore();
+  const plan = useMemo(
+    () => (backend ? { device: backend.device, dtypes: backend.dtypes, threads: runtime.threads, simulate } : null),
+    [backend, runtime.threads, simulate],
+  );
   const classifier = useClassifier({
     store,
     source,
-    device: 'wasm',
-    dtype: 'q8',
+    plan,
+    onBackendFailure: fallBack,
     labels: parsed.labels,
     template: DEFAULT_TEMPLATE,
   });
   const { model, images, resultKey } = classifier;
 
-  const changeSource = useCallback((next: ModelSource, hostAsTyped: string) => {
-    writeSourceToUrl(next, hostAsTyped);
-    setSourceState({ source: next, problems: [] });
+  const changeSettings = useCallback((change: SettingsChange) => {
+    writeSettingsToUrl(change);
+    setSourceState({ source: change.source, problems: [] });
+    setRuntime(change.runtime);
   }, []);
 
   const idleReason =
@@ -79,28 +105,33 @@ export function App() {
           model={model}
           source={source}
           busyImages={busyImages}
+          device={backend?.device ?? null}
           onCancel={classifier.cancelLoad}
           onRetry={classifier.retryLoad}
         />
-        {notices.length > 0 && (
-          <div className="model-notices" aria-live="polite">
-            {notices.map((notice) => (
-              <p key={notice.kind} className="notice warning">
-                {storageNoticeMessage(notice, source.modelId)}
-              </p>
-            ))}
-          </div>
-        )}
+        <div className="model-notices" aria-live="polite">
+          {backend?.fallbackReason && (
+            <p className="notice warning">
+              WebGPU failed: {backend.fallbackReason.replace(/[.\s]+$/, '')}; running on the CPU (WASM).
+            </p>
+          )}
+          {notices.map((notice) => (
+            <p key={notice.kind} className="notice warning">
+              {storageNoticeMessage(notice, source.modelId)}
+            </p>
+          ))}
+        </div>
         {problems.map((problem) => (
           <p key={problem} role="alert" className="error">
             {problem} Using the default instead.
           </p>
         ))}
-        <ModelSourceForm
+        <SettingsForm
           key={`${source.modelId}@${source.host}`}
           source={source}
+          runtime={runtime}
           open={model.phase === 'error' && model.error.name === 'HostUnreachable'}
-          onChange={changeSource}
+          onChange={changeSettings}
         />
         <section className="inputs" aria-label="Images and labels">
           <DropZone onFiles={classifier.addImages} />

@@ -1,7 +1,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
+import { isolateOnStaticHosts } from './cross-origin-isolation.ts';
 import './styles.css';
+
+isolateOnStaticHosts();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

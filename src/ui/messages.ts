@@ -9,9 +9,9 @@ export function loadErrorMessage(error: SerializedError, source: ModelSource): s
     case 'HostUnreachable':
       return isDefaultHost(source.host)
         ? `Couldn't reach the Hugging Face Hub (huggingface.co) to download ${source.modelId}. ` +
-            'Check your internet connection, or set a model host (a mirror or your own server) under “Model source”.'
+            'Check your internet connection, or set a model host (a mirror or your own server) in Settings.'
         : `Couldn't reach the model host ${source.host} to download ${source.modelId}. ` +
-            'Check the address under “Model source” and your connection.';
+            'Check the address in Settings and your connection.';
     case 'ModelNotFound':
       return `${source.modelId} was not found on ${where}, or a file it needs is missing. (${error.message})`;
     case 'DownloadFailed':

@@ -9,6 +9,7 @@ import {
   type Device,
   type Dtype,
   type FileProgress,
+  type SimulatedFailure,
   type LabelScore,
   type ModelInfo,
   type ModelSource,
@@ -31,6 +32,8 @@ export type ModelState =
       planned: boolean;
       /** Another tab is loading the same model; this one waits for it. */
       waiting: boolean;
+      /** The files are in; a first run prepares the model. */
+      warming: boolean;
     }
   | { phase: 'ready'; info: ModelInfo }
   | { phase: 'error'; error: SerializedError }
@@ -41,6 +44,7 @@ export interface ImageResult {
   key: string;
   scores: LabelScore[];
   ms: number;
+  device: Device;
 }
 
 export interface ImageEntry {
@@ -62,6 +66,7 @@ type Action =
   | { type: 'load-start' }
   | { type: 'load-plan'; files: PlannedFile[] }
   | { type: 'load-waiting' }
+  | { type: 'load-warming' }
   | { type: 'load-cancelled' }
   | { type: 'load-progress'; file: FileProgress }
   | { type: 'load-done'; info: ModelInfo }
@@ -72,7 +77,7 @@ type Action =
   | { type: 'result'; id: string; result: ImageResult }
   | { type: 'image-error'; ids: string[]; error: SerializedError };
 
-const LOADING: ModelState = { phase: 'loading', files: [], planned: false, waiting: false };
+const LOADING: ModelState = { phase: 'loading', files: [], planned: false, waiting: false, warming: false };
 
 function mergeProgress(files: DownloadItem[], update: FileProgress): DownloadItem[] {
   const index = files.findIndex((f) => f.file === update.file);
@@ -107,6 +112,9 @@ function reducer(state: State, action: Action): State {
     case 'load-waiting':
       if (state.model.phase !== 'loading') return state;
       return { ...state, model: { ...state.model, waiting: true } };
+    case 'load-warming':
+      if (state.model.phase !== 'loading') return state;
+      return { ...state, model: { ...state.model, warming: true, waiting: false } };
     case 'load-cancelled':
       return { ...state, model: { phase: 'cancelled' } };
     case 'load-progress':
@@ -132,13 +140,27 @@ function reducer(state: State, action: Action): State {
   }
 }
 
+/** How to run the model; null while it is still being decided (WebGPU is probed). */
+export interface RunPlan {
+  device: Device;
+  dtypes: Dtype[];
+  threads: number | null;
+  simulate: SimulatedFailure | null;
+}
+
 export interface ClassifierOptions {
   store: StoreState;
   source: ModelSource;
-  device: Device;
-  dtype: Dtype;
+  plan: RunPlan | null;
+  /** WebGPU failed (loading, running, or its device was lost); the worker has been replaced. */
+  onBackendFailure(reason: string): void;
   labels: string[];
   template: string;
+}
+
+/** Errors that mean the request was superseded, not that something went wrong. */
+function isSuperseded(error: unknown): boolean {
+  return isAbortError(error) || (error instanceof Error && error.name === 'WorkerRestarted');
 }
 
 export interface Classifier {
@@ -169,7 +191,14 @@ function classifierClient(): ClassifierClient {
   return sharedClient;
 }
 
-export function useClassifier({ store, source, device, dtype, labels, template }: ClassifierOptions): Classifier {
+export function useClassifier({
+  store,
+  source,
+  plan,
+  onBackendFailure,
+  labels,
+  template,
+}: ClassifierOptions): Classifier {
   const [state, dispatch] = useReducer(reducer, { model: LOADING, images: [] });
   const client = classifierClient();
   const [attempt, setAttempt] = useState(0);
@@ -188,31 +217,59 @@ export function useClassifier({ store, source, device, dtype, labels, template }
     client.setStoreHandler(storeReady ? (call) => storeReady.answer(call) : null);
   }, [client, storeReady]);
 
+  const device = plan?.device ?? null;
+  const onGpu = device === 'webgpu';
+  const failedOnGpu = useCallback(
+    (error: unknown): boolean => {
+      if (!onGpu || !(error instanceof Error) || !['BackendError', 'DeviceLost'].includes(error.name)) return false;
+      // transformers.js' state in that worker is poisoned: the WASM run starts in a fresh one.
+      client.restart();
+      onBackendFailure(error.message);
+      return true;
+    },
+    [client, onGpu, onBackendFailure],
+  );
   useEffect(() => {
-    // The load waits until the page knows whether it can store the model.
-    if (!storeSettled) return undefined;
+    client.setDeviceLostHandler(onGpu ? (error) => failedOnGpu(error) : null);
+  }, [client, onGpu, failedOnGpu]);
+
+  const dtypesKey = plan?.dtypes.join(',') ?? '';
+  const threads = plan?.threads ?? null;
+  const simulate = plan?.simulate ?? null;
+  useEffect(() => {
+    // The load waits until the page knows whether it can store the model, and which backend to use.
+    if (!storeSettled || device === null) return undefined;
     const controller = new AbortController();
     loadController.current = controller;
     dispatch({ type: 'load-start' });
     client
       .load(
-        { source: { modelId, host }, device, dtype, storage: storeReady !== null },
+        {
+          source: { modelId, host },
+          device,
+          dtypes: dtypesKey.split(',') as Dtype[],
+          storage: storeReady !== null,
+          threads,
+          simulate,
+        },
         {
           signal: controller.signal,
           onPlan: (files) => dispatch({ type: 'load-plan', files }),
           onWaiting: () => dispatch({ type: 'load-waiting' }),
+          onWarmUp: () => dispatch({ type: 'load-warming' }),
           onProgress: (file) => dispatch({ type: 'load-progress', file }),
         },
       )
       .then((info) => dispatch({ type: 'load-done', info }))
       .catch((error: unknown) => {
-        if (!isAbortError(error)) dispatch({ type: 'load-error', error: serializeError(error) });
+        if (isSuperseded(error) || failedOnGpu(error)) return;
+        dispatch({ type: 'load-error', error: serializeError(error) });
       });
     return () => controller.abort();
-  }, [client, storeSettled, storeReady, modelId, host, device, dtype, attempt]);
+  }, [client, storeSettled, storeReady, modelId, host, device, dtypesKey, threads, simulate, attempt, failedOnGpu]);
 
   const ready = state.model.phase === 'ready';
-  const resultKey = JSON.stringify([modelId, host, device, dtype, template, labels]);
+  const resultKey = JSON.stringify([modelId, host, device, dtypesKey, template, labels]);
 
   useEffect(() => {
     const requests = inFlight.current;
@@ -242,6 +299,7 @@ export function useClassifier({ store, source, device, dtype, labels, template }
     };
     requests.add(request);
     const key = resultKey;
+    const ranOn = device ?? 'wasm';
     client
       .classify(
         needed.map((image) => ({ imageId: image.id, name: image.name, blob: image.file })),
@@ -249,16 +307,16 @@ export function useClassifier({ store, source, device, dtype, labels, template }
         template,
         {
           signal: request.controller.signal,
-          onResult: (id, scores, ms) => dispatch({ type: 'result', id, result: { key, scores, ms } }),
+          onResult: (id, scores, ms) => dispatch({ type: 'result', id, result: { key, scores, ms, device: ranOn } }),
           onImageError: (id, error) => dispatch({ type: 'image-error', ids: [id], error }),
         },
       )
       .catch((error: unknown) => {
-        if (!isAbortError(error))
-          dispatch({ type: 'image-error', ids: [...request.ids], error: serializeError(error) });
+        if (isSuperseded(error) || failedOnGpu(error)) return;
+        dispatch({ type: 'image-error', ids: [...request.ids], error: serializeError(error) });
       })
       .finally(() => requests.delete(request));
-  }, [client, ready, resultKey, labels, template, state.images]);
+  }, [client, ready, resultKey, labels, template, state.images, failedOnGpu, device]);
 
   useEffect(() => {
     const requests = inFlight.current;

@@ -18,9 +18,12 @@ class FakeWorker extends EventTarget {
 }
 
 function setup() {
-  const worker = new FakeWorker();
-  const client = new ClassifierClient(worker as unknown as Worker);
-  return { worker, client };
+  const workers: FakeWorker[] = [];
+  const client = new ClassifierClient(() => {
+    workers.push(new FakeWorker());
+    return workers[workers.length - 1] as unknown as Worker;
+  });
+  return { worker: workers[0], workers, client };
 }
 
 const source = { modelId: 'fixtures/clip-colors', host: 'http://localhost/models' };
@@ -38,7 +41,7 @@ describe('ClassifierClient', () => {
     const { worker, client } = setup();
     const progress: string[] = [];
     const loaded = client.load(
-      { source, device: 'wasm', dtype: 'q8', storage: true },
+      { source, device: 'wasm', dtypes: ['q8'], storage: true, threads: null, simulate: null },
       { onProgress: (f) => progress.push(f.file) },
     );
     const request = worker.sent[0];
@@ -67,7 +70,14 @@ describe('ClassifierClient', () => {
 
   it('rebuilds errors from the worker with their name', async () => {
     const { worker, client } = setup();
-    const loaded = client.load({ source, device: 'wasm', dtype: 'q8', storage: true });
+    const loaded = client.load({
+      source,
+      device: 'wasm',
+      dtypes: ['q8'],
+      storage: true,
+      threads: null,
+      simulate: null,
+    });
     worker.reply({ type: 'error', id: worker.sent[0].id, error: { name: 'HostUnreachable', message: 'offline' } });
     await expect(loaded).rejects.toMatchObject({ name: 'HostUnreachable', message: 'offline' });
   });
@@ -115,9 +125,43 @@ describe('ClassifierClient', () => {
     expect(worker.sent[1]).toEqual({ type: 'store-answer', id: 8, answer: { ok: true } });
   });
 
+  it('restarts with a fresh worker, ending pending requests with WorkerRestarted', async () => {
+    const { workers, client } = setup();
+    const loaded = client.load({
+      source,
+      device: 'webgpu',
+      dtypes: ['fp32'],
+      storage: true,
+      threads: null,
+      simulate: null,
+    });
+    client.restart();
+    await expect(loaded).rejects.toMatchObject({ name: 'WorkerRestarted' });
+    expect(workers).toHaveLength(2);
+    expect(workers[0].terminated).toBe(true);
+    const next = client.load({ source, device: 'wasm', dtypes: ['q8'], storage: true, threads: null, simulate: null });
+    workers[1].reply({ type: 'loaded', id: workers[1].sent[0].id, info });
+    await expect(next).resolves.toEqual(info);
+  });
+
+  it('reports a lost GPU device', () => {
+    const { worker, client } = setup();
+    const lost: string[] = [];
+    client.setDeviceLostHandler((error) => lost.push(error.message));
+    worker.reply({ type: 'device-lost', id: 0, error: { name: 'DeviceLost', message: 'the GPU device was lost' } });
+    expect(lost).toEqual(['the GPU device was lost']);
+  });
+
   it('rejects every pending request when the worker crashes', async () => {
     const { worker, client } = setup();
-    const loaded = client.load({ source, device: 'wasm', dtype: 'q8', storage: true });
+    const loaded = client.load({
+      source,
+      device: 'wasm',
+      dtypes: ['q8'],
+      storage: true,
+      threads: null,
+      simulate: null,
+    });
     // Node has no ErrorEvent; the client reads only `message`.
     worker.dispatchEvent(Object.assign(new Event('error'), { message: 'out of memory' }));
     await expect(loaded).rejects.toMatchObject({ name: 'WorkerCrashed', message: 'out of memory' });

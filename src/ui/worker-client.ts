@@ -39,6 +39,7 @@ export interface LoadCallbacks {
   signal?: AbortSignal;
   onPlan?(files: PlannedFile[]): void;
   onWaiting?(): void;
+  onWarmUp?(): void;
   onProgress?(file: FileProgress): void;
 }
 
@@ -48,7 +49,7 @@ export interface ClassifyCallbacks {
   onImageError?(imageId: string, error: SerializedError): void;
 }
 
-function createWorker(): Worker {
+function spawnWorker(): Worker {
   return new Worker(new URL('../worker/classifier.worker.ts', import.meta.url), {
     type: 'module',
     name: 'classifier',
@@ -56,29 +57,58 @@ function createWorker(): Worker {
 }
 
 export class ClassifierClient {
-  private readonly worker: Worker;
+  private worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private storeHandler: StoreHandler = NO_STORE;
+  private deviceLostHandler: (error: Error) => void = () => undefined;
 
-  constructor(worker: Worker = createWorker()) {
-    this.worker = worker;
-    this.worker.addEventListener('message', (event: MessageEvent<Reply>) => {
+  constructor(private readonly createWorker: () => Worker = spawnWorker) {
+    this.worker = this.start();
+  }
+
+  private start(): Worker {
+    const worker = this.createWorker();
+    worker.addEventListener('message', (event: MessageEvent<Reply>) => {
       const reply = event.data;
       if (reply.type === 'store-call') {
         void this.storeHandler(reply.call).then((answer) =>
-          this.worker.postMessage({ type: 'store-answer', id: reply.id, answer } satisfies WorkerRequest),
+          worker.postMessage({ type: 'store-answer', id: reply.id, answer } satisfies WorkerRequest),
         );
-        return;
+      } else if (reply.type === 'device-lost') {
+        this.deviceLostHandler(deserializeError(reply.error));
+      } else {
+        this.pending.get(reply.id)?.onReply(reply);
       }
-      this.pending.get(reply.id)?.onReply(reply);
     });
-    this.worker.addEventListener('error', (event) => {
+    worker.addEventListener('error', (event) => {
       const error = new Error(event.message || 'The classifier stopped unexpectedly.');
       error.name = 'WorkerCrashed';
-      for (const pending of this.pending.values()) pending.reject(error);
-      this.pending.clear();
+      this.rejectAll(error);
     });
+    return worker;
+  }
+
+  private rejectAll(error: Error): void {
+    for (const pending of [...this.pending.values()]) pending.reject(error);
+    this.pending.clear();
+  }
+
+  /**
+   * Replaces the worker with a fresh one: after a WebGPU failure transformers.js' state in the old
+   * worker is poisoned. Pending requests end with a `WorkerRestarted` error.
+   */
+  restart(): void {
+    this.worker.terminate();
+    const error = new Error('The classifier was restarted.');
+    error.name = 'WorkerRestarted';
+    this.rejectAll(error);
+    this.worker = this.start();
+  }
+
+  /** Called when the worker reports that its GPU device was lost. */
+  setDeviceLostHandler(handler: ((error: Error) => void) | null): void {
+    this.deviceLostHandler = handler ?? (() => undefined);
   }
 
   setStoreHandler(handler: StoreHandler | null): void {
@@ -127,13 +157,17 @@ export class ClassifierClient {
     });
   }
 
-  load(options: LoadOptions, { signal, onPlan, onWaiting, onProgress }: LoadCallbacks = {}): Promise<ModelInfo> {
+  load(
+    options: LoadOptions,
+    { signal, onPlan, onWaiting, onWarmUp, onProgress }: LoadCallbacks = {},
+  ): Promise<ModelInfo> {
     return this.request<ModelInfo>(
       { type: 'load', protocolVersion: PROTOCOL_VERSION, options },
       signal,
       (reply, resolve) => {
         if (reply.type === 'plan') onPlan?.(reply.files);
         else if (reply.type === 'waiting') onWaiting?.();
+        else if (reply.type === 'warming-up') onWarmUp?.();
         else if (reply.type === 'progress') onProgress?.(reply.file);
         else if (reply.type === 'loaded') resolve(reply.info);
       },

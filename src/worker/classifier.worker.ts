@@ -14,11 +14,11 @@ import {
 } from '../shared/protocol.ts';
 import { rankScores } from '../shared/scoring.ts';
 import { applyTemplate } from '../shared/template.ts';
-import { loadClipModel, type LoadedModel } from './clip-model.ts';
-import { decodeImage } from './decode-image.ts';
+import { BackendError, loadClipModel, type LoadedModel } from './clip-model.ts';
+import { ImageDecodeError, decodeImage } from './decode-image.ts';
 import { DownloadLog, createCheckedFetch } from './download.ts';
 import { describeLoadError } from './load-errors.ts';
-import { configureRuntime } from './runtime.ts';
+import { configureRuntime, webgpuDevice } from './runtime.ts';
 import { StoreCache } from './store-cache.ts';
 import { callStore, receiveStoreAnswer } from './store-client.ts';
 
@@ -29,6 +29,7 @@ const IMAGE_CACHE_SIZE = 2000;
 
 interface Session {
   key: string;
+  options: LoadOptions;
   model: Promise<LoadedModel>;
   texts: LruCache<string, Float32Array>;
   images: LruCache<string, Float32Array>;
@@ -69,20 +70,44 @@ async function openModel(id: number, options: LoadOptions, signal: AbortSignal):
   const { modelId, host } = options.source;
   const downloads = new DownloadLog();
   const store = options.storage ? new StoreCache((call) => callStore(post, call), modelId, host, downloads) : null;
-  configureRuntime(options.source, { cache: store, fetch: createCheckedFetch(signal, downloads) });
-  const lockName = `zero-shot-classifier model ${host}|${modelId}|${options.dtype}`;
-  return withModelLock(
+  configureRuntime(options.source, { cache: store, fetch: createCheckedFetch(signal, downloads) }, options.threads);
+  const lockName = `zero-shot-classifier model ${host}|${modelId}|${options.dtypes.join(',')}`;
+  const model = await withModelLock(
     lockName,
     () => post({ type: 'waiting', id }),
     async () => {
-      const model = await loadClipModel(options, {
+      const loaded = await loadClipModel(options, {
         onPlan: (files) => post({ type: 'plan', id, files }),
         onProgress: (file) => post({ type: 'progress', id, file }),
+        onWarmUp: () => post({ type: 'warming-up', id }),
+        isStored: async (url) => (await store?.match(url)) !== undefined,
       });
-      model.info.notices = store ? store.notices : [{ kind: 'unavailable' }];
-      return model;
+      loaded.info.notices = store ? store.notices : [{ kind: 'unavailable' }];
+      return loaded;
     },
   );
+  if (options.device === 'webgpu') await watchGpuDevice();
+  return model;
+}
+
+/** A lost GPU device takes the worker's WebGPU state with it: the page moves to WASM in a fresh worker. */
+async function watchGpuDevice(): Promise<void> {
+  const device = await webgpuDevice();
+  void device?.lost.then((info) => {
+    post({
+      type: 'device-lost',
+      id: 0,
+      error: { name: 'DeviceLost', message: `the GPU device was lost (${info.message || info.reason})` },
+    });
+  });
+}
+
+/** `?simulate=device-lost`: the GPU device really goes away, as when a driver resets mid-session. */
+async function loseGpuDevice(): Promise<never> {
+  const device = await webgpuDevice();
+  device?.destroy();
+  await device?.lost;
+  throw new BackendError('the GPU device was lost (destroyed).');
 }
 
 async function load(id: number, options: LoadOptions): Promise<void> {
@@ -93,6 +118,7 @@ async function load(id: number, options: LoadOptions): Promise<void> {
     loadControllers.set(id, controller);
     const current: Session = {
       key,
+      options,
       model: openModel(id, options, controller.signal),
       texts: new LruCache(TEXT_CACHE_SIZE),
       images: new LruCache(IMAGE_CACHE_SIZE),
@@ -110,7 +136,7 @@ async function load(id: number, options: LoadOptions): Promise<void> {
     post({ type: 'loaded', id, info: model.info });
   } catch (error) {
     if (cancelled.has(id)) throw abortError();
-    post({ type: 'error', id, error: describeLoadError(error, options.source) });
+    post({ type: 'error', id, error: describeLoadError(error, options) });
   } finally {
     loadControllers.delete(id);
   }
@@ -136,17 +162,23 @@ async function textEmbeddings(current: Session, model: LoadedModel, texts: strin
   return texts.map((text) => found.get(text) as Float32Array);
 }
 
+function asBackendError(error: unknown): BackendError {
+  if (error instanceof BackendError) return error;
+  return new BackendError(error instanceof Error ? error.message : String(error));
+}
+
 async function classify(request: Extract<WorkerRequest, { type: 'classify' }>): Promise<void> {
   const { id, images, labels, template } = request;
   const current = session;
   if (!current) throw new Error('No model is loaded.');
   const model = await current.model;
   throwIfCancelled(id);
-  const texts = await textEmbeddings(
-    current,
-    model,
-    labels.map((label) => applyTemplate(template, label)),
-  );
+  const onGpu = current.options.device === 'webgpu';
+  if (onGpu && current.options.simulate === 'device-lost') await loseGpuDevice();
+  const prompts = labels.map((label) => applyTemplate(template, label));
+  const texts = await textEmbeddings(current, model, prompts).catch((error: unknown) => {
+    throw onGpu ? asBackendError(error) : error;
+  });
   for (const image of images) {
     throwIfCancelled(id);
     const started = performance.now();
@@ -162,6 +194,8 @@ async function classify(request: Extract<WorkerRequest, { type: 'classify' }>): 
       post({ type: 'result', id, imageId: image.imageId, scores, ms: performance.now() - started });
     } catch (error) {
       if (cancelled.has(id)) throw abortError();
+      // An inference that fails on WebGPU fails the request: the page moves everything to WASM.
+      if (onGpu && !(error instanceof ImageDecodeError)) throw asBackendError(error);
       post({ type: 'image-error', id, imageId: image.imageId, error: serializeError(error) });
     }
   }

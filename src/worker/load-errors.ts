@@ -1,11 +1,11 @@
 /** Turns what went wrong while loading a model into an error the UI can explain. */
-import type { ModelSource, SerializedError } from '../shared/protocol.ts';
+import type { LoadOptions, SerializedError } from '../shared/protocol.ts';
 
 /** Error names the UI knows how to explain; anything else is shown with its message. */
 export type LoadErrorName =
-  'HostUnreachable' | 'ModelNotFound' | 'UnsupportedModel' | 'DownloadFailed' | 'ModelLoadFailed';
+  'HostUnreachable' | 'ModelNotFound' | 'UnsupportedModel' | 'DownloadFailed' | 'BackendError' | 'ModelLoadFailed';
 
-export function describeLoadError(error: unknown, source: ModelSource): SerializedError {
+export function describeLoadError(error: unknown, { source, device }: LoadOptions): SerializedError {
   const message = error instanceof Error ? error.message : String(error);
   const named = (name: LoadErrorName, text: string): SerializedError => ({ name, message: text });
   if (error instanceof Error && error.name === 'DownloadError') return named('DownloadFailed', message);
@@ -17,5 +17,6 @@ export function describeLoadError(error: unknown, source: ModelSource): Serializ
     return named('ModelNotFound', message);
   }
   if (error instanceof Error && error.name === 'UnsupportedModelError') return named('UnsupportedModel', message);
-  return named('ModelLoadFailed', message);
+  // Anything else that fails while WebGPU sessions are made is the backend's: WASM may still work.
+  return named(device === 'webgpu' ? 'BackendError' : 'ModelLoadFailed', message);
 }

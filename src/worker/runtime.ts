@@ -15,7 +15,7 @@ export interface Transport {
   fetch: typeof fetch;
 }
 
-export function configureRuntime(source: ModelSource, transport: Transport): void {
+export function configureRuntime(source: ModelSource, transport: Transport, threads: number | null): void {
   env.allowLocalModels = false;
   env.allowRemoteModels = true;
   env.remoteHost = `${source.host}/`;
@@ -32,11 +32,19 @@ export function configureRuntime(source: ModelSource, transport: Transport): voi
       wasm: new URL(ortWasmUrl, self.location.href).href,
       mjs: new URL(ortMjsUrl, self.location.href).href,
     };
-    wasm.numThreads = chooseThreadCount(navigator.hardwareConcurrency || 1, self.crossOriginIsolated);
+    wasm.numThreads = self.crossOriginIsolated
+      ? (threads ?? chooseThreadCount(navigator.hardwareConcurrency || 1, true))
+      : 1;
     wasm.proxy = false;
   }
 }
 
 export function wasmThreads(): number {
   return env.backends.onnx.wasm?.numThreads ?? 1;
+}
+
+/** The GPU device ONNX Runtime's WebGPU backend runs on, once a WebGPU session exists. */
+export async function webgpuDevice(): Promise<GPUDevice | null> {
+  const webgpu = env.backends.onnx.webgpu as { device?: Promise<GPUDevice> } | undefined;
+  return (await webgpu?.device) ?? null;
 }

@@ -1,3 +1,4 @@
+import { backendName } from '../../shared/backend.ts';
 import { formatPercent } from '../../shared/scoring.ts';
 import type { LabelScore } from '../../shared/protocol.ts';
 import { imageErrorMessage } from '../messages.ts';
@@ -53,7 +54,9 @@ export function ImageCard({ image, resultKey, idleReason, onRemove }: Props) {
             <ol className="scores" role="list" aria-label={`Scores for ${image.name}`}>
               <ScoreBars scores={fresh.scores} />
             </ol>
-            <p className="card-meta">{fresh.ms.toFixed(0)} ms</p>
+            <p className="card-meta">
+              {fresh.ms.toFixed(0)} ms per image on {backendName(fresh.device)}
+            </p>
           </>
         ) : (
           <>

@@ -1,5 +1,5 @@
 import { formatBytes } from '../../shared/format.ts';
-import type { ModelSource } from '../../shared/protocol.ts';
+import type { Device, ModelSource } from '../../shared/protocol.ts';
 import { loadErrorMessage } from '../messages.ts';
 import type { DownloadItem, ModelState } from '../use-classifier.ts';
 
@@ -14,7 +14,11 @@ function totals(files: DownloadItem[]): { loaded: number; total: number; toDownl
   );
 }
 
-function loadingText(model: Extract<ModelState, { phase: 'loading' }>, modelId: string): string {
+function loadingText(model: Extract<ModelState, { phase: 'loading' }>, modelId: string, device: Device | null): string {
+  if (model.warming) {
+    const why = device === 'webgpu' ? 'a first run compiles the GPU shaders' : 'a first run warms it up';
+    return `Preparing model ${modelId}… (${why})`;
+  }
   if (model.waiting) return `Loading model ${modelId}… waiting for another tab that is loading it.`;
   if (!model.planned) return `Loading model ${modelId}…`;
   const { loaded, total, toDownload } = totals(model.files);
@@ -24,10 +28,10 @@ function loadingText(model: Extract<ModelState, { phase: 'loading' }>, modelId: 
   return `Loading model ${modelId}… downloading ${formatBytes(toDownload)} (${percent}%).`;
 }
 
-function statusText(model: ModelState, source: ModelSource, busyImages: number): string {
+function statusText(model: ModelState, source: ModelSource, busyImages: number, device: Device | null): string {
   switch (model.phase) {
     case 'loading':
-      return loadingText(model, source.modelId);
+      return loadingText(model, source.modelId, device);
     case 'ready': {
       const { info } = model;
       const backend =
@@ -63,17 +67,19 @@ interface Props {
   model: ModelState;
   source: ModelSource;
   busyImages: number;
+  /** The backend being loaded, once chosen. */
+  device: Device | null;
   onCancel(): void;
   onRetry(): void;
 }
 
-export function ModelStatus({ model, source, busyImages, onCancel, onRetry }: Props) {
+export function ModelStatus({ model, source, busyImages, device, onCancel, onRetry }: Props) {
   const sums = model.phase === 'loading' ? totals(model.files) : null;
   return (
     <section className="model-status" aria-label="Model">
       <div className="status-row">
         <p role="status" className="status-line">
-          {statusText(model, source, busyImages)}
+          {statusText(model, source, busyImages, device)}
         </p>
         {model.phase === 'loading' && (
           <button type="button" className="secondary" onClick={onCancel}>
@@ -86,7 +92,7 @@ export function ModelStatus({ model, source, busyImages, onCancel, onRetry }: Pr
           </button>
         )}
       </div>
-      {model.phase === 'loading' && sums && model.files.length > 0 && (
+      {model.phase === 'loading' && !model.warming && sums && model.files.length > 0 && (
         <div className="downloads">
           <div className="download overall">
             <span className="download-name">All files</span>

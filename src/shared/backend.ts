@@ -1,0 +1,73 @@
+/**
+ * Which backend and precision to run on, chosen from data: what the person asked for (`auto`,
+ * `webgpu`, `wasm`, an explicit precision) and what the browser's GPU offers.
+ */
+import type { Device, Dtype } from './protocol.ts';
+
+export type DevicePreference = 'auto' | Device;
+export const DEVICE_PREFERENCES: readonly DevicePreference[] = ['auto', 'webgpu', 'wasm'];
+export const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8'];
+
+/** What the page found out about WebGPU. */
+export type WebGPUProbe =
+  | { available: false; reason: string }
+  | {
+      available: true;
+      /** A software adapter (SwiftShader and the like): slower than WASM. */
+      fallbackAdapter: boolean;
+      shaderF16: boolean;
+      description: string;
+    };
+
+export interface BackendChoice {
+  device: Device;
+  /** Precisions to try, best first; the first one whose files the model has is used. */
+  dtypes: Dtype[];
+  /** Why WebGPU was asked for but is not used (shown to the person). */
+  fallbackReason: string | null;
+}
+
+/** The per-device precision table: fp16 needs `shader-f16`; WASM runs 8-bit weights fastest. */
+export function dtypeCandidates(device: Device, shaderF16: boolean): Dtype[] {
+  if (device === 'wasm') return ['q8', 'fp32'];
+  return shaderF16 ? ['fp16', 'fp32', 'q8'] : ['fp32', 'q8'];
+}
+
+export function chooseBackend(
+  preference: DevicePreference,
+  explicitDtype: Dtype | null,
+  probe: WebGPUProbe,
+): BackendChoice {
+  const pick = (device: Device, shaderF16: boolean, fallbackReason: string | null): BackendChoice => ({
+    device,
+    dtypes: explicitDtype ? [explicitDtype] : dtypeCandidates(device, shaderF16),
+    fallbackReason,
+  });
+  if (preference === 'wasm') return pick('wasm', false, null);
+  if (!probe.available) return pick('wasm', false, preference === 'webgpu' ? probe.reason : null);
+  // `auto` never picks a software adapter: WASM is faster than an emulated GPU.
+  if (preference === 'auto' && probe.fallbackAdapter) return pick('wasm', false, null);
+  return pick('webgpu', probe.shaderF16, null);
+}
+
+export interface RuntimeSettings {
+  device: DevicePreference;
+  dtype: Dtype | null;
+  /** WASM threads; null lets the app choose. */
+  threads: number | null;
+}
+
+export function runtimeSettingsFromParams(params: URLSearchParams): RuntimeSettings {
+  const device = params.get('device');
+  const dtype = params.get('dtype');
+  const threads = Number(params.get('threads'));
+  return {
+    device: DEVICE_PREFERENCES.includes(device as DevicePreference) ? (device as DevicePreference) : 'auto',
+    dtype: DTYPES.includes(dtype as Dtype) ? (dtype as Dtype) : null,
+    threads: Number.isInteger(threads) && threads >= 1 && threads <= 64 ? threads : null,
+  };
+}
+
+export function backendName(device: Device): string {
+  return device === 'webgpu' ? 'WebGPU' : 'WASM';
+}
