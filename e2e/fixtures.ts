@@ -88,7 +88,7 @@ export function faultyHost(testInfo: TestInfo) {
   return {
     host,
     url: `/?host=${encodeURIComponent(host)}&model=fixtures/clip-colors`,
-    async fault(file: string, mode: 'cut' | 'stall', times = 1): Promise<void> {
+    async fault(file: string, mode: 'cut' | 'stall' | 'missing', times = 1): Promise<void> {
       const response = await fetch(`${FAULT_HOST}/${token}/faults`, {
         method: 'POST',
         body: JSON.stringify({ file, mode, times }),

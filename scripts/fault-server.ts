@@ -1,9 +1,9 @@
 /**
  * A second model host for the end-to-end tests: serves the fixtures like the app's own `/models/`
  * route, under `/{token}/models/…` (one token per test, so tests do not share faults or stored
- * models), and misbehaves on request: `POST /{token}/faults {"file": "onnx/…", "mode": "cut" | "stall",
+ * models), and misbehaves on request: `POST /{token}/faults {"file": "onnx/…", "mode": "cut" | "stall" | "missing",
  * "times": 1}` makes the next downloads of that file stop halfway: the connection is dropped, or it
- * stays open with nothing more coming; `GET /{token}/abandoned` counts stalled downloads the client
+ * stays open with nothing more coming; or makes the file a 404 for good; `GET /{token}/abandoned` counts stalled downloads the client
  * gave up on (closed).
  *
  * Usage: tsx scripts/fault-server.ts [port]
@@ -17,7 +17,7 @@ import { handleModelRequest } from './model-server.ts';
 const FIXTURES_DIR = fileURLToPath(new URL('../fixtures', import.meta.url));
 const port = Number(process.argv[2] ?? 4174);
 
-type Mode = 'cut' | 'stall';
+type Mode = 'cut' | 'stall' | 'missing';
 interface Fault {
   mode: Mode;
   times: number;
@@ -42,7 +42,7 @@ async function readJson(req: IncomingMessage): Promise<{ file: string; mode: Mod
 
 /** Sends the full headers of `path`, then only half of it: at once, then drops the connection ('cut'),
  * or slowly, then waits with the connection open until the client closes it ('stall'). */
-function misbehave(mode: Mode, path: string, res: ServerResponse, token: string): void {
+function misbehave(mode: 'cut' | 'stall', path: string, res: ServerResponse, token: string): void {
   const size = statSync(path).size;
   res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size) });
   res.on('close', () => {
@@ -105,6 +105,12 @@ createServer((req, res) => {
   const [, token, modelsPath, repo, file] = match;
   const fault = faults.get(`${token}:${file}`);
   // Size probes (one-byte ranges) are answered normally: only real downloads misbehave.
+  // 'missing': the repository does not have that file at all (probes included).
+  if (fault?.mode === 'missing') {
+    res.statusCode = 404;
+    res.end('Entry not found');
+    return;
+  }
   if (fault && fault.times > 0 && req.method === 'GET' && !req.headers.range) {
     fault.times -= 1;
     misbehave(fault.mode, join(FIXTURES_DIR, repo, file), res, token);

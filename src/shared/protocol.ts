@@ -48,6 +48,8 @@ export interface ModelInfo {
   device: Device;
   /** The precision chosen from `LoadOptions.dtypes`. */
   dtype: Dtype;
+  /** Separate text and vision models, or the joint model when the repository has only that. */
+  layout: 'split' | 'joint';
   /** Threads ONNX Runtime's WASM backend runs on. */
   threads: number;
   /** How scores are turned into probabilities: one distribution, or independent per label. */
@@ -97,6 +99,17 @@ export interface FileProgress {
   done: boolean;
 }
 
+/** What was encoded, and what was found in the embedding caches instead. */
+export interface EncodeWork {
+  textsEncoded: number;
+  textsCached: number;
+  imagesEncoded: number;
+  imagesCached: number;
+}
+
+/** The text side of a classify request (the images are counted as their results arrive). */
+export type TextWork = Pick<EncodeWork, 'textsEncoded' | 'textsCached'>;
+
 export interface LabelScore {
   label: string;
   score: number;
@@ -130,9 +143,10 @@ export type WorkerReply =
   | { type: 'warming-up'; id: number }
   | { type: 'progress'; id: number; file: FileProgress }
   | { type: 'loaded'; id: number; info: ModelInfo }
-  | { type: 'result'; id: number; imageId: string; scores: LabelScore[]; ms: number }
+  /** `cached`: the image's embedding came from the cache, not a vision pass. */
+  | { type: 'result'; id: number; imageId: string; scores: LabelScore[]; ms: number; cached: boolean }
   | { type: 'image-error'; id: number; imageId: string; error: SerializedError }
-  | { type: 'done'; id: number }
+  | { type: 'done'; id: number; work: TextWork }
   | { type: 'error'; id: number; error: SerializedError }
   /** Not a reply: the worker's own request to the page (ids are the worker's, not the page's). */
   | { type: 'store-call'; id: number; call: StoreCall }

@@ -4,7 +4,9 @@ import { parseLabels } from '../shared/labels.ts';
 import { DEFAULT_HOST, modelSourceFromParams } from '../shared/model-source.ts';
 import { SIMULATED_FAILURES, type ModelSource, type SimulatedFailure } from '../shared/protocol.ts';
 import { DEFAULT_TEMPLATE } from '../shared/template.ts';
+import { ClassificationQueue } from './components/ClassificationQueue.tsx';
 import { DropZone } from './components/DropZone.tsx';
+import { WorkSummary } from './components/WorkSummary.tsx';
 import { ImageCard } from './components/ImageCard.tsx';
 import { LabelsInput } from './components/LabelsInput.tsx';
 import { ModelStatus } from './components/ModelStatus.tsx';
@@ -88,7 +90,7 @@ export function App() {
           : null;
   const notices = model.phase === 'ready' ? model.info.notices : [];
   const busyImages =
-    idleReason === null ? images.filter((image) => !image.error && image.result?.key !== resultKey).length : 0;
+    idleReason === null && !classifier.stopped ? classifier.progress.total - classifier.progress.done : 0;
 
   return (
     <div className="app">
@@ -147,6 +149,16 @@ export function App() {
                 Clear all
               </button>
             </div>
+            {model.phase === 'ready' && parsed.labels.length > 0 && (
+              <ClassificationQueue
+                done={classifier.progress.done}
+                total={classifier.progress.total}
+                stopped={classifier.stopped}
+                onStop={classifier.stopClassifying}
+                onResume={classifier.resumeClassifying}
+              />
+            )}
+            <WorkSummary work={classifier.work} />
             <div className="grid">
               {images.map((image) => (
                 <ImageCard

@@ -7,6 +7,7 @@ import {
   isAbortError,
   serializeError,
   type Device,
+  type EncodeWork,
   type Dtype,
   type FileProgress,
   type SimulatedFailure,
@@ -174,6 +175,14 @@ export interface Classifier {
   /** Stops the model's download; nothing partial is kept. */
   cancelLoad(): void;
   retryLoad(): void;
+  /** Images with scores for the current labels, of those that can have them. */
+  progress: { done: number; total: number };
+  /** Everything encoded, and found in the caches instead, since the page opened. */
+  work: EncodeWork;
+  /** Classification was stopped by the person; it resumes when they ask, or change labels or images. */
+  stopped: boolean;
+  stopClassifying(): void;
+  resumeClassifying(): void;
 }
 
 interface InFlight {
@@ -204,6 +213,17 @@ export function useClassifier({
   const [attempt, setAttempt] = useState(0);
   const inFlight = useRef(new Set<InFlight>());
   const loadController = useRef<AbortController | null>(null);
+  const [work, setWork] = useState<EncodeWork>({ textsEncoded: 0, textsCached: 0, imagesEncoded: 0, imagesCached: 0 });
+  const addWork = useCallback(
+    (more: Partial<EncodeWork>) =>
+      setWork((total) => ({
+        textsEncoded: total.textsEncoded + (more.textsEncoded ?? 0),
+        textsCached: total.textsCached + (more.textsCached ?? 0),
+        imagesEncoded: total.imagesEncoded + (more.imagesEncoded ?? 0),
+        imagesCached: total.imagesCached + (more.imagesCached ?? 0),
+      })),
+    [],
+  );
   // The latest images, for callbacks that must not change identity (and for unmount cleanup).
   const imagesRef = useRef(state.images);
   useEffect(() => {
@@ -270,10 +290,13 @@ export function useClassifier({
 
   const ready = state.model.phase === 'ready';
   const resultKey = JSON.stringify([modelId, host, device, dtypesKey, template, labels]);
+  // A stop holds for the labels and images it was made on: changing either asks for new work.
+  const [stop, setStop] = useState<{ key: string; images: number } | null>(null);
+  const stopped = stop !== null && stop.key === resultKey && stop.images === state.images.length;
 
   useEffect(() => {
     const requests = inFlight.current;
-    if (!ready || labels.length === 0) {
+    if (!ready || labels.length === 0 || stopped) {
       for (const request of requests) request.controller.abort();
       requests.clear();
       return;
@@ -307,16 +330,20 @@ export function useClassifier({
         template,
         {
           signal: request.controller.signal,
-          onResult: (id, scores, ms) => dispatch({ type: 'result', id, result: { key, scores, ms, device: ranOn } }),
+          onResult: (id, scores, ms, cached) => {
+            dispatch({ type: 'result', id, result: { key, scores, ms, device: ranOn } });
+            addWork(cached ? { imagesCached: 1 } : { imagesEncoded: 1 });
+          },
           onImageError: (id, error) => dispatch({ type: 'image-error', ids: [id], error }),
         },
       )
+      .then(addWork)
       .catch((error: unknown) => {
         if (isSuperseded(error) || failedOnGpu(error)) return;
         dispatch({ type: 'image-error', ids: [...request.ids], error: serializeError(error) });
       })
       .finally(() => requests.delete(request));
-  }, [client, ready, resultKey, labels, template, state.images, failedOnGpu, device]);
+  }, [client, ready, resultKey, labels, template, state.images, failedOnGpu, device, stopped, addWork]);
 
   useEffect(() => {
     const requests = inFlight.current;
@@ -348,6 +375,14 @@ export function useClassifier({
   }, []);
 
   const retryLoad = useCallback(() => setAttempt((n) => n + 1), []);
+  const imageCount = state.images.length;
+  const stopClassifying = useCallback(() => setStop({ key: resultKey, images: imageCount }), [resultKey, imageCount]);
+  const resumeClassifying = useCallback(() => setStop(null), []);
+  const classifiable = state.images.filter((image) => !image.error);
+  const progress = {
+    done: classifiable.filter((image) => image.result?.key === resultKey).length,
+    total: classifiable.length,
+  };
   const cancelLoad = useCallback(() => {
     loadController.current?.abort();
     dispatch({ type: 'load-cancelled' });
@@ -362,5 +397,10 @@ export function useClassifier({
     clearImages,
     cancelLoad,
     retryLoad,
+    progress,
+    work,
+    stopped,
+    stopClassifying,
+    resumeClassifying,
   };
 }

@@ -27,10 +27,12 @@ function setup() {
 }
 
 const source = { modelId: 'fixtures/clip-colors', host: 'http://localhost/models' };
+const work = { textsEncoded: 1, textsCached: 0 };
 const info = {
   modelId: source.modelId,
   device: 'wasm',
   dtype: 'q8',
+  layout: 'split',
   threads: 2,
   scoring: 'softmax',
   notices: [],
@@ -59,11 +61,11 @@ describe('ClassifierClient', () => {
     const first = client.classify([], ['x'], '{}', { onResult: (id) => a.push(id) });
     const second = client.classify([], ['y'], '{}', { onResult: (id) => b.push(id) });
     const [ra, rb] = worker.sent;
-    worker.reply({ type: 'result', id: rb.id, imageId: 'img-2', scores: [], ms: 1 });
-    worker.reply({ type: 'result', id: ra.id, imageId: 'img-1', scores: [], ms: 1 });
-    worker.reply({ type: 'done', id: ra.id });
-    worker.reply({ type: 'done', id: rb.id });
-    await Promise.all([first, second]);
+    worker.reply({ type: 'result', id: rb.id, imageId: 'img-2', scores: [], ms: 1, cached: false });
+    worker.reply({ type: 'result', id: ra.id, imageId: 'img-1', scores: [], ms: 1, cached: false });
+    worker.reply({ type: 'done', id: ra.id, work });
+    worker.reply({ type: 'done', id: rb.id, work: { ...work, textsCached: 1 } });
+    expect(await Promise.all([first, second])).toEqual([work, { ...work, textsCached: 1 }]);
     expect(a).toEqual(['img-1']);
     expect(b).toEqual(['img-2']);
   });
@@ -94,7 +96,7 @@ describe('ClassifierClient', () => {
     controller.abort();
     await expect(running).rejects.toMatchObject({ name: 'AbortError' });
     expect(worker.sent[1]).toMatchObject({ type: 'cancel', target: request.id });
-    worker.reply({ type: 'result', id: request.id, imageId: 'late', scores: [], ms: 1 });
+    worker.reply({ type: 'result', id: request.id, imageId: 'late', scores: [], ms: 1, cached: false });
     expect(results).toEqual([]);
   });
 

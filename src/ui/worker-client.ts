@@ -15,6 +15,7 @@ import {
   type SerializedError,
   type StoreAnswer,
   type StoreCall,
+  type TextWork,
   type WorkerReply,
   type WorkerRequest,
 } from '../shared/protocol.ts';
@@ -45,7 +46,7 @@ export interface LoadCallbacks {
 
 export interface ClassifyCallbacks {
   signal?: AbortSignal;
-  onResult?(imageId: string, scores: LabelScore[], ms: number): void;
+  onResult?(imageId: string, scores: LabelScore[], ms: number, cached: boolean): void;
   onImageError?(imageId: string, error: SerializedError): void;
 }
 
@@ -179,11 +180,11 @@ export class ClassifierClient {
     labels: string[],
     template: string,
     { signal, onResult, onImageError }: ClassifyCallbacks = {},
-  ): Promise<undefined> {
-    return this.request<undefined>({ type: 'classify', images, labels, template }, signal, (reply, resolve) => {
-      if (reply.type === 'result') onResult?.(reply.imageId, reply.scores, reply.ms);
+  ): Promise<TextWork> {
+    return this.request<TextWork>({ type: 'classify', images, labels, template }, signal, (reply, resolve) => {
+      if (reply.type === 'result') onResult?.(reply.imageId, reply.scores, reply.ms, reply.cached);
       else if (reply.type === 'image-error') onImageError?.(reply.imageId, reply.error);
-      else if (reply.type === 'done') resolve(undefined);
+      else if (reply.type === 'done') resolve(reply.work);
     });
   }
 

@@ -3,36 +3,36 @@
  * `src/shared/protocol.ts`. Requests run one at a time; a cancel is handled at once and stops its
  * target between steps.
  */
-import { LruCache } from '../shared/lru.ts';
 import {
   PROTOCOL_VERSION,
   abortError,
   serializeError,
+  type TextWork,
   type LoadOptions,
   type WorkerReply,
   type WorkerRequest,
 } from '../shared/protocol.ts';
 import { rankScores } from '../shared/scoring.ts';
 import { applyTemplate } from '../shared/template.ts';
+import type { RawImage } from '@huggingface/transformers';
 import { BackendError, loadClipModel, type LoadedModel } from './clip-model.ts';
-import { ImageDecodeError, decodeImage } from './decode-image.ts';
+import { decodeImage } from './decode-image.ts';
+import { EmbeddingCache } from './embedding-cache.ts';
 import { DownloadLog, createCheckedFetch } from './download.ts';
 import { describeLoadError } from './load-errors.ts';
 import { configureRuntime, webgpuDevice } from './runtime.ts';
-import { StoreCache } from './store-cache.ts';
+import { StoreCache, sha256Hex } from './store-cache.ts';
 import { callStore, receiveStoreAnswer } from './store-client.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-const TEXT_CACHE_SIZE = 5000;
-const IMAGE_CACHE_SIZE = 2000;
+/** Images per vision pass: batching amortises the pass, small batches keep results coming. */
+const VISION_BATCH = 4;
 
 interface Session {
   key: string;
   options: LoadOptions;
   model: Promise<LoadedModel>;
-  texts: LruCache<string, Float32Array>;
-  images: LruCache<string, Float32Array>;
 }
 
 let session: Session | null = null;
@@ -120,8 +120,6 @@ async function load(id: number, options: LoadOptions): Promise<void> {
       key,
       options,
       model: openModel(id, options, controller.signal),
-      texts: new LruCache(TEXT_CACHE_SIZE),
-      images: new LruCache(IMAGE_CACHE_SIZE),
     };
     session = current;
     // A failed or cancelled load is forgotten so that a retry starts afresh.
@@ -142,29 +140,44 @@ async function load(id: number, options: LoadOptions): Promise<void> {
   }
 }
 
-/** Embeddings for `texts` in order, encoding in one batch only those not cached yet. */
-async function textEmbeddings(current: Session, model: LoadedModel, texts: string[]): Promise<Float32Array[]> {
+/** Embeddings for `prompts` in order, encoding in one batch only those not cached yet. */
+async function textEmbeddings(
+  cache: EmbeddingCache,
+  model: LoadedModel,
+  prompts: string[],
+  work: TextWork,
+): Promise<Float32Array[]> {
   // Taken out of the cache first: storing new entries may evict ones this request still needs.
   const found = new Map<string, Float32Array>();
   const missing: string[] = [];
-  for (const text of new Set(texts)) {
-    const cached = current.texts.get(text);
-    if (cached) found.set(text, cached);
-    else missing.push(text);
+  for (const prompt of new Set(prompts)) {
+    const cached = cache.text(prompt);
+    if (cached) found.set(prompt, cached);
+    else missing.push(prompt);
   }
+  work.textsCached += found.size;
+  work.textsEncoded += missing.length;
   if (missing.length > 0) {
     const embeds = await model.encodeTexts(missing);
-    missing.forEach((text, i) => {
-      found.set(text, embeds[i]);
-      current.texts.set(text, embeds[i]);
+    missing.forEach((prompt, i) => {
+      found.set(prompt, embeds[i]);
+      cache.setText(prompt, embeds[i]);
     });
   }
-  return texts.map((text) => found.get(text) as Float32Array);
+  return prompts.map((prompt) => found.get(prompt) as Float32Array);
 }
 
 function asBackendError(error: unknown): BackendError {
   if (error instanceof BackendError) return error;
   return new BackendError(error instanceof Error ? error.message : String(error));
+}
+
+/** An image decoded and waiting for its place in a batched vision pass. */
+interface Decoded {
+  imageId: string;
+  pixels: RawImage;
+  pixelHash: string;
+  decodeMs: number;
 }
 
 async function classify(request: Extract<WorkerRequest, { type: 'classify' }>): Promise<void> {
@@ -173,33 +186,60 @@ async function classify(request: Extract<WorkerRequest, { type: 'classify' }>): 
   if (!current) throw new Error('No model is loaded.');
   const model = await current.model;
   throwIfCancelled(id);
-  const onGpu = current.options.device === 'webgpu';
-  if (onGpu && current.options.simulate === 'device-lost') await loseGpuDevice();
+  const { device, simulate, source } = current.options;
+  const onGpu = device === 'webgpu';
+  if (onGpu && simulate === 'device-lost') await loseGpuDevice();
+  const cache = new EmbeddingCache(`${source.host}|${source.modelId}|${model.info.dtype}`);
   const prompts = labels.map((label) => applyTemplate(template, label));
-  const texts = await textEmbeddings(current, model, prompts).catch((error: unknown) => {
+  const work: TextWork = { textsEncoded: 0, textsCached: 0 };
+  const texts = await textEmbeddings(cache, model, prompts, work).catch((error: unknown) => {
     throw onGpu ? asBackendError(error) : error;
   });
-  for (const image of images) {
+  const sendResult = (imageId: string, embedding: Float32Array, ms: number, cached: boolean) =>
+    post({ type: 'result', id, imageId, scores: rankScores(labels, model.score(embedding, texts)), ms, cached });
+
+  for (let start = 0; start < images.length; start += VISION_BATCH) {
+    const batch: Decoded[] = [];
+    for (const image of images.slice(start, start + VISION_BATCH)) {
+      throwIfCancelled(id);
+      const known = cache.imageById(image.imageId);
+      if (known) {
+        sendResult(image.imageId, known, 0, true);
+        continue;
+      }
+      const started = performance.now();
+      try {
+        const pixels = await decodeImage(image.blob);
+        // Decoded pixels live in a plain ArrayBuffer (getImageData), never a shared one.
+        const pixelHash = await sha256Hex(pixels.data as Uint8ClampedArray<ArrayBuffer>);
+        cache.rememberImage(image.imageId, pixelHash);
+        const cached = cache.image(pixelHash);
+        if (cached) sendResult(image.imageId, cached, performance.now() - started, true);
+        else batch.push({ imageId: image.imageId, pixels, pixelHash, decodeMs: performance.now() - started });
+      } catch (error) {
+        post({ type: 'image-error', id, imageId: image.imageId, error: serializeError(error) });
+      }
+    }
+    if (batch.length === 0) continue;
     throwIfCancelled(id);
     const started = performance.now();
+    let embeddings: Float32Array[];
     try {
-      let embedding = current.images.get(image.imageId);
-      if (!embedding) {
-        const pixels = await decodeImage(image.blob);
-        throwIfCancelled(id);
-        embedding = await model.encodeImage(pixels);
-        current.images.set(image.imageId, embedding);
-      }
-      const scores = rankScores(labels, model.score(embedding, texts));
-      post({ type: 'result', id, imageId: image.imageId, scores, ms: performance.now() - started });
+      embeddings = await model.encodeImages(batch.map((item) => item.pixels));
     } catch (error) {
       if (cancelled.has(id)) throw abortError();
       // An inference that fails on WebGPU fails the request: the page moves everything to WASM.
-      if (onGpu && !(error instanceof ImageDecodeError)) throw asBackendError(error);
-      post({ type: 'image-error', id, imageId: image.imageId, error: serializeError(error) });
+      if (onGpu) throw asBackendError(error);
+      for (const item of batch) post({ type: 'image-error', id, imageId: item.imageId, error: serializeError(error) });
+      continue;
     }
+    const perImage = (performance.now() - started) / batch.length;
+    batch.forEach((item, i) => cache.setImage(item.pixelHash, embeddings[i]));
+    // Stopped meanwhile: the embeddings are kept for later, the results are not wanted now.
+    throwIfCancelled(id);
+    batch.forEach((item, i) => sendResult(item.imageId, embeddings[i], item.decodeMs + perImage, false));
   }
-  post({ type: 'done', id });
+  post({ type: 'done', id, work });
 }
 
 async function handle(request: WorkerRequest): Promise<void> {

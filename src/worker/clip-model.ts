@@ -6,6 +6,7 @@ import {
   AutoConfig,
   AutoImageProcessor,
   AutoTokenizer,
+  CLIPModel,
   CLIPTextModelWithProjection,
   CLIPVisionModelWithProjection,
   ModelRegistry,
@@ -23,6 +24,7 @@ import { wasmThreads } from './runtime.ts';
 interface ModelFamily {
   textModel: typeof CLIPTextModelWithProjection;
   visionModel: typeof CLIPVisionModelWithProjection;
+  jointModel: typeof CLIPModel;
   scoring: ModelInfo['scoring'];
   /** exp(logit_scale) after training; the exported towers do not carry it. */
   logitScale: number;
@@ -35,6 +37,7 @@ const FAMILIES: Record<string, ModelFamily> = {
   clip: {
     textModel: CLIPTextModelWithProjection,
     visionModel: CLIPVisionModelWithProjection,
+    jointModel: CLIPModel,
     scoring: 'softmax',
     logitScale: 100,
     logitBias: 0,
@@ -67,14 +70,21 @@ export interface LoadedModel {
   info: ModelInfo;
   /** Unit-length text embeddings, one per text, in order. */
   encodeTexts(texts: string[]): Promise<Float32Array[]>;
-  /** A unit-length image embedding. */
-  encodeImage(image: RawImage): Promise<Float32Array>;
+  /** Unit-length image embeddings, one per image, from one batched vision pass. */
+  encodeImages(images: RawImage[]): Promise<Float32Array[]>;
   /** Per-label scores (probabilities for softmax models) of one image against the texts. */
   score(image: Float32Array, texts: readonly Float32Array[]): Float64Array;
   dispose(): Promise<void>;
 }
 
-const towerFiles = (dtype: Dtype) => [onnxFile('text_model', dtype), onnxFile('vision_model', dtype)];
+/** Separate text and vision models when the repository has them, the joint model otherwise. */
+export type Layout = 'split' | 'joint';
+
+function modelFiles(dtype: Dtype, layout: Layout): string[] {
+  return layout === 'split'
+    ? [onnxFile('text_model', dtype), onnxFile('vision_model', dtype)]
+    : [onnxFile('model', dtype)];
+}
 
 let metadataRound = 0;
 
@@ -85,18 +95,29 @@ function freshMetadata(modelId: string, files: string[]) {
 }
 
 /**
- * The first precision of the table (best first) that the model has: stored files are checked
- * first, without asking the network (so a stored model loads offline); otherwise the host is asked.
+ * The first precision of the table (best first) that the model has, in the split layout if it has
+ * it, else as the joint model. Stored files are checked first, without asking the network (so a
+ * stored model loads offline); otherwise the host is asked.
  */
-async function choosePrecision(options: LoadOptions, isStored: LoadCallbacks['isStored']): Promise<Dtype> {
+async function choosePrecision(
+  options: LoadOptions,
+  isStored: LoadCallbacks['isStored'],
+): Promise<{ dtype: Dtype; layout: Layout }> {
   const { source, dtypes } = options;
   let failure: unknown = null;
   for (const dtype of dtypes) {
-    const files = towerFiles(dtype);
-    const stored = await Promise.all(files.map((file) => isStored(modelFileUrl(source, file))));
-    if (stored.every(Boolean)) return dtype;
+    for (const layout of ['split', 'joint'] as const) {
+      const files = modelFiles(dtype, layout);
+      const stored = await Promise.all(files.map((file) => isStored(modelFileUrl(source, file))));
+      if (stored.every(Boolean)) return { dtype, layout };
+    }
     try {
-      if ((await freshMetadata(source.modelId, files)).every((m) => m.exists)) return dtype;
+      const [text, vision, joint] = await freshMetadata(source.modelId, [
+        ...modelFiles(dtype, 'split'),
+        ...modelFiles(dtype, 'joint'),
+      ]);
+      if (text.exists && vision.exists) return { dtype, layout: 'split' };
+      if (joint.exists) return { dtype, layout: 'joint' };
     } catch (error) {
       // Unreachable host (offline): a later precision may still be stored.
       failure ??= error;
@@ -104,7 +125,7 @@ async function choosePrecision(options: LoadOptions, isStored: LoadCallbacks['is
   }
   if (failure) throw failure;
   throw new MissingFileError(
-    `Could not locate file: ${source.modelId} has no ${dtypes.join(' or ')} ONNX files for its text and vision towers.`,
+    `Could not locate file: ${source.modelId} has no ${dtypes.join(' or ')} ONNX files (text and vision models, or the joint model).`,
   );
 }
 
@@ -135,6 +156,48 @@ function toFileProgress(info: ProgressInfo): FileProgress | null {
   }
 }
 
+/** A model's two towers, whatever the files: separate text and vision models, or the joint one. */
+interface Towers {
+  /** Text embeddings (not normalised) for tokenised inputs. */
+  text(inputs: Record<string, Tensor>): Promise<Tensor>;
+  /** Image embeddings (not normalised) for a batch of pixel values. */
+  vision(pixelValues: Tensor): Promise<Tensor>;
+  dispose(): Promise<void>;
+}
+
+async function loadTowers(
+  family: ModelFamily,
+  layout: Layout,
+  modelId: string,
+  modelOptions: Record<string, unknown>,
+  blank: { text: () => Record<string, Tensor>; pixels: () => Promise<Tensor> },
+): Promise<Towers> {
+  if (layout === 'split') {
+    const [textModel, visionModel] = await Promise.all([
+      family.textModel.from_pretrained(modelId, modelOptions),
+      family.visionModel.from_pretrained(modelId, modelOptions),
+    ]);
+    return {
+      text: async (inputs) => ((await textModel(inputs)) as { text_embeds: Tensor }).text_embeds,
+      vision: async (pixel_values) => ((await visionModel({ pixel_values })) as { image_embeds: Tensor }).image_embeds,
+      dispose: async () => {
+        await Promise.all([textModel.dispose(), visionModel.dispose()]);
+      },
+    };
+  }
+  // The joint model needs both inputs on every run: the other side gets a one-item placeholder.
+  const joint = await family.jointModel.from_pretrained(modelId, modelOptions);
+  type JointOutput = { text_embeds: Tensor; image_embeds: Tensor };
+  return {
+    text: async (inputs) =>
+      ((await joint({ ...inputs, pixel_values: await blank.pixels() })) as JointOutput).text_embeds,
+    vision: async (pixel_values) => ((await joint({ ...blank.text(), pixel_values })) as JointOutput).image_embeds,
+    dispose: async () => {
+      await joint.dispose();
+    },
+  };
+}
+
 export async function loadClipModel(options: LoadOptions, callbacks: LoadCallbacks): Promise<LoadedModel> {
   const { modelId } = options.source;
   const progress_callback = (info: ProgressInfo) => {
@@ -148,62 +211,70 @@ export async function loadClipModel(options: LoadOptions, callbacks: LoadCallbac
       `${modelId} is a “${config.model_type ?? 'unknown'}” model, not a CLIP-family image–text model.`,
     );
   }
-  const dtype = await choosePrecision(options, callbacks.isStored);
+  const { dtype, layout } = await choosePrecision(options, callbacks.isStored);
   callbacks.onPlan(
     await planDownload(modelId, [
       'config.json',
       'tokenizer.json',
       'tokenizer_config.json',
       'preprocessor_config.json',
-      ...towerFiles(dtype),
+      ...modelFiles(dtype, layout),
     ]),
   );
   const onGpu = options.device === 'webgpu';
   if (onGpu && options.simulate === 'session-error') {
     throw new BackendError('simulated failure while creating the WebGPU sessions.');
   }
-  const modelOptions = { config, device: options.device, dtype, progress_callback };
-  const [tokenizer, processor, textModel, visionModel] = await Promise.all([
+  const [tokenizer, processor] = await Promise.all([
     AutoTokenizer.from_pretrained(modelId, { progress_callback }),
     AutoImageProcessor.from_pretrained(modelId, { progress_callback }),
-    family.textModel.from_pretrained(modelId, modelOptions),
-    family.visionModel.from_pretrained(modelId, modelOptions),
   ]);
+  const tokenize = (texts: string[]) =>
+    tokenizer(texts, { padding: family.padding, truncation: true }) as Record<string, Tensor>;
+  let blankPixels: Promise<Tensor> | undefined;
+  const towers = await loadTowers(
+    family,
+    layout,
+    modelId,
+    { config, device: options.device, dtype, progress_callback },
+    {
+      text: () => tokenize(['']),
+      pixels: () => (blankPixels ??= processor(blankImage()).then((out: { pixel_values: Tensor }) => out.pixel_values)),
+    },
+  );
 
   const model: LoadedModel = {
     info: {
       modelId,
       device: options.device,
       dtype,
+      layout,
       threads: wasmThreads(),
       scoring: family.scoring,
       notices: [],
     },
     async encodeTexts(texts) {
-      const inputs = tokenizer(texts, { padding: family.padding, truncation: true });
-      const { text_embeds } = (await textModel(inputs)) as { text_embeds: Tensor };
-      return rows(text_embeds);
+      return rows(await towers.text(tokenize(texts)));
     },
-    async encodeImage(image) {
+    async encodeImages(images) {
       if (onGpu && options.simulate === 'run-error') throw new BackendError('simulated failure of a WebGPU inference.');
-      const { pixel_values } = await processor(image);
-      const { image_embeds } = (await visionModel({ pixel_values })) as { image_embeds: Tensor };
-      return rows(image_embeds)[0];
+      const { pixel_values } = (await processor(images)) as { pixel_values: Tensor };
+      return rows(await towers.vision(pixel_values));
     },
     score(image, texts) {
       const logits = texts.map((text) => family.logitScale * dot(image, text) + family.logitBias);
       return family.scoring === 'softmax' ? softmax(logits) : sigmoid(logits);
     },
-    async dispose() {
-      await Promise.all([textModel.dispose(), visionModel.dispose()]);
-    },
+    dispose: () => towers.dispose(),
   };
   // One run of each tower before the model is called ready: on WebGPU it compiles the shaders.
   callbacks.onWarmUp();
   await model.encodeTexts(['a photo']);
-  if (options.simulate !== 'run-error') {
-    // Any size would do: the image processor resizes it.
-    await model.encodeImage(new RawImage(new Uint8ClampedArray(224 * 224 * 3), 224, 224, 3));
-  }
+  if (options.simulate !== 'run-error') await model.encodeImages([blankImage()]);
   return model;
+}
+
+/** A black image; any size would do, the image processor resizes it. */
+function blankImage(): RawImage {
+  return new RawImage(new Uint8ClampedArray(224 * 224 * 3), 224, 224, 3);
 }

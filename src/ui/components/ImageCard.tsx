@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { backendName } from '../../shared/backend.ts';
 import { formatPercent } from '../../shared/scoring.ts';
 import type { LabelScore } from '../../shared/protocol.ts';
@@ -14,7 +15,7 @@ interface Props {
 
 function ScoreBars({ scores }: { scores: LabelScore[] }) {
   return scores.map(({ label, score }, index) => (
-    <li key={label} className={index === 0 ? 'score top' : 'score'}>
+    <li key={label} className={index === 0 ? 'score top' : 'score'} data-score={score}>
       <span className="score-label">{label}</span> <span className="score-value">{formatPercent(score)}</span>
       <span className="score-bar" aria-hidden="true">
         <span className="score-fill" style={{ width: `${Math.max(0, Math.min(1, score)) * 100}%` }} />
@@ -23,13 +24,14 @@ function ScoreBars({ scores }: { scores: LabelScore[] }) {
   ));
 }
 
-export function ImageCard({ image, resultKey, idleReason, onRemove }: Props) {
+/** Memoised: with many images, a result for one card must not re-render the others. */
+export const ImageCard = memo(function ImageCard({ image, resultKey, idleReason, onRemove }: Props) {
   const fresh = image.result?.key === resultKey ? image.result : undefined;
   const stale = !fresh && image.result ? image.result : undefined;
   return (
     <article className="card" aria-labelledby={`${image.id}-name`} aria-busy={!fresh && !image.error && !idleReason}>
       <div className="thumb">
-        <img src={image.url} alt={image.name} loading="lazy" />
+        <img src={image.url} alt={image.name} loading="lazy" decoding="async" />
       </div>
       <div className="card-body">
         <header className="card-header">
@@ -72,4 +74,4 @@ export function ImageCard({ image, resultKey, idleReason, onRemove }: Props) {
       </div>
     </article>
   );
-}
+});

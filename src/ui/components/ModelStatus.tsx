@@ -37,7 +37,8 @@ function statusText(model: ModelState, source: ModelSource, busyImages: number, 
       const backend =
         info.device === 'webgpu' ? 'WebGPU' : `WASM, ${info.threads} thread${info.threads === 1 ? '' : 's'}`;
       const working = busyImages > 0 ? ` Classifying ${busyImages} image${busyImages === 1 ? '' : 's'}…` : '';
-      return `Model ready: ${info.modelId} (${backend}, ${info.dtype}).${working}`;
+      const layout = info.layout === 'joint' ? ', joint model' : '';
+      return `Model ready: ${info.modelId} (${backend}, ${info.dtype}${layout}).${working}`;
     }
     case 'error':
       return `Model not loaded: ${source.modelId}.`;
