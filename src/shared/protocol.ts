@@ -55,6 +55,8 @@ export interface ModelInfo {
   /** How scores are turned into probabilities: one distribution, or independent per label. */
   scoring: 'softmax' | 'sigmoid';
   notices: StorageNotice[];
+  /** From the load request to sessions created (files read, checked, compiled), then the warm-up run. */
+  timings: { loadMs: number; warmUpMs: number };
 }
 
 /** A file of the model about to load: its size, and whether it is already stored. */
@@ -110,6 +112,15 @@ export interface EncodeWork {
 /** The text side of a classify request (the images are counted as their results arrive). */
 export type TextWork = Pick<EncodeWork, 'textsEncoded' | 'textsCached'>;
 
+/** One image's ranked labels. `cached`: its embedding came from the cache, not a vision pass. */
+export interface ImageScores {
+  imageId: string;
+  scores: LabelScore[];
+  /** Time spent on this image (decoding and its share of the batched vision pass). */
+  ms: number;
+  cached: boolean;
+}
+
 export interface LabelScore {
   label: string;
   score: number;
@@ -143,8 +154,8 @@ export type WorkerReply =
   | { type: 'warming-up'; id: number }
   | { type: 'progress'; id: number; file: FileProgress }
   | { type: 'loaded'; id: number; info: ModelInfo }
-  /** `cached`: the image's embedding came from the cache, not a vision pass. */
-  | { type: 'result'; id: number; imageId: string; scores: LabelScore[]; ms: number; cached: boolean }
+  /** Scores of some of the request's images (a batch at a time: one message, one render). */
+  | { type: 'results'; id: number; results: ImageScores[] }
   | { type: 'image-error'; id: number; imageId: string; error: SerializedError }
   | { type: 'done'; id: number; work: TextWork }
   | { type: 'error'; id: number; error: SerializedError }

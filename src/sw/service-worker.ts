@@ -22,8 +22,9 @@ function withIsolationHeaders(response: Response): Response {
 addPlugins([{ handlerWillRespond: async ({ response }) => withIsolationHeaders(response) }]);
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
-// Any page URL (query strings carry the model and labels) opens the precached app shell.
-registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/models\//] }));
+// The app's page, whatever its query string (it carries the model and labels), opens the precached
+// app shell; other pages of the origin are left to the network. (Workbox matches path and query.)
+registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { allowlist: [/^\/(index\.html)?(\?.*)?$/] }));
 
 // A new version waits until the page's "Update available" prompt asks for it.
 self.addEventListener('message', (event: ExtendableMessageEvent) => {

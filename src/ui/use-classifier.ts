@@ -75,7 +75,7 @@ type Action =
   | { type: 'add'; images: ImageEntry[] }
   | { type: 'remove'; id: string }
   | { type: 'clear' }
-  | { type: 'result'; id: string; result: ImageResult }
+  | { type: 'results'; results: { id: string; result: ImageResult }[] }
   | { type: 'image-error'; ids: string[]; error: SerializedError };
 
 const LOADING: ModelState = { phase: 'loading', files: [], planned: false, waiting: false, warming: false };
@@ -131,11 +131,16 @@ function reducer(state: State, action: Action): State {
       return { ...state, images: state.images.filter((image) => image.id !== action.id) };
     case 'clear':
       return { ...state, images: [] };
-    case 'result':
+    case 'results': {
+      const byId = new Map(action.results.map(({ id, result }) => [id, result]));
       return {
         ...state,
-        images: updateImages(state.images, new Set([action.id]), { result: action.result, error: undefined }),
+        images: state.images.map((image) => {
+          const result = byId.get(image.id);
+          return result ? { ...image, result, error: undefined } : image;
+        }),
       };
+    }
     case 'image-error':
       return { ...state, images: updateImages(state.images, new Set(action.ids), { error: action.error }) };
   }
@@ -330,9 +335,16 @@ export function useClassifier({
         template,
         {
           signal: request.controller.signal,
-          onResult: (id, scores, ms, cached) => {
-            dispatch({ type: 'result', id, result: { key, scores, ms, device: ranOn } });
-            addWork(cached ? { imagesCached: 1 } : { imagesEncoded: 1 });
+          onResults: (results) => {
+            dispatch({
+              type: 'results',
+              results: results.map(({ imageId, scores, ms }) => ({
+                id: imageId,
+                result: { key, scores, ms, device: ranOn },
+              })),
+            });
+            const cached = results.filter((r) => r.cached).length;
+            addWork({ imagesCached: cached, imagesEncoded: results.length - cached });
           },
           onImageError: (id, error) => dispatch({ type: 'image-error', ids: [id], error }),
         },

@@ -36,6 +36,7 @@ const info = {
   threads: 2,
   scoring: 'softmax',
   notices: [],
+  timings: { loadMs: 1, warmUpMs: 1 },
 } satisfies ModelInfo;
 
 describe('ClassifierClient', () => {
@@ -58,11 +59,11 @@ describe('ClassifierClient', () => {
     const { worker, client } = setup();
     const a: string[] = [];
     const b: string[] = [];
-    const first = client.classify([], ['x'], '{}', { onResult: (id) => a.push(id) });
-    const second = client.classify([], ['y'], '{}', { onResult: (id) => b.push(id) });
+    const first = client.classify([], ['x'], '{}', { onResults: (r) => a.push(...r.map((x) => x.imageId)) });
+    const second = client.classify([], ['y'], '{}', { onResults: (r) => b.push(...r.map((x) => x.imageId)) });
     const [ra, rb] = worker.sent;
-    worker.reply({ type: 'result', id: rb.id, imageId: 'img-2', scores: [], ms: 1, cached: false });
-    worker.reply({ type: 'result', id: ra.id, imageId: 'img-1', scores: [], ms: 1, cached: false });
+    worker.reply({ type: 'results', id: rb.id, results: [{ imageId: 'img-2', scores: [], ms: 1, cached: false }] });
+    worker.reply({ type: 'results', id: ra.id, results: [{ imageId: 'img-1', scores: [], ms: 1, cached: false }] });
     worker.reply({ type: 'done', id: ra.id, work });
     worker.reply({ type: 'done', id: rb.id, work: { ...work, textsCached: 1 } });
     expect(await Promise.all([first, second])).toEqual([work, { ...work, textsCached: 1 }]);
@@ -90,13 +91,13 @@ describe('ClassifierClient', () => {
     const results: string[] = [];
     const running = client.classify([], ['x'], '{}', {
       signal: controller.signal,
-      onResult: (id) => results.push(id),
+      onResults: (r) => results.push(...r.map((x) => x.imageId)),
     });
     const request = worker.sent[0];
     controller.abort();
     await expect(running).rejects.toMatchObject({ name: 'AbortError' });
     expect(worker.sent[1]).toMatchObject({ type: 'cancel', target: request.id });
-    worker.reply({ type: 'result', id: request.id, imageId: 'late', scores: [], ms: 1, cached: false });
+    worker.reply({ type: 'results', id: request.id, results: [{ imageId: 'late', scores: [], ms: 1, cached: false }] });
     expect(results).toEqual([]);
   });
 

@@ -8,7 +8,7 @@ import {
   deserializeError,
   type FileProgress,
   type ImageInput,
-  type LabelScore,
+  type ImageScores,
   type LoadOptions,
   type ModelInfo,
   type PlannedFile,
@@ -46,7 +46,7 @@ export interface LoadCallbacks {
 
 export interface ClassifyCallbacks {
   signal?: AbortSignal;
-  onResult?(imageId: string, scores: LabelScore[], ms: number, cached: boolean): void;
+  onResults?(results: ImageScores[]): void;
   onImageError?(imageId: string, error: SerializedError): void;
 }
 
@@ -179,10 +179,10 @@ export class ClassifierClient {
     images: ImageInput[],
     labels: string[],
     template: string,
-    { signal, onResult, onImageError }: ClassifyCallbacks = {},
+    { signal, onResults, onImageError }: ClassifyCallbacks = {},
   ): Promise<TextWork> {
     return this.request<TextWork>({ type: 'classify', images, labels, template }, signal, (reply, resolve) => {
-      if (reply.type === 'result') onResult?.(reply.imageId, reply.scores, reply.ms, reply.cached);
+      if (reply.type === 'results') onResults?.(reply.results);
       else if (reply.type === 'image-error') onImageError?.(reply.imageId, reply.error);
       else if (reply.type === 'done') resolve(reply.work);
     });

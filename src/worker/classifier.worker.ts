@@ -7,6 +7,7 @@ import {
   PROTOCOL_VERSION,
   abortError,
   serializeError,
+  type ImageScores,
   type TextWork,
   type LoadOptions,
   type WorkerReply,
@@ -195,16 +196,21 @@ async function classify(request: Extract<WorkerRequest, { type: 'classify' }>): 
   const texts = await textEmbeddings(cache, model, prompts, work).catch((error: unknown) => {
     throw onGpu ? asBackendError(error) : error;
   });
-  const sendResult = (imageId: string, embedding: Float32Array, ms: number, cached: boolean) =>
-    post({ type: 'result', id, imageId, scores: rankScores(labels, model.score(embedding, texts)), ms, cached });
+  const scored = (imageId: string, embedding: Float32Array, ms: number, cached: boolean): ImageScores => ({
+    imageId,
+    scores: rankScores(labels, model.score(embedding, texts)),
+    ms,
+    cached,
+  });
 
   for (let start = 0; start < images.length; start += VISION_BATCH) {
     const batch: Decoded[] = [];
+    const results: ImageScores[] = [];
     for (const image of images.slice(start, start + VISION_BATCH)) {
       throwIfCancelled(id);
       const known = cache.imageById(image.imageId);
       if (known) {
-        sendResult(image.imageId, known, 0, true);
+        results.push(scored(image.imageId, known, 0, true));
         continue;
       }
       const started = performance.now();
@@ -214,30 +220,33 @@ async function classify(request: Extract<WorkerRequest, { type: 'classify' }>): 
         const pixelHash = await sha256Hex(pixels.data as Uint8ClampedArray<ArrayBuffer>);
         cache.rememberImage(image.imageId, pixelHash);
         const cached = cache.image(pixelHash);
-        if (cached) sendResult(image.imageId, cached, performance.now() - started, true);
+        if (cached) results.push(scored(image.imageId, cached, performance.now() - started, true));
         else batch.push({ imageId: image.imageId, pixels, pixelHash, decodeMs: performance.now() - started });
       } catch (error) {
         post({ type: 'image-error', id, imageId: image.imageId, error: serializeError(error) });
       }
     }
-    if (batch.length === 0) continue;
-    throwIfCancelled(id);
-    const started = performance.now();
-    let embeddings: Float32Array[];
-    try {
-      embeddings = await model.encodeImages(batch.map((item) => item.pixels));
-    } catch (error) {
-      if (cancelled.has(id)) throw abortError();
-      // An inference that fails on WebGPU fails the request: the page moves everything to WASM.
-      if (onGpu) throw asBackendError(error);
-      for (const item of batch) post({ type: 'image-error', id, imageId: item.imageId, error: serializeError(error) });
-      continue;
+    if (batch.length > 0) {
+      throwIfCancelled(id);
+      const started = performance.now();
+      try {
+        const embeddings = await model.encodeImages(batch.map((item) => item.pixels));
+        const perImage = (performance.now() - started) / batch.length;
+        batch.forEach((item, i) => {
+          cache.setImage(item.pixelHash, embeddings[i]);
+          results.push(scored(item.imageId, embeddings[i], item.decodeMs + perImage, false));
+        });
+      } catch (error) {
+        if (cancelled.has(id)) throw abortError();
+        // An inference that fails on WebGPU fails the request: the page moves everything to WASM.
+        if (onGpu) throw asBackendError(error);
+        for (const item of batch)
+          post({ type: 'image-error', id, imageId: item.imageId, error: serializeError(error) });
+      }
     }
-    const perImage = (performance.now() - started) / batch.length;
-    batch.forEach((item, i) => cache.setImage(item.pixelHash, embeddings[i]));
     // Stopped meanwhile: the embeddings are kept for later, the results are not wanted now.
     throwIfCancelled(id);
-    batch.forEach((item, i) => sendResult(item.imageId, embeddings[i], item.decodeMs + perImage, false));
+    if (results.length > 0) post({ type: 'results', id, results });
   }
   post({ type: 'done', id, work });
 }

@@ -199,6 +199,7 @@ async function loadTowers(
 }
 
 export async function loadClipModel(options: LoadOptions, callbacks: LoadCallbacks): Promise<LoadedModel> {
+  const started = performance.now();
   const { modelId } = options.source;
   const progress_callback = (info: ProgressInfo) => {
     const progress = toFileProgress(info);
@@ -252,6 +253,7 @@ export async function loadClipModel(options: LoadOptions, callbacks: LoadCallbac
       threads: wasmThreads(),
       scoring: family.scoring,
       notices: [],
+      timings: { loadMs: performance.now() - started, warmUpMs: 0 },
     },
     async encodeTexts(texts) {
       return rows(await towers.text(tokenize(texts)));
@@ -269,8 +271,10 @@ export async function loadClipModel(options: LoadOptions, callbacks: LoadCallbac
   };
   // One run of each tower before the model is called ready: on WebGPU it compiles the shaders.
   callbacks.onWarmUp();
+  const warmUpStarted = performance.now();
   await model.encodeTexts(['a photo']);
   if (options.simulate !== 'run-error') await model.encodeImages([blankImage()]);
+  model.info.timings.warmUpMs = performance.now() - warmUpStarted;
   return model;
 }
 

@@ -79,7 +79,12 @@ export function ModelStatus({ model, source, busyImages, device, onCancel, onRet
   return (
     <section className="model-status" aria-label="Model">
       <div className="status-row">
-        <p role="status" className="status-line">
+        <p
+          role="status"
+          className="status-line"
+          data-load-ms={model.phase === 'ready' ? Math.round(model.info.timings.loadMs) : undefined}
+          data-warm-up-ms={model.phase === 'ready' ? Math.round(model.info.timings.warmUpMs) : undefined}
+        >
           {statusText(model, source, busyImages, device)}
         </p>
         {model.phase === 'loading' && (
