@@ -6,6 +6,7 @@
 import {
   AutoImageProcessor,
   AutoTokenizer,
+  CLIPModel,
   CLIPTextModelWithProjection,
   CLIPVisionModelWithProjection,
   RawImage,
@@ -72,6 +73,58 @@ const references = {
       top.push(output[0].label);
     }
     return { ms: performance.now() - started, top };
+  },
+
+  /** The pipeline's scores for one image, as its documentation calls it (for the parity tests). */
+  async zeroShot(
+    setup: Setup,
+    imageUrl: string,
+    labels: string[],
+    template: string,
+    dtype: 'q8' | 'fp32',
+  ): Promise<{ label: string; score: number }[]> {
+    configure(setup);
+    const classifier = await pipeline('zero-shot-image-classification', setup.model, { device: 'wasm', dtype });
+    const output = await classifier(imageUrl, labels, { hypothesis_template: template });
+    await classifier.dispose();
+    return output as { label: string; score: number }[];
+  },
+
+  /**
+   * A prompt ensemble's softmax scores computed from the joint model's own outputs: per label, the
+   * normalised mean of its templates' (normalised) text embeddings, scaled by the model's logit scale.
+   */
+  async ensembleScores(
+    setup: Setup,
+    imageUrl: string,
+    labels: string[],
+    templates: string[],
+    dtype: 'q8' | 'fp32',
+  ): Promise<number[]> {
+    configure(setup);
+    const tokenizer = await AutoTokenizer.from_pretrained(setup.model);
+    const processor = await AutoImageProcessor.from_pretrained(setup.model);
+    const model = await CLIPModel.from_pretrained(setup.model, { device: 'wasm', dtype });
+    const texts = templates.flatMap((template) => labels.map((label) => template.replace('{}', label)));
+    const { pixel_values } = await processor(await RawImage.read(imageUrl));
+    const output = await model({ ...tokenizer(texts, { padding: true, truncation: true }), pixel_values });
+    await model.dispose();
+    const width = output.image_embeds.dims[1] as number;
+    const row = (tensor: { data: Float32Array }, i: number) =>
+      Array.from(tensor.data.subarray(i * width, (i + 1) * width));
+    const dot = (a: number[], b: number[]) => a.reduce((sum, x, i) => sum + x * b[i], 0);
+    const image = row(output.image_embeds, 0);
+    const scale = output.logits_per_image.data[0] / dot(image, row(output.text_embeds, 0));
+    const logits = labels.map((_, l) => {
+      const mean = new Array<number>(width).fill(0);
+      templates.forEach((_, t) => row(output.text_embeds, t * labels.length + l).forEach((x, i) => (mean[i] += x)));
+      const norm = Math.hypot(...mean);
+      return (scale * dot(image, mean)) / norm;
+    });
+    const max = Math.max(...logits);
+    const exps = logits.map((x) => Math.exp(x - max));
+    const sum = exps.reduce((a, b) => a + b, 0);
+    return exps.map((x) => x / sum);
   },
 
   /** Median time of one text-tower pass for one label (prompted as the app prompts it). */

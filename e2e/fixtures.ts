@@ -23,7 +23,8 @@ export class ClassifierPage {
 
   async openReady(url = FIXTURE_URL): Promise<void> {
     await this.open(url);
-    await expect(this.status).toContainText('Model ready');
+    // A real model load (ONNX Runtime's WASM compiled, sessions created): slow when both test workers load at once.
+    await expect(this.status).toContainText('Model ready', { timeout: 45_000 });
   }
 
   async addImages(files: ImageFile[]): Promise<void> {

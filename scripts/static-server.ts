@@ -1,7 +1,8 @@
 /**
  * Serves the production build (`dist/`) the way plain static hosting does (GitHub Pages, a bucket):
  * no COOP/COEP headers, so cross-origin isolation has to come from the app's service worker. Also
- * serves the fixtures under `/models/`. For the update test, `POST /__next-version` makes the
+ * serves the fixtures under `/models/`, and the reference page (`dist-bench/`, the transformers.js
+ * pipeline for the parity tests) under `/bench/`. For the update test, `POST /__next-version` makes the
  * service worker script differ from then on, as a new deployment would.
  *
  * Usage: tsx scripts/static-server.ts [port]
@@ -14,6 +15,7 @@ import { fileFor, sendFile } from './static-files.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'dist');
+const DIST_BENCH = join(ROOT, 'dist-bench');
 const FIXTURES = join(ROOT, 'fixtures');
 const port = Number(process.argv[2] ?? 4175);
 
@@ -26,6 +28,8 @@ createServer((req, res) => {
     res.end(String(version));
   } else if (path.startsWith(MODELS_PREFIX)) {
     handleModelRequest(FIXTURES, req, res);
+  } else if (path.startsWith('/bench/')) {
+    sendFile(res, fileFor(DIST_BENCH, path.slice('/bench'.length)));
   } else {
     const bump = (body: Buffer) => Buffer.concat([body, Buffer.from(`\n// version ${version}\n`)]);
     sendFile(res, fileFor(DIST, path), path === '/service-worker.js' && version > 0 ? bump : undefined);

@@ -1,7 +1,8 @@
 /** Which model to load and from where, as given in the page URL (`?model=…&host=…`). */
 import type { ModelSource } from './protocol.ts';
 
-export const DEFAULT_MODEL_ID = 'Xenova/clip-vit-base-patch32';
+/** CLIP ViT-B/16: the download of ViT-B/32 (about 152 MB at q8) with 5.4 points more accuracy (see README). */
+export const DEFAULT_MODEL_ID = 'Xenova/clip-vit-base-patch16';
 export const DEFAULT_HOST = 'https://huggingface.co';
 
 const MODEL_ID = /^[A-Za-z0-9][\w.-]*(\/[A-Za-z0-9][\w.-]*)?$/;
@@ -49,6 +50,17 @@ export function modelSourceFromParams(params: URLSearchParams, origin: string): 
 /** The URL transformers.js fetches for one file of a model repository. */
 export function modelFileUrl(source: ModelSource, file: string): string {
   return `${source.host}/${source.modelId}/resolve/main/${file}`;
+}
+
+/**
+ * The host of models imported from a folder on disk: they exist only in the model store, under
+ * URLs on this origin that the network never serves.
+ */
+export const LOCAL_MODELS_PATH = '/local-models';
+
+export function isLocalModelUrl(url: string, origin: string): boolean {
+  const parsed = new URL(url, origin);
+  return parsed.origin === origin && parsed.pathname.startsWith(`${LOCAL_MODELS_PATH}/`);
 }
 
 export function isDefaultHost(host: string): boolean {

@@ -4,9 +4,11 @@
  */
 
 /** Bumped whenever a message changes shape: a cached worker bundle can outlive an app update. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 export type Device = 'wasm' | 'webgpu';
+/** `softmax`: pick one label (scores sum to 1); `sigmoid`: any that apply (each label on its own). */
+export type Scoring = 'softmax' | 'sigmoid';
 export type Dtype = 'fp32' | 'fp16' | 'q8';
 
 /** Where a model comes from: `{host}/{modelId}/resolve/main/{file}`. */
@@ -52,8 +54,8 @@ export interface ModelInfo {
   layout: 'split' | 'joint';
   /** Threads ONNX Runtime's WASM backend runs on. */
   threads: number;
-  /** How scores are turned into probabilities: one distribution, or independent per label. */
-  scoring: 'softmax' | 'sigmoid';
+  /** How the model's own scores are meant: one distribution over the labels, or independent per label. */
+  scoring: Scoring;
   notices: StorageNotice[];
   /** From the load request to sessions created (files read, checked, compiled), then the warm-up run. */
   timings: { loadMs: number; warmUpMs: number };
@@ -139,7 +141,15 @@ export interface SerializedError {
 
 export type WorkerRequest =
   | { type: 'load'; id: number; protocolVersion: number; options: LoadOptions }
-  | { type: 'classify'; id: number; images: ImageInput[]; labels: string[]; template: string }
+  | {
+      type: 'classify';
+      id: number;
+      images: ImageInput[];
+      labels: string[];
+      /** One template, or several whose text embeddings are averaged (a prompt ensemble). */
+      templates: string[];
+      scoring: Scoring;
+    }
   /** Stops request `target` cooperatively; its promise settles with an AbortError. */
   | { type: 'cancel'; id: number; target: number }
   /** The page's answer to the worker's `store-call` with the same id. */

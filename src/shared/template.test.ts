@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { applyTemplate } from './template.ts';
+import {
+  DEFAULT_TEMPLATE,
+  ENSEMBLE_TEMPLATES,
+  applyTemplate,
+  promptSettingsFromParams,
+  templatesFor,
+} from './template.ts';
 
 describe('applyTemplate', () => {
   it('fills the first {} like the pipeline', () => {
@@ -13,5 +19,22 @@ describe('applyTemplate', () => {
 
   it('appends the label when the template has no placeholder', () => {
     expect(applyTemplate('a photo of', 'owl')).toBe('a photo of owl');
+  });
+});
+
+describe('prompt settings', () => {
+  it('reads the template and the ensemble switch from a link', () => {
+    const params = new URLSearchParams('template=a+drawing+of+{}&ensemble=1');
+    expect(promptSettingsFromParams(params)).toEqual({ template: 'a drawing of {}', ensemble: true });
+    expect(promptSettingsFromParams(new URLSearchParams('template=++'))).toEqual({
+      template: DEFAULT_TEMPLATE,
+      ensemble: false,
+    });
+  });
+
+  it('uses the seven-template set for an ensemble, the template otherwise', () => {
+    expect(templatesFor({ template: 'x {}', ensemble: false })).toEqual(['x {}']);
+    expect(templatesFor({ template: 'x {}', ensemble: true })).toEqual([...ENSEMBLE_TEMPLATES]);
+    expect(ENSEMBLE_TEMPLATES).toHaveLength(7);
   });
 });

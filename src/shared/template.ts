@@ -6,3 +6,34 @@ export const DEFAULT_TEMPLATE = 'a photo of a {}.';
 export function applyTemplate(template: string, label: string): string {
   return template.includes('{}') ? template.replace('{}', () => label) : `${template} ${label}`.trim();
 }
+
+/** The seven-template set from OpenAI's prompt-engineering notebook (slightly better than all 80). */
+export const ENSEMBLE_TEMPLATES: readonly string[] = [
+  'itap of a {}.',
+  'a bad photo of the {}.',
+  'a origami {}.',
+  'a photo of the large {}.',
+  'a {} in a video game.',
+  'art of the {}.',
+  'a photo of the small {}.',
+];
+
+export interface PromptSettings {
+  template: string;
+  /** Average the text embeddings of `ENSEMBLE_TEMPLATES` instead of using `template`. */
+  ensemble: boolean;
+}
+
+/** `?template=…&ensemble=1`, as a shared link carries them. */
+export function promptSettingsFromParams(params: URLSearchParams): PromptSettings {
+  const template = params.get('template');
+  return {
+    template: template !== null && template.trim() !== '' ? template : DEFAULT_TEMPLATE,
+    ensemble: params.get('ensemble') === '1',
+  };
+}
+
+/** The templates a classification uses, in order. */
+export function templatesFor({ template, ensemble }: PromptSettings): string[] {
+  return ensemble ? [...ENSEMBLE_TEMPLATES] : [template];
+}

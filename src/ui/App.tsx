@@ -2,8 +2,16 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { runtimeSettingsFromParams, type RuntimeSettings } from '../shared/backend.ts';
 import { parseLabels } from '../shared/labels.ts';
 import { DEFAULT_HOST, modelSourceFromParams } from '../shared/model-source.ts';
-import { SIMULATED_FAILURES, type ModelSource, type SimulatedFailure } from '../shared/protocol.ts';
-import { DEFAULT_TEMPLATE } from '../shared/template.ts';
+import { formatBytes } from '../shared/format.ts';
+import { LOCAL_MODELS_PATH } from '../shared/model-source.ts';
+import { SIMULATED_FAILURES, type ModelSource, type Scoring, type SimulatedFailure } from '../shared/protocol.ts';
+import { DEFAULT_TEMPLATE, promptSettingsFromParams, templatesFor, type PromptSettings } from '../shared/template.ts';
+import { importModelFolder } from './import-model.ts';
+import { filesFromClipboard } from './image-sources.ts';
+import { download, toCsv, toJson, type ExportRow } from './export-results.ts';
+import { ImageUrlForm } from './components/ImageUrlForm.tsx';
+import { backendName } from '../shared/backend.ts';
+import { PromptOptions } from './components/PromptOptions.tsx';
 import { ClassificationQueue } from './components/ClassificationQueue.tsx';
 import { DropZone } from './components/DropZone.tsx';
 import { WorkSummary } from './components/WorkSummary.tsx';
@@ -40,6 +48,18 @@ function setParam(url: URL, name: string, value: string | null): void {
   else url.searchParams.set(name, value);
 }
 
+/** `?mode=one|any`: how a SigLIP model's scores are read (pick one label, or any that apply). */
+function scoringFromParams(): Scoring | null {
+  const mode = new URLSearchParams(location.search).get('mode');
+  return mode === 'one' ? 'softmax' : mode === 'any' ? 'sigmoid' : null;
+}
+
+function writeParams(values: Record<string, string | null>): void {
+  const url = new URL(location.href);
+  for (const [name, value] of Object.entries(values)) setParam(url, name, value);
+  history.replaceState(null, '', url);
+}
+
 /** Keeps the settings in the address bar, so a reload or a shared link loads the same model the same way. */
 function writeSettingsToUrl({ source, hostAsTyped, runtime }: SettingsChange): void {
   const url = new URL(location.href);
@@ -54,16 +74,24 @@ export function App() {
   const [{ source, problems }, setSourceState] = useState(initialSource);
   const [runtime, setRuntime] = useState(initialRuntime);
   const [simulate] = useState(simulatedFailure);
+  const [prompt, setPrompt] = useState(() => promptSettingsFromParams(new URLSearchParams(location.search)));
+  const [scoringChoice, setScoringChoice] = useState(scoringFromParams);
+  const [importMessage, setImportMessage] = useState<{ text: string; failed: boolean } | null>(null);
   const { backend, fallBack } = useBackend(runtime);
-  const [labelsText, setLabelsText] = useState('');
+  const [labelsText, setLabelsText] = useState(() => new URLSearchParams(location.search).get('labels') ?? '');
+  const [skipped, setSkipped] = useState(0);
   const settledText = useDebounced(labelsText, LABELS_DEBOUNCE_MS);
   const parsed = useMemo(() => parseLabels(settledText), [settledText]);
   useEffect(() => {
     // A User Timing mark, for the benchmark's "label added → re-ranked" figure.
     performance.mark('labels-applied', { detail: parsed.labels.length });
   }, [parsed]);
+  // The labels go into the link too (never the images), so a shared link reproduces the setup.
+  useEffect(() => writeParams({ labels: settledText.trim() === '' ? null : settledText }), [settledText]);
 
+  const settledPrompt = useDebounced(prompt, LABELS_DEBOUNCE_MS);
   const store = useModelStore();
+
   const plan = useMemo(
     () => (backend ? { device: backend.device, dtypes: backend.dtypes, threads: runtime.threads, simulate } : null),
     [backend, runtime.threads, simulate],
@@ -74,15 +102,87 @@ export function App() {
     plan,
     onBackendFailure: fallBack,
     labels: parsed.labels,
-    template: DEFAULT_TEMPLATE,
+    templates: useMemo(() => templatesFor(settledPrompt), [settledPrompt]),
+    scoring: scoringChoice,
   });
   const { model, images, resultKey } = classifier;
+  const modelScoring = model.phase === 'ready' ? model.info.scoring : null;
+  const { addImages } = classifier;
+
+  // Paste anywhere: copied images or image files. Text pasted into a text field stays text.
+  useEffect(() => {
+    const onPaste = (event: ClipboardEvent) => {
+      const files = event.clipboardData ? filesFromClipboard(event.clipboardData) : [];
+      if (files.length === 0) return;
+      event.preventDefault();
+      addImages(files);
+    };
+    document.addEventListener('paste', onPaste);
+    return () => document.removeEventListener('paste', onPaste);
+  }, [addImages]);
+
+  const exportResults = (format: 'csv' | 'json') => {
+    if (model.phase !== 'ready') return;
+    const rows: ExportRow[] = images.flatMap((image) =>
+      image.result?.key === resultKey
+        ? image.result.scores.map(({ label, score }, i) => ({ file: image.name, label, score, rank: i + 1 }))
+        : [],
+    );
+    const setup = {
+      model: model.info.modelId,
+      precision: model.info.dtype,
+      backend: backendName(model.info.device),
+      template: templatesFor(settledPrompt).join(' | '),
+      scoring: classifier.scoring === 'softmax' ? 'softmax (pick one)' : 'sigmoid (independent)',
+    };
+    const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+    if (format === 'csv') download(toCsv(rows, setup), `zero-shot-results-${stamp}.csv`, 'text/csv');
+    else download(toJson(rows, setup), `zero-shot-results-${stamp}.json`, 'application/json');
+  };
+  const resultCount = images.filter((image) => image.result?.key === resultKey).length;
+
+  const changePrompt = useCallback((next: PromptSettings) => {
+    setPrompt(next);
+    writeParams({
+      template: next.template === DEFAULT_TEMPLATE ? null : next.template,
+      ensemble: next.ensemble ? '1' : null,
+    });
+  }, []);
+  const changeScoring = useCallback((next: Scoring) => {
+    setScoringChoice(next);
+    writeParams({ mode: next === 'softmax' ? 'one' : 'any' });
+  }, []);
 
   const changeSettings = useCallback((change: SettingsChange) => {
     writeSettingsToUrl(change);
     setSourceState({ source: change.source, problems: [] });
     setRuntime(change.runtime);
   }, []);
+
+  const importFolder = useCallback(
+    (files: File[]) => {
+      if (store.status !== 'ready') {
+        setImportMessage({ text: 'Importing needs this browser’s storage, which is unavailable here.', failed: true });
+        return;
+      }
+      setImportMessage({ text: `Importing ${files.length} files…`, failed: false });
+      importModelFolder(store.store, files, location.origin).then(
+        (imported) => {
+          setImportMessage({
+            text: `Imported ${imported.source.modelId}: ${imported.files} files, ${formatBytes(imported.bytes)}. It works offline from now on.`,
+            failed: false,
+          });
+          changeSettings({ source: imported.source, hostAsTyped: LOCAL_MODELS_PATH, runtime });
+        },
+        (error: unknown) =>
+          setImportMessage({
+            text: `The folder could not be imported: ${error instanceof Error ? error.message : String(error)}`,
+            failed: true,
+          }),
+      );
+    },
+    [store, changeSettings, runtime],
+  );
 
   const idleReason =
     model.phase === 'error' || model.phase === 'cancelled'
@@ -121,6 +221,7 @@ export function App() {
               WebGPU failed: {backend.fallbackReason.replace(/[.\s]+$/, '')}; running on the CPU (WASM).
             </p>
           )}
+          {importMessage && <p className={importMessage.failed ? 'notice error' : 'notice'}>{importMessage.text}</p>}
           {notices.map((notice) => (
             <p key={notice.kind} className="notice warning">
               {storageNoticeMessage(notice, source.modelId)}
@@ -137,11 +238,31 @@ export function App() {
           source={source}
           runtime={runtime}
           open={model.phase === 'error' && model.error.name === 'HostUnreachable'}
+          dtypes={backend?.dtypes ?? []}
           onChange={changeSettings}
+          onImportFolder={importFolder}
         />
         <section className="inputs" aria-label="Images and labels">
-          <DropZone onFiles={classifier.addImages} />
-          <LabelsInput value={labelsText} onChange={setLabelsText} parsed={parsed} />
+          <div>
+            <DropZone onFiles={classifier.addImages} onSkipped={setSkipped} />
+            <ImageUrlForm onFiles={classifier.addImages} />
+            {skipped > 0 && (
+              <p className="notice" aria-live="polite">
+                {skipped} file{skipped === 1 ? '' : 's'} in the dropped folder {skipped === 1 ? 'was' : 'were'} not
+                images and {skipped === 1 ? 'was' : 'were'} left out.
+              </p>
+            )}
+          </div>
+          <div>
+            <LabelsInput value={labelsText} onChange={setLabelsText} parsed={parsed} />
+            <PromptOptions
+              prompt={prompt}
+              onPromptChange={changePrompt}
+              modelScoring={modelScoring}
+              scoring={scoringChoice}
+              onScoringChange={changeScoring}
+            />
+          </div>
         </section>
         {images.length > 0 && (
           <section className="results" aria-labelledby="results-heading">
@@ -149,9 +270,27 @@ export function App() {
               <h2 id="results-heading">
                 {images.length} image{images.length === 1 ? '' : 's'}
               </h2>
-              <button type="button" className="secondary" onClick={classifier.clearImages}>
-                Clear all
-              </button>
+              <div className="results-actions">
+                <button
+                  type="button"
+                  className="secondary"
+                  disabled={resultCount === 0}
+                  onClick={() => exportResults('csv')}
+                >
+                  Export CSV
+                </button>
+                <button
+                  type="button"
+                  className="secondary"
+                  disabled={resultCount === 0}
+                  onClick={() => exportResults('json')}
+                >
+                  Export JSON
+                </button>
+                <button type="button" className="secondary" onClick={classifier.clearImages}>
+                  Clear all
+                </button>
+              </div>
             </div>
             {model.phase === 'ready' && parsed.labels.length > 0 && (
               <ClassificationQueue
@@ -163,6 +302,11 @@ export function App() {
               />
             )}
             <WorkSummary work={classifier.work} />
+            {classifier.scoring === 'sigmoid' && (
+              <p className="notice">
+                Independent scores: each bar is how well that one label applies, on its own. They do not add up to 100%.
+              </p>
+            )}
             <div className="grid">
               {images.map((image) => (
                 <ImageCard
@@ -182,9 +326,7 @@ export function App() {
         />
       </main>
       <footer className="app-footer">
-        <p>
-          Template: <q>{DEFAULT_TEMPLATE}</q> · Powered by transformers.js and ONNX Runtime Web.
-        </p>
+        <p>Powered by transformers.js and ONNX Runtime Web.</p>
       </footer>
     </div>
   );

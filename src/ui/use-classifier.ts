@@ -15,6 +15,7 @@ import {
   type ModelInfo,
   type ModelSource,
   type PlannedFile,
+  type Scoring,
   type SerializedError,
 } from '../shared/protocol.ts';
 import type { StoreState } from './use-model-store.ts';
@@ -46,6 +47,7 @@ export interface ImageResult {
   scores: LabelScore[];
   ms: number;
   device: Device;
+  scoring: Scoring;
 }
 
 export interface ImageEntry {
@@ -161,7 +163,10 @@ export interface ClassifierOptions {
   /** WebGPU failed (loading, running, or its device was lost); the worker has been replaced. */
   onBackendFailure(reason: string): void;
   labels: string[];
-  template: string;
+  /** One template, or several for a prompt ensemble. */
+  templates: string[];
+  /** How a sigmoid (SigLIP) model's scores are read; null: as the model is meant. Softmax models ignore it. */
+  scoring: Scoring | null;
 }
 
 /** Errors that mean the request was superseded, not that something went wrong. */
@@ -174,6 +179,8 @@ export interface Classifier {
   images: ImageEntry[];
   /** Identifies the current model, template and labels; results with another key are stale. */
   resultKey: string;
+  /** How the current scores are read: one distribution, or independent per label. */
+  scoring: Scoring;
   addImages(files: Iterable<File>): void;
   removeImage(id: string): void;
   clearImages(): void;
@@ -211,7 +218,8 @@ export function useClassifier({
   plan,
   onBackendFailure,
   labels,
-  template,
+  templates,
+  scoring: scoringChoice,
 }: ClassifierOptions): Classifier {
   const [state, dispatch] = useReducer(reducer, { model: LOADING, images: [] });
   const client = classifierClient();
@@ -294,7 +302,10 @@ export function useClassifier({
   }, [client, storeSettled, storeReady, modelId, host, device, dtypesKey, threads, simulate, attempt, failedOnGpu]);
 
   const ready = state.model.phase === 'ready';
-  const resultKey = JSON.stringify([modelId, host, device, dtypesKey, template, labels]);
+  // The choice applies where both readings make sense (a sigmoid model); a softmax model's scores are one distribution.
+  const modelScoring = state.model.phase === 'ready' ? state.model.info.scoring : 'softmax';
+  const scoring: Scoring = modelScoring === 'sigmoid' ? (scoringChoice ?? 'sigmoid') : 'softmax';
+  const resultKey = JSON.stringify([modelId, host, device, dtypesKey, templates, scoring, labels]);
   // A stop holds for the labels and images it was made on: changing either asks for new work.
   const [stop, setStop] = useState<{ key: string; images: number } | null>(null);
   const stopped = stop !== null && stop.key === resultKey && stop.images === state.images.length;
@@ -332,7 +343,8 @@ export function useClassifier({
       .classify(
         needed.map((image) => ({ imageId: image.id, name: image.name, blob: image.file })),
         labels,
-        template,
+        templates,
+        scoring,
         {
           signal: request.controller.signal,
           onResults: (results) => {
@@ -340,7 +352,7 @@ export function useClassifier({
               type: 'results',
               results: results.map(({ imageId, scores, ms }) => ({
                 id: imageId,
-                result: { key, scores, ms, device: ranOn },
+                result: { key, scores, ms, device: ranOn, scoring },
               })),
             });
             const cached = results.filter((r) => r.cached).length;
@@ -355,7 +367,7 @@ export function useClassifier({
         dispatch({ type: 'image-error', ids: [...request.ids], error: serializeError(error) });
       })
       .finally(() => requests.delete(request));
-  }, [client, ready, resultKey, labels, template, state.images, failedOnGpu, device, stopped, addWork]);
+  }, [client, ready, resultKey, labels, templates, scoring, state.images, failedOnGpu, device, stopped, addWork]);
 
   useEffect(() => {
     const requests = inFlight.current;
@@ -404,6 +416,7 @@ export function useClassifier({
     model: state.model,
     images: state.images,
     resultKey,
+    scoring,
     addImages,
     removeImage,
     clearImages,

@@ -59,8 +59,12 @@ describe('ClassifierClient', () => {
     const { worker, client } = setup();
     const a: string[] = [];
     const b: string[] = [];
-    const first = client.classify([], ['x'], '{}', { onResults: (r) => a.push(...r.map((x) => x.imageId)) });
-    const second = client.classify([], ['y'], '{}', { onResults: (r) => b.push(...r.map((x) => x.imageId)) });
+    const first = client.classify([], ['x'], ['{}'], 'softmax', {
+      onResults: (r) => a.push(...r.map((x) => x.imageId)),
+    });
+    const second = client.classify([], ['y'], ['{}'], 'softmax', {
+      onResults: (r) => b.push(...r.map((x) => x.imageId)),
+    });
     const [ra, rb] = worker.sent;
     worker.reply({ type: 'results', id: rb.id, results: [{ imageId: 'img-2', scores: [], ms: 1, cached: false }] });
     worker.reply({ type: 'results', id: ra.id, results: [{ imageId: 'img-1', scores: [], ms: 1, cached: false }] });
@@ -89,7 +93,7 @@ describe('ClassifierClient', () => {
     const { worker, client } = setup();
     const controller = new AbortController();
     const results: string[] = [];
-    const running = client.classify([], ['x'], '{}', {
+    const running = client.classify([], ['x'], ['{}'], 'softmax', {
       signal: controller.signal,
       onResults: (r) => results.push(...r.map((x) => x.imageId)),
     });
@@ -105,7 +109,7 @@ describe('ClassifierClient', () => {
     const { worker, client } = setup();
     const controller = new AbortController();
     controller.abort();
-    await expect(client.classify([], ['x'], '{}', { signal: controller.signal })).rejects.toMatchObject({
+    await expect(client.classify([], ['x'], ['{}'], 'softmax', { signal: controller.signal })).rejects.toMatchObject({
       name: 'AbortError',
     });
     expect(worker.sent).toEqual([]);

@@ -12,6 +12,7 @@ import {
   type LoadOptions,
   type ModelInfo,
   type PlannedFile,
+  type Scoring,
   type SerializedError,
   type StoreAnswer,
   type StoreCall,
@@ -178,10 +179,12 @@ export class ClassifierClient {
   classify(
     images: ImageInput[],
     labels: string[],
-    template: string,
+    templates: string[],
+    scoring: Scoring,
     { signal, onResults, onImageError }: ClassifyCallbacks = {},
   ): Promise<TextWork> {
-    return this.request<TextWork>({ type: 'classify', images, labels, template }, signal, (reply, resolve) => {
+    const request = { type: 'classify', images, labels, templates, scoring } as const;
+    return this.request<TextWork>(request, signal, (reply, resolve) => {
       if (reply.type === 'results') onResults?.(reply.results);
       else if (reply.type === 'image-error') onImageError?.(reply.imageId, reply.error);
       else if (reply.type === 'done') resolve(reply.work);

@@ -13,7 +13,7 @@ import {
   type WorkerReply,
   type WorkerRequest,
 } from '../shared/protocol.ts';
-import { rankScores } from '../shared/scoring.ts';
+import { normalise, rankScores } from '../shared/scoring.ts';
 import { applyTemplate } from '../shared/template.ts';
 import type { RawImage } from '@huggingface/transformers';
 import { BackendError, loadClipModel, type LoadedModel } from './clip-model.ts';
@@ -168,6 +168,17 @@ async function textEmbeddings(
   return prompts.map((prompt) => found.get(prompt) as Float32Array);
 }
 
+/**
+ * A label's text embedding under several templates: the normalised mean of the normalised
+ * embeddings (CLIP's prompt ensembling); one template's embedding as it is.
+ */
+function ensembleEmbedding(perTemplate: Float32Array[]): Float32Array {
+  if (perTemplate.length === 1) return perTemplate[0];
+  const sum = new Float64Array(perTemplate[0].length);
+  for (const embedding of perTemplate) embedding.forEach((x, i) => (sum[i] += x));
+  return normalise(sum);
+}
+
 function asBackendError(error: unknown): BackendError {
   if (error instanceof BackendError) return error;
   return new BackendError(error instanceof Error ? error.message : String(error));
@@ -182,7 +193,7 @@ interface Decoded {
 }
 
 async function classify(request: Extract<WorkerRequest, { type: 'classify' }>): Promise<void> {
-  const { id, images, labels, template } = request;
+  const { id, images, labels, templates, scoring } = request;
   const current = session;
   if (!current) throw new Error('No model is loaded.');
   const model = await current.model;
@@ -191,14 +202,15 @@ async function classify(request: Extract<WorkerRequest, { type: 'classify' }>): 
   const onGpu = device === 'webgpu';
   if (onGpu && simulate === 'device-lost') await loseGpuDevice();
   const cache = new EmbeddingCache(`${source.host}|${source.modelId}|${model.info.dtype}`);
-  const prompts = labels.map((label) => applyTemplate(template, label));
+  const prompts = templates.flatMap((template) => labels.map((label) => applyTemplate(template, label)));
   const work: TextWork = { textsEncoded: 0, textsCached: 0 };
-  const texts = await textEmbeddings(cache, model, prompts, work).catch((error: unknown) => {
+  const embeddings = await textEmbeddings(cache, model, prompts, work).catch((error: unknown) => {
     throw onGpu ? asBackendError(error) : error;
   });
+  const texts = labels.map((_, i) => ensembleEmbedding(templates.map((_, t) => embeddings[t * labels.length + i])));
   const scored = (imageId: string, embedding: Float32Array, ms: number, cached: boolean): ImageScores => ({
     imageId,
-    scores: rankScores(labels, model.score(embedding, texts)),
+    scores: rankScores(labels, model.score(embedding, texts, scoring)),
     ms,
     cached,
   });

@@ -9,6 +9,8 @@ import {
   CLIPModel,
   CLIPTextModelWithProjection,
   CLIPVisionModelWithProjection,
+  ChineseCLIPModel,
+  SiglipModel,
   ModelRegistry,
   RawImage,
   type PretrainedConfig,
@@ -17,33 +19,38 @@ import {
 } from '@huggingface/transformers';
 import { onnxFile } from '../shared/dtypes.ts';
 import { modelFileUrl } from '../shared/model-source.ts';
-import type { Dtype, FileProgress, LoadOptions, ModelInfo, PlannedFile } from '../shared/protocol.ts';
+import type { Dtype, FileProgress, LoadOptions, ModelInfo, PlannedFile, Scoring } from '../shared/protocol.ts';
 import { dot, normalise, sigmoid, softmax } from '../shared/scoring.ts';
 import { wasmThreads } from './runtime.ts';
 
 interface ModelFamily {
-  textModel: typeof CLIPTextModelWithProjection;
-  visionModel: typeof CLIPVisionModelWithProjection;
+  /** Towers with projections whose outputs are the joint model's embeddings; null: joint model only. */
+  towers: { text: typeof CLIPTextModelWithProjection; vision: typeof CLIPVisionModelWithProjection } | null;
   jointModel: typeof CLIPModel;
   scoring: ModelInfo['scoring'];
-  /** exp(logit_scale) after training; the exported towers do not carry it. */
+  /** exp(logit_scale) after training, for the split towers (which do not carry it). */
   logitScale: number;
-  logitBias: number;
   padding: true | 'max_length';
 }
 
-const FAMILIES: Record<string, ModelFamily> = {
+/** The model types the app runs, as the zero-shot-image-classification pipeline treats them. */
+export const FAMILIES: Record<string, ModelFamily> = {
   // OpenAI's CLIP checkpoints all end training with logit_scale clamped at ln(100).
   clip: {
-    textModel: CLIPTextModelWithProjection,
-    visionModel: CLIPVisionModelWithProjection,
+    towers: { text: CLIPTextModelWithProjection, vision: CLIPVisionModelWithProjection },
     jointModel: CLIPModel,
     scoring: 'softmax',
     logitScale: 100,
-    logitBias: 0,
     padding: true,
   },
+  // SigLIP's separate towers export pooled outputs without the scale and bias: the joint model is
+  // used, its learned scale and bias read off one calibration run.
+  siglip: { towers: null, jointModel: SiglipModel, scoring: 'sigmoid', logitScale: 1, padding: 'max_length' },
+  chinese_clip: { towers: null, jointModel: ChineseCLIPModel, scoring: 'softmax', logitScale: 100, padding: true },
 };
+
+/** Texts for reading a joint model's logit scale and bias: any two whose embeddings differ. */
+const CALIBRATION_TEXTS = ['a photo of a cat.', 'black', 'white', 'red', '一张猫的照片。', '黑', '白', '红'];
 
 export class UnsupportedModelError extends Error {
   override name = 'UnsupportedModelError';
@@ -72,8 +79,8 @@ export interface LoadedModel {
   encodeTexts(texts: string[]): Promise<Float32Array[]>;
   /** Unit-length image embeddings, one per image, from one batched vision pass. */
   encodeImages(images: RawImage[]): Promise<Float32Array[]>;
-  /** Per-label scores (probabilities for softmax models) of one image against the texts. */
-  score(image: Float32Array, texts: readonly Float32Array[]): Float64Array;
+  /** Per-label scores of one image against the texts: one distribution (softmax) or independent sigmoids. */
+  score(image: Float32Array, texts: readonly Float32Array[], scoring?: Scoring): Float64Array;
   dispose(): Promise<void>;
 }
 
@@ -100,13 +107,15 @@ function freshMetadata(modelId: string, files: string[]) {
  * stored model loads offline); otherwise the host is asked.
  */
 async function choosePrecision(
+  family: ModelFamily,
   options: LoadOptions,
   isStored: LoadCallbacks['isStored'],
 ): Promise<{ dtype: Dtype; layout: Layout }> {
   const { source, dtypes } = options;
+  const layouts: Layout[] = family.towers ? ['split', 'joint'] : ['joint'];
   let failure: unknown = null;
   for (const dtype of dtypes) {
-    for (const layout of ['split', 'joint'] as const) {
+    for (const layout of layouts) {
       const files = modelFiles(dtype, layout);
       const stored = await Promise.all(files.map((file) => isStored(modelFileUrl(source, file))));
       if (stored.every(Boolean)) return { dtype, layout };
@@ -116,7 +125,7 @@ async function choosePrecision(
         ...modelFiles(dtype, 'split'),
         ...modelFiles(dtype, 'joint'),
       ]);
-      if (text.exists && vision.exists) return { dtype, layout: 'split' };
+      if (family.towers && text.exists && vision.exists) return { dtype, layout: 'split' };
       if (joint.exists) return { dtype, layout: 'joint' };
     } catch (error) {
       // Unreachable host (offline): a later precision may still be stored.
@@ -125,7 +134,9 @@ async function choosePrecision(
   }
   if (failure) throw failure;
   throw new MissingFileError(
-    `Could not locate file: ${source.modelId} has no ${dtypes.join(' or ')} ONNX files (text and vision models, or the joint model).`,
+    `Could not locate file: ${source.modelId} has no ${dtypes.join(' or ')} ONNX files (${
+      family.towers ? 'text and vision models, or the joint model' : 'the joint model'
+    }).`,
   );
 }
 
@@ -162,8 +173,12 @@ interface Towers {
   text(inputs: Record<string, Tensor>): Promise<Tensor>;
   /** Image embeddings (not normalised) for a batch of pixel values. */
   vision(pixelValues: Tensor): Promise<Tensor>;
+  /** The joint model's logits and embeddings for texts and images (joint layout only). */
+  joint: ((inputs: Record<string, Tensor>) => Promise<JointOutput>) | null;
   dispose(): Promise<void>;
 }
+
+type JointOutput = { text_embeds: Tensor; image_embeds: Tensor; logits_per_image: Tensor };
 
 async function loadTowers(
   family: ModelFamily,
@@ -172,14 +187,15 @@ async function loadTowers(
   modelOptions: Record<string, unknown>,
   blank: { text: () => Record<string, Tensor>; pixels: () => Promise<Tensor> },
 ): Promise<Towers> {
-  if (layout === 'split') {
+  if (layout === 'split' && family.towers) {
     const [textModel, visionModel] = await Promise.all([
-      family.textModel.from_pretrained(modelId, modelOptions),
-      family.visionModel.from_pretrained(modelId, modelOptions),
+      family.towers.text.from_pretrained(modelId, modelOptions),
+      family.towers.vision.from_pretrained(modelId, modelOptions),
     ]);
     return {
       text: async (inputs) => ((await textModel(inputs)) as { text_embeds: Tensor }).text_embeds,
       vision: async (pixel_values) => ((await visionModel({ pixel_values })) as { image_embeds: Tensor }).image_embeds,
+      joint: null,
       dispose: async () => {
         await Promise.all([textModel.dispose(), visionModel.dispose()]);
       },
@@ -187,11 +203,11 @@ async function loadTowers(
   }
   // The joint model needs both inputs on every run: the other side gets a one-item placeholder.
   const joint = await family.jointModel.from_pretrained(modelId, modelOptions);
-  type JointOutput = { text_embeds: Tensor; image_embeds: Tensor };
   return {
     text: async (inputs) =>
       ((await joint({ ...inputs, pixel_values: await blank.pixels() })) as JointOutput).text_embeds,
     vision: async (pixel_values) => ((await joint({ ...blank.text(), pixel_values })) as JointOutput).image_embeds,
+    joint: async (inputs) => (await joint(inputs)) as JointOutput,
     dispose: async () => {
       await joint.dispose();
     },
@@ -206,13 +222,14 @@ export async function loadClipModel(options: LoadOptions, callbacks: LoadCallbac
     if (progress) callbacks.onProgress(progress);
   };
   const config: PretrainedConfig = await AutoConfig.from_pretrained(modelId, { progress_callback });
-  const family = FAMILIES[config.model_type ?? ''];
+  const modelType = config.model_type ?? '';
+  const family = Object.hasOwn(FAMILIES, modelType) ? FAMILIES[modelType] : undefined;
   if (!family) {
     throw new UnsupportedModelError(
-      `${modelId} is a “${config.model_type ?? 'unknown'}” model, not a CLIP-family image–text model.`,
+      `${modelId} is a “${config.model_type ?? 'unknown'}” model, not a zero-shot image classification model this app can run (CLIP, SigLIP or Chinese-CLIP).`,
     );
   }
-  const { dtype, layout } = await choosePrecision(options, callbacks.isStored);
+  const { dtype, layout } = await choosePrecision(family, options, callbacks.isStored);
   callbacks.onPlan(
     await planDownload(modelId, [
       'config.json',
@@ -244,6 +261,9 @@ export async function loadClipModel(options: LoadOptions, callbacks: LoadCallbac
     },
   );
 
+  // The split towers' scale is the family's; the joint model's own scale and bias are read off it.
+  let logitScale = family.logitScale;
+  let logitBias = 0;
   const model: LoadedModel = {
     info: {
       modelId,
@@ -263,19 +283,39 @@ export async function loadClipModel(options: LoadOptions, callbacks: LoadCallbac
       const { pixel_values } = (await processor(images)) as { pixel_values: Tensor };
       return rows(await towers.vision(pixel_values));
     },
-    score(image, texts) {
-      const logits = texts.map((text) => family.logitScale * dot(image, text) + family.logitBias);
-      return family.scoring === 'softmax' ? softmax(logits) : sigmoid(logits);
+    score(image, texts, scoring = family.scoring) {
+      const logits = texts.map((text) => logitScale * dot(image, text) + logitBias);
+      return scoring === 'softmax' ? softmax(logits) : sigmoid(logits);
     },
     dispose: () => towers.dispose(),
   };
   // One run of each tower before the model is called ready: on WebGPU it compiles the shaders.
   callbacks.onWarmUp();
   const warmUpStarted = performance.now();
+  if (towers.joint) {
+    const { pixel_values } = (await processor(blankImage())) as { pixel_values: Tensor };
+    ({ logitScale, logitBias } = calibrate(await towers.joint({ ...tokenize(CALIBRATION_TEXTS), pixel_values })));
+  }
   await model.encodeTexts(['a photo']);
   if (options.simulate !== 'run-error') await model.encodeImages([blankImage()]);
   model.info.timings.warmUpMs = performance.now() - warmUpStarted;
   return model;
+}
+
+/**
+ * The joint model's logit scale and bias, from one image against several texts: logits are
+ * scale · cos + bias, so two texts whose cosines differ most fix both.
+ */
+function calibrate(output: JointOutput): { logitScale: number; logitBias: number } {
+  const image = rows(output.image_embeds)[0];
+  const cosines = rows(output.text_embeds).map((text) => dot(image, text));
+  const logits = Array.from(output.logits_per_image.data as Float32Array);
+  const low = cosines.indexOf(Math.min(...cosines));
+  const high = cosines.indexOf(Math.max(...cosines));
+  if (cosines[high] - cosines[low] < 1e-3)
+    throw new Error('Could not read the model’s logit scale: its text embeddings do not differ.');
+  const logitScale = (logits[high] - logits[low]) / (cosines[high] - cosines[low]);
+  return { logitScale, logitBias: logits[high] - logitScale * cosines[high] };
 }
 
 /** A black image; any size would do, the image processor resizes it. */

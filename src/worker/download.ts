@@ -4,6 +4,7 @@
  * ONNX Runtime (or the store) short.
  */
 import { formatBytes } from '../shared/format.ts';
+import { isLocalModelUrl } from '../shared/model-source.ts';
 
 export class DownloadError extends Error {
   override name = 'DownloadError';
@@ -75,6 +76,10 @@ export function createCheckedFetch(signal: AbortSignal, log: DownloadLog): typeo
   return async (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
     const file = repoPath(url);
+    // An imported model is only in the store: a file its folder lacked does not exist anywhere.
+    if (isLocalModelUrl(url, self.location.origin)) {
+      return new Response(`${file} was not in the imported folder.`, { status: 404, statusText: 'Not Found' });
+    }
     let response: Response;
     try {
       response = await fetch(input, {

@@ -1,20 +1,25 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { filesFromDrop } from '../image-sources.ts';
 
 interface Props {
   onFiles(files: File[]): void;
+  /** Files in dropped folders that were not images and were left out. */
+  onSkipped(count: number): void;
 }
 
 /**
  * Takes images from the file picker or dropped anywhere on the page (a drop outside the zone
  * must not navigate away and lose the page). The zone itself is focusable: Enter opens the picker.
  */
-export function DropZone({ onFiles }: Props) {
+export function DropZone({ onFiles, onSkipped }: Props) {
   const input = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
   const onFilesRef = useRef(onFiles);
+  const onSkippedRef = useRef(onSkipped);
   useEffect(() => {
     onFilesRef.current = onFiles;
-  }, [onFiles]);
+    onSkippedRef.current = onSkipped;
+  }, [onFiles, onSkipped]);
 
   useEffect(() => {
     const hasFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') ?? false;
@@ -31,7 +36,11 @@ export function DropZone({ onFiles }: Props) {
       if (!event.dataTransfer || !hasFiles(event)) return;
       event.preventDefault();
       setDragging(false);
-      onFilesRef.current([...event.dataTransfer.files]);
+      // Entries must be taken during the event; a dropped folder is then walked for its images.
+      void filesFromDrop(event.dataTransfer).then(({ files, skipped }) => {
+        onFilesRef.current(files);
+        onSkippedRef.current(skipped);
+      });
     };
     document.addEventListener('dragover', onDragOver);
     document.addEventListener('dragleave', onDragLeave);
@@ -64,9 +73,9 @@ export function DropZone({ onFiles }: Props) {
         <svg aria-hidden="true" viewBox="0 0 24 24" className="dropzone-icon">
           <path d="M12 16V4m0 0-4 4m4-4 4 4M4 16v3a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-3" />
         </svg>
-        <p className="dropzone-title">Drop images here</p>
+        <p className="dropzone-title">Drop images or a folder here</p>
         <p className="dropzone-hint">
-          or <span className="link-like">choose files</span> — they stay on this device
+          or <span className="link-like">choose files</span>, or paste (Ctrl+V) — they stay on this device
         </p>
       </div>
       <input

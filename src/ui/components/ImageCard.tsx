@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import { backendName } from '../../shared/backend.ts';
 import { formatPercent } from '../../shared/scoring.ts';
 import type { LabelScore } from '../../shared/protocol.ts';
@@ -24,8 +24,13 @@ function ScoreBars({ scores }: { scores: LabelScore[] }) {
   ));
 }
 
+/** Long label lists show their top entries until the person asks for all of them. */
+const LONG_LIST = 10;
+const TOP_ENTRIES = 5;
+
 /** Memoised: with many images, a result for one card must not re-render the others. */
 export const ImageCard = memo(function ImageCard({ image, resultKey, idleReason, onRemove }: Props) {
+  const [showAll, setShowAll] = useState(false);
   const fresh = image.result?.key === resultKey ? image.result : undefined;
   const stale = !fresh && image.result ? image.result : undefined;
   return (
@@ -54,8 +59,20 @@ export const ImageCard = memo(function ImageCard({ image, resultKey, idleReason,
         ) : fresh ? (
           <>
             <ol className="scores" role="list" aria-label={`Scores for ${image.name}`}>
-              <ScoreBars scores={fresh.scores} />
+              <ScoreBars
+                scores={showAll || fresh.scores.length <= LONG_LIST ? fresh.scores : fresh.scores.slice(0, TOP_ENTRIES)}
+              />
             </ol>
+            {fresh.scores.length > LONG_LIST && (
+              <button
+                type="button"
+                className="link-button"
+                aria-expanded={showAll}
+                onClick={() => setShowAll((value) => !value)}
+              >
+                {showAll ? `Show the top ${TOP_ENTRIES}` : `Show all ${fresh.scores.length} labels`}
+              </button>
+            )}
             <p className="card-meta">
               {fresh.ms.toFixed(0)} ms per image on {backendName(fresh.device)}
             </p>

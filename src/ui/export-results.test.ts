@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { toCsv, toJson, type ExportSetup } from './export-results.ts';
+
+const setup: ExportSetup = {
+  model: 'Xenova/clip-vit-base-patch16',
+  precision: 'q8',
+  backend: 'WASM',
+  template: 'a photo of a {}.',
+  scoring: 'softmax (pick one)',
+};
+
+describe('export', () => {
+  it('writes one CSV row per image and label, quoting what needs it and defusing formulas', () => {
+    const csv = toCsv(
+      [
+        { file: 'a.png', label: 'salt, pepper', score: 0.75, rank: 1 },
+        { file: '=cmd.png', label: 'say "hi"', score: 0.25, rank: 2 },
+      ],
+      setup,
+    );
+    const lines = csv.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('file,label,score,rank,model,precision,backend,template,scoring');
+    expect(lines[1]).toBe(
+      'a.png,"salt, pepper",0.75,1,Xenova/clip-vit-base-patch16,q8,WASM,a photo of a {}.,softmax (pick one)',
+    );
+    expect(lines[2].startsWith(`'=cmd.png,"say ""hi""",0.25,2,`)).toBe(true);
+  });
+
+  it('groups JSON scores by image, with the setup', () => {
+    const data = JSON.parse(
+      toJson(
+        [
+          { file: 'a.png', label: 'owl', score: 0.9, rank: 1 },
+          { file: 'a.png', label: 'fox', score: 0.1, rank: 2 },
+        ],
+        setup,
+      ),
+    ) as { model: string; images: { file: string; scores: { label: string }[] }[] };
+    expect(data.model).toBe(setup.model);
+    expect(data.images).toHaveLength(1);
+    expect(data.images[0].scores.map((s) => s.label)).toEqual(['owl', 'fox']);
+  });
+});
