@@ -8,6 +8,9 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   // WebGPU through SwiftShader (a software adapter): `auto` still picks WASM, `?device=webgpu` forces it.
   '--enable-unsafe-webgpu',
+  // A fake camera (a test pattern), allowed without a prompt, for the webcam snapshot test.
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
 ];
 
 /** Debian's Chromium (Playwright cannot download browsers here). */

@@ -91,3 +91,36 @@ test('hundreds of labels: each card shows the top entries, and “Show all” th
   await page.getByRole('button', { name: 'Show all 300 labels' }).click();
   await expect(app.scores(image.name)).toHaveCount(300);
 });
+
+test('a camera snapshot is classified like any image', async ({ app, page }) => {
+  await app.openReady();
+  await app.typeLabels('red, green, blue, white, black');
+  await page.getByRole('button', { name: 'Take a photo' }).click();
+  const preview = page.getByLabel('Camera preview');
+  await expect.poll(() => preview.evaluate((video: HTMLVideoElement) => video.videoWidth)).toBeGreaterThan(0);
+  await page.getByRole('button', { name: 'Capture' }).click();
+  await expect(app.scores('camera photo 1.png')).toHaveCount(5);
+  await page.getByRole('button', { name: 'Close camera' }).click();
+  await expect(preview).toHaveCount(0);
+});
+
+test('the table view lists every image × label and sorts by any label', async ({ app, page }) => {
+  await app.openReady();
+  await app.typeLabels('red, green, blue');
+  await app.addImages([
+    await solidImage('a-green', COLOURS.green),
+    await solidImage('b-red', COLOURS.red),
+    await solidImage('c-blue', COLOURS.blue),
+  ]);
+  await app.expectTopLabel('c-blue.png', 'blue');
+  await page.getByRole('button', { name: 'Table' }).click();
+  const table = page.getByRole('table');
+  const rowNames = () => table.getByRole('rowheader').allTextContents();
+  await expect.poll(rowNames).toEqual(['a-green.png', 'b-red.png', 'c-blue.png']);
+  await page.getByRole('button', { name: 'Sort by red' }).click();
+  await expect(page.getByRole('columnheader', { name: 'Sort by red' })).toHaveAttribute('aria-sort', 'descending');
+  await expect.poll(async () => (await rowNames())[0]).toBe('b-red.png');
+  await page.getByRole('button', { name: 'Sort by blue' }).click();
+  await expect.poll(async () => (await rowNames())[0]).toBe('c-blue.png');
+  await expect(table.getByRole('row')).toHaveCount(4);
+});

@@ -228,12 +228,12 @@ test('a model folder imported from disk is stored and classifies with the networ
   const folder = fileURLToPath(new URL('../fixtures/chinese-clip-colors', import.meta.url));
   await page.getByLabel('Import a model folder').setInputFiles(folder);
   await expect(page.getByText(/Imported imported\/chinese-clip-colors: 9 files/)).toBeVisible();
-  await expect(app.status).toContainText('Model ready: imported/chinese-clip-colors');
+  await expect(app.status).toContainText('Model ready: imported/chinese-clip-colors', { timeout: 45_000 });
   await expect(page).toHaveURL(/host=%2Flocal-models/);
 
   await context.setOffline(true);
   await page.reload();
-  await expect(app.status).toContainText('Model ready: imported/chinese-clip-colors');
+  await expect(app.status).toContainText('Model ready: imported/chinese-clip-colors', { timeout: 45_000 });
   await app.typeLabels('红，绿，蓝');
   const blue = await solidImage('blue', [20, 40, 230]);
   await app.addImages([blue]);

@@ -121,6 +121,11 @@ export interface ImageScores {
   /** Time spent on this image (decoding and its share of the batched vision pass). */
   ms: number;
   cached: boolean;
+  /** The image as shown (after EXIF rotation), before any downscaling. */
+  width: number;
+  height: number;
+  /** How the image was read, when worth saying (first frame of an animation, downscaled). */
+  notes: string[];
 }
 
 export interface LabelScore {

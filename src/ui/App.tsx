@@ -10,6 +10,8 @@ import { importModelFolder } from './import-model.ts';
 import { filesFromClipboard } from './image-sources.ts';
 import { download, toCsv, toJson, type ExportRow } from './export-results.ts';
 import { ImageUrlForm } from './components/ImageUrlForm.tsx';
+import { ResultsTable } from './components/ResultsTable.tsx';
+import { WebcamCapture } from './components/WebcamCapture.tsx';
 import { backendName } from '../shared/backend.ts';
 import { PromptOptions } from './components/PromptOptions.tsx';
 import { ClassificationQueue } from './components/ClassificationQueue.tsx';
@@ -80,6 +82,7 @@ export function App() {
   const { backend, fallBack } = useBackend(runtime);
   const [labelsText, setLabelsText] = useState(() => new URLSearchParams(location.search).get('labels') ?? '');
   const [skipped, setSkipped] = useState(0);
+  const [view, setView] = useState<'grid' | 'table'>('grid');
   const settledText = useDebounced(labelsText, LABELS_DEBOUNCE_MS);
   const parsed = useMemo(() => parseLabels(settledText), [settledText]);
   useEffect(() => {
@@ -246,6 +249,7 @@ export function App() {
           <div>
             <DropZone onFiles={classifier.addImages} onSkipped={setSkipped} />
             <ImageUrlForm onFiles={classifier.addImages} />
+            <WebcamCapture onFiles={classifier.addImages} />
             {skipped > 0 && (
               <p className="notice" aria-live="polite">
                 {skipped} file{skipped === 1 ? '' : 's'} in the dropped folder {skipped === 1 ? 'was' : 'were'} not
@@ -271,6 +275,24 @@ export function App() {
                 {images.length} image{images.length === 1 ? '' : 's'}
               </h2>
               <div className="results-actions">
+                <div className="view-switch" role="group" aria-label="View">
+                  <button
+                    type="button"
+                    className="secondary"
+                    aria-pressed={view === 'grid'}
+                    onClick={() => setView('grid')}
+                  >
+                    Grid
+                  </button>
+                  <button
+                    type="button"
+                    className="secondary"
+                    aria-pressed={view === 'table'}
+                    onClick={() => setView('table')}
+                  >
+                    Table
+                  </button>
+                </div>
                 <button
                   type="button"
                   className="secondary"
@@ -301,23 +323,34 @@ export function App() {
                 onResume={classifier.resumeClassifying}
               />
             )}
+            <p className="visually-hidden" aria-live="polite">
+              {idleReason === null &&
+              classifier.progress.total > 0 &&
+              classifier.progress.done === classifier.progress.total
+                ? `${classifier.progress.done} of ${classifier.progress.total} images classified.`
+                : ''}
+            </p>
             <WorkSummary work={classifier.work} />
             {classifier.scoring === 'sigmoid' && (
               <p className="notice">
                 Independent scores: each bar is how well that one label applies, on its own. They do not add up to 100%.
               </p>
             )}
-            <div className="grid">
-              {images.map((image) => (
-                <ImageCard
-                  key={image.id}
-                  image={image}
-                  resultKey={resultKey}
-                  idleReason={idleReason}
-                  onRemove={classifier.removeImage}
-                />
-              ))}
-            </div>
+            {view === 'table' ? (
+              <ResultsTable images={images} labels={parsed.labels} resultKey={resultKey} />
+            ) : (
+              <div className="grid">
+                {images.map((image) => (
+                  <ImageCard
+                    key={image.id}
+                    image={image}
+                    resultKey={resultKey}
+                    idleReason={idleReason}
+                    onRemove={classifier.removeImage}
+                  />
+                ))}
+              </div>
+            )}
           </section>
         )}
         <StoragePanel

@@ -28,8 +28,8 @@ export function loadErrorMessage(error: SerializedError, source: ModelSource): s
 }
 
 export function imageErrorMessage(name: string, error: SerializedError): string {
-  if (error.name === 'ImageDecodeError') {
-    return `${name}: this file couldn't be read as an image (${error.message}). PNG, JPEG, WebP, GIF, BMP and AVIF work.`;
+  if (error.name === 'ImageDecodeError' || error.name === 'UnsupportedImageError') {
+    return `${name} couldn't be read: ${error.message}.`;
   }
   return `${name}: classification failed (${error.message}).`;
 }

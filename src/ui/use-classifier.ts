@@ -19,6 +19,7 @@ import {
   type SerializedError,
 } from '../shared/protocol.ts';
 import type { StoreState } from './use-model-store.ts';
+import { isSvg, rasteriseSvg } from './rasterise-svg.ts';
 import { ClassifierClient } from './worker-client.ts';
 
 /** One file of a loading model: how much of it has arrived, and whether it came from the store. */
@@ -48,6 +49,9 @@ export interface ImageResult {
   ms: number;
   device: Device;
   scoring: Scoring;
+  width: number;
+  height: number;
+  notes: string[];
 }
 
 export interface ImageEntry {
@@ -350,9 +354,9 @@ export function useClassifier({
           onResults: (results) => {
             dispatch({
               type: 'results',
-              results: results.map(({ imageId, scores, ms }) => ({
+              results: results.map(({ imageId, scores, ms, width, height, notes }) => ({
                 id: imageId,
-                result: { key, scores, ms, device: ranOn, scoring },
+                result: { key, scores, ms, device: ranOn, scoring, width, height, notes },
               })),
             });
             const cached = results.filter((r) => r.cached).length;
@@ -378,13 +382,19 @@ export function useClassifier({
   }, []);
 
   const addImages = useCallback((files: Iterable<File>) => {
-    const images = [...files].map((file) => ({
-      id: `image-${++imageCounter}`,
-      name: file.name || 'pasted image',
-      file,
-      url: URL.createObjectURL(file),
-    }));
-    if (images.length > 0) dispatch({ type: 'add', images });
+    const list = [...files];
+    // SVG is drawn on the page (workers cannot decode it), then classified like any bitmap.
+    void Promise.all(list.map((file) => (isSvg(file) ? rasteriseSvg(file).catch(() => file) : file))).then(
+      (readable) => {
+        const images = list.map((file, i) => ({
+          id: `image-${++imageCounter}`,
+          name: file.name || 'pasted image',
+          file: readable[i],
+          url: URL.createObjectURL(file),
+        }));
+        if (images.length > 0) dispatch({ type: 'add', images });
+      },
+    );
   }, []);
 
   const removeImage = useCallback((id: string) => {

@@ -66,8 +66,16 @@ describe('ClassifierClient', () => {
       onResults: (r) => b.push(...r.map((x) => x.imageId)),
     });
     const [ra, rb] = worker.sent;
-    worker.reply({ type: 'results', id: rb.id, results: [{ imageId: 'img-2', scores: [], ms: 1, cached: false }] });
-    worker.reply({ type: 'results', id: ra.id, results: [{ imageId: 'img-1', scores: [], ms: 1, cached: false }] });
+    worker.reply({
+      type: 'results',
+      id: rb.id,
+      results: [{ imageId: 'img-2', scores: [], ms: 1, cached: false, width: 1, height: 1, notes: [] }],
+    });
+    worker.reply({
+      type: 'results',
+      id: ra.id,
+      results: [{ imageId: 'img-1', scores: [], ms: 1, cached: false, width: 1, height: 1, notes: [] }],
+    });
     worker.reply({ type: 'done', id: ra.id, work });
     worker.reply({ type: 'done', id: rb.id, work: { ...work, textsCached: 1 } });
     expect(await Promise.all([first, second])).toEqual([work, { ...work, textsCached: 1 }]);
@@ -101,7 +109,11 @@ describe('ClassifierClient', () => {
     controller.abort();
     await expect(running).rejects.toMatchObject({ name: 'AbortError' });
     expect(worker.sent[1]).toMatchObject({ type: 'cancel', target: request.id });
-    worker.reply({ type: 'results', id: request.id, results: [{ imageId: 'late', scores: [], ms: 1, cached: false }] });
+    worker.reply({
+      type: 'results',
+      id: request.id,
+      results: [{ imageId: 'late', scores: [], ms: 1, cached: false, width: 1, height: 1, notes: [] }],
+    });
     expect(results).toEqual([]);
   });
 

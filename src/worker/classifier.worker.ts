@@ -37,6 +37,8 @@ interface Session {
 }
 
 let session: Session | null = null;
+/** What decoding found out about each image, for its results when its embedding comes from the cache. */
+const imageFacts = new Map<string, Pick<ImageScores, 'width' | 'height' | 'notes'>>();
 let queue: Promise<void> = Promise.resolve();
 /** Requests queued or running, and those of them asked to stop. */
 const pending = new Set<number>();
@@ -213,6 +215,7 @@ async function classify(request: Extract<WorkerRequest, { type: 'classify' }>): 
     scores: rankScores(labels, model.score(embedding, texts, scoring)),
     ms,
     cached,
+    ...(imageFacts.get(imageId) ?? { width: 0, height: 0, notes: [] }),
   });
 
   for (let start = 0; start < images.length; start += VISION_BATCH) {
@@ -227,7 +230,8 @@ async function classify(request: Extract<WorkerRequest, { type: 'classify' }>): 
       }
       const started = performance.now();
       try {
-        const pixels = await decodeImage(image.blob);
+        const { pixels, width, height, notes } = await decodeImage(image.blob);
+        imageFacts.set(image.imageId, { width, height, notes });
         // Decoded pixels live in a plain ArrayBuffer (getImageData), never a shared one.
         const pixelHash = await sha256Hex(pixels.data as Uint8ClampedArray<ArrayBuffer>);
         cache.rememberImage(image.imageId, pixelHash);

@@ -1,29 +1,104 @@
-/** Decodes an image file off the main thread into the RGBA pixels transformers.js expects. */
+/**
+ * Decodes an image file off the main thread into the RGB(A) pixels transformers.js expects.
+ * Memory stays bounded: a huge image is downscaled while it is decoded (its size is read from the
+ * header first), so a 150-megapixel panorama never becomes a 600 MB bitmap. EXIF rotation is
+ * applied (the browser's default), transparency is shown on white, animations give their first frame.
+ */
 import { RawImage } from '@huggingface/transformers';
+import { DECODABLE_FORMATS, headerSize, sniffFormat, type ImageFormat } from '../shared/image-format.ts';
 
-/** Images with more pixels than this are downscaled while drawing, to bound memory. */
-const MAX_PIXELS = 16_000_000;
+/** Decoded images are at most this many pixels (CLIP sees 224×224; this keeps detail for any processor). */
+const MAX_PIXELS = 4_000_000;
 
 export class ImageDecodeError extends Error {
   override name = 'ImageDecodeError';
 }
 
-export async function decodeImage(blob: Blob): Promise<RawImage> {
-  if (blob.size === 0) throw new ImageDecodeError('The file is empty.');
+export class UnsupportedImageError extends Error {
+  override name = 'UnsupportedImageError';
+}
+
+export interface DecodedImage {
+  pixels: RawImage;
+  /** The image's size as shown (after EXIF rotation), before any downscaling. */
+  width: number;
+  height: number;
+  /** Things worth saying about how the image was read (first frame of an animation, downscaled). */
+  notes: string[];
+}
+
+const FORMAT_NAMES: Partial<Record<ImageFormat, string>> = { heic: 'HEIC/HEIF', tiff: 'TIFF' };
+
+async function frameCount(blob: Blob, format: ImageFormat): Promise<number> {
+  if (typeof ImageDecoder === 'undefined' || !['gif', 'webp', 'png', 'avif'].includes(format)) return 1;
+  const decoder = new ImageDecoder({ data: await blob.arrayBuffer(), type: `image/${format}` });
+  try {
+    await decoder.tracks.ready;
+    return decoder.tracks.selectedTrack?.frameCount ?? 1;
+  } catch {
+    return 1;
+  } finally {
+    decoder.close();
+  }
+}
+
+export async function decodeImage(blob: Blob): Promise<DecodedImage> {
+  if (blob.size === 0) throw new ImageDecodeError('the file is empty (0 bytes)');
+  const head = new Uint8Array(await blob.slice(0, 64 * 1024).arrayBuffer());
+  const format = sniffFormat(head);
+  const unsupported = FORMAT_NAMES[format];
+  if (unsupported) {
+    throw new UnsupportedImageError(
+      `it is a ${unsupported} image, which this browser cannot decode. Save it as JPEG or PNG and add it again (formats that work: ${DECODABLE_FORMATS})`,
+    );
+  }
+  const notes: string[] = [];
+  const stored = headerSize(head, format);
+  const scale = stored ? Math.min(1, Math.sqrt(MAX_PIXELS / (stored.width * stored.height))) : 1;
   let bitmap: ImageBitmap;
   try {
-    bitmap = await createImageBitmap(blob);
+    bitmap =
+      scale < 1 && stored
+        ? await createImageBitmap(blob, {
+            resizeWidth: Math.max(1, Math.round(stored.width * scale)),
+            resizeHeight: Math.max(1, Math.round(stored.height * scale)),
+            resizeQuality: 'medium',
+          })
+        : await createImageBitmap(blob);
   } catch (error) {
-    throw new ImageDecodeError(error instanceof Error ? error.message : String(error));
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new ImageDecodeError(
+      format === 'unknown'
+        ? `it is not an image this browser can read (${detail}); formats that work: ${DECODABLE_FORMATS}`
+        : `the ${format.toUpperCase()} data is damaged or incomplete (${detail})`,
+    );
   }
   try {
-    const scale = Math.min(1, Math.sqrt(MAX_PIXELS / (bitmap.width * bitmap.height)));
-    const width = Math.max(1, Math.round(bitmap.width * scale));
-    const height = Math.max(1, Math.round(bitmap.height * scale));
+    // A downscaled decode of a rotated JPEG may swap width and height: keep the stored area's orientation.
+    const shown =
+      stored && scale < 1
+        ? bitmap.width > bitmap.height === stored.width > stored.height
+          ? stored
+          : { width: stored.height, height: stored.width }
+        : { width: bitmap.width, height: bitmap.height };
+    if (scale < 1) notes.push(`Large image (${shown.width} × ${shown.height}): downscaled while decoding.`);
+    // Guard against a header that lied: never draw more than the bound.
+    const drawScale = Math.min(1, Math.sqrt(MAX_PIXELS / (bitmap.width * bitmap.height)));
+    const width = Math.max(1, Math.round(bitmap.width * drawScale));
+    const height = Math.max(1, Math.round(bitmap.height * drawScale));
     const context = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
-    if (!context) throw new ImageDecodeError('No 2D canvas is available to read the image.');
+    if (!context) throw new ImageDecodeError('no 2D canvas is available to read the image');
+    // Transparent areas read as the white they are shown on, not as black.
+    context.fillStyle = '#ffffff';
+    context.fillRect(0, 0, width, height);
     context.drawImage(bitmap, 0, 0, width, height);
-    return new RawImage(context.getImageData(0, 0, width, height).data, width, height, 4);
+    if ((await frameCount(blob, format)) > 1) notes.push('Animated image: classified from its first frame.');
+    return {
+      pixels: new RawImage(context.getImageData(0, 0, width, height).data, width, height, 4),
+      width: shown.width,
+      height: shown.height,
+      notes,
+    };
   } finally {
     bitmap.close();
   }

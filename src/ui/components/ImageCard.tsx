@@ -76,6 +76,16 @@ export const ImageCard = memo(function ImageCard({ image, resultKey, idleReason,
             <p className="card-meta">
               {fresh.ms.toFixed(0)} ms per image on {backendName(fresh.device)}
             </p>
+            {fresh.width > 0 && (
+              <p className="card-size">
+                {fresh.width} × {fresh.height} px
+              </p>
+            )}
+            {fresh.notes.map((note) => (
+              <p key={note} className="card-note">
+                {note}
+              </p>
+            ))}
           </>
         ) : (
           <>
