@@ -14,6 +14,9 @@ export interface CatalogueEntry {
   sizes: Partial<Record<Dtype, number>>;
   languages: string;
   note: string;
+  /** The same, in Simplified Chinese. */
+  languagesZh: string;
+  noteZh: string;
 }
 
 export const CATALOGUE: readonly CatalogueEntry[] = [
@@ -24,6 +27,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     sizes: { q8: 152, fp32: 599 },
     languages: 'English',
     note: 'The default: the download of ViT-B/32 with 5 points more accuracy; slower per image (4× the patches).',
+    languagesZh: '英文',
+    noteZh: '默认模型：下载量与 ViT-B/32 相同，准确率高 5 个百分点；每张图片更慢（图块是 4 倍）。',
   },
   {
     id: 'Xenova/clip-vit-base-patch32',
@@ -32,6 +37,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     sizes: { q8: 153.5, fp16: 303, fp32: 606 },
     languages: 'English',
     note: 'The fastest per image; the transformers.js default.',
+    languagesZh: '英文',
+    noteZh: '每张图片最快；transformers.js 的默认模型。',
   },
   {
     id: 'Xenova/clip-vit-large-patch14',
@@ -40,6 +47,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     sizes: { q8: 432, fp16: 857, fp32: 1715 },
     languages: 'English',
     note: 'The Hugging Face guide’s checkpoint: most accurate CLIP here, large and slow.',
+    languagesZh: '英文',
+    noteZh: 'Hugging Face 指南使用的模型：这里最准确的 CLIP，体积大、速度慢。',
   },
   {
     id: 'Xenova/siglip-base-patch16-224',
@@ -48,6 +57,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     sizes: { q8: 210.5, fp16: 407, fp32: 813 },
     languages: 'English',
     note: 'Independent per-label scores (sigmoid): good for “any that apply”.',
+    languagesZh: '英文',
+    noteZh: '每个标签的分数相互独立（sigmoid）：适合“所有适用的”。',
   },
   {
     id: 'Xenova/mobileclip_s2',
@@ -56,6 +67,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     sizes: { q8: 101 },
     languages: 'English',
     note: 'Small and fast; its vision tower is sensitive to 8-bit quantisation.',
+    languagesZh: '英文',
+    noteZh: '小而快；其视觉塔对 8 位量化敏感。',
   },
   {
     id: 'Xenova/chinese-clip-vit-base-patch16',
@@ -63,7 +76,9 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     accuracy: null,
     sizes: { q8: 191, fp16: 377, fp32: 754 },
     languages: 'Chinese',
-    note: 'For labels in Chinese (英文 CLIP 对中文标签效果差). Joint model only.',
+    note: 'For labels in Chinese (English CLIP handles Chinese labels poorly). Joint model only.',
+    languagesZh: '中文',
+    noteZh: '适用于中文标签（英文 CLIP 对中文标签效果差）。仅有联合模型。',
   },
 ];
 

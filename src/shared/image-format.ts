@@ -74,4 +74,4 @@ export function headerSize(bytes: Uint8Array, format: ImageFormat): { width: num
 }
 
 /** Formats Chromium-based browsers decode, for messages. */
-export const DECODABLE_FORMATS = 'JPEG, PNG, WebP, AVIF, GIF, BMP, ICO and SVG';
+export const DECODABLE_FORMATS: readonly string[] = ['JPEG', 'PNG', 'WebP', 'AVIF', 'GIF', 'BMP', 'ICO', 'SVG'];

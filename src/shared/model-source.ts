@@ -28,20 +28,20 @@ export function resolveHost(host: string, origin: string): string | null {
 export interface ParsedSource {
   source: ModelSource;
   /** What was wrong with the URL's parameters, if anything (defaults were used instead). */
-  problems: string[];
+  problems: { kind: 'model' | 'host'; value: string }[];
 }
 
 export function modelSourceFromParams(params: URLSearchParams, origin: string): ParsedSource {
-  const problems: string[] = [];
+  const problems: ParsedSource['problems'] = [];
   let modelId = params.get('model')?.trim() || DEFAULT_MODEL_ID;
   if (!isValidModelId(modelId)) {
-    problems.push(`“${modelId}” is not a model id like “Xenova/clip-vit-base-patch32”.`);
+    problems.push({ kind: 'model', value: modelId });
     modelId = DEFAULT_MODEL_ID;
   }
   const hostParam = params.get('host')?.trim();
   let host = hostParam ? resolveHost(hostParam, origin) : DEFAULT_HOST;
   if (host === null) {
-    problems.push(`“${hostParam}” is not a web address the model can be downloaded from.`);
+    problems.push({ kind: 'host', value: hostParam ?? '' });
     host = DEFAULT_HOST;
   }
   return { source: { modelId, host }, problems };

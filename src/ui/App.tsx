@@ -1,12 +1,14 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { runtimeSettingsFromParams, type RuntimeSettings } from '../shared/backend.ts';
 import { parseLabels } from '../shared/labels.ts';
-import { DEFAULT_HOST, modelSourceFromParams } from '../shared/model-source.ts';
+import { DEFAULT_HOST, modelSourceFromParams, type ParsedSource } from '../shared/model-source.ts';
 import { formatBytes } from '../shared/format.ts';
 import { LOCAL_MODELS_PATH } from '../shared/model-source.ts';
-import { SIMULATED_FAILURES, type ModelSource, type Scoring, type SimulatedFailure } from '../shared/protocol.ts';
+import { SIMULATED_FAILURES, type Scoring, type SimulatedFailure } from '../shared/protocol.ts';
 import { DEFAULT_TEMPLATE, promptSettingsFromParams, templatesFor, type PromptSettings } from '../shared/template.ts';
-import { importModelFolder } from './import-model.ts';
+import { ImportError, importModelFolder } from './import-model.ts';
+import { useI18n } from './i18n.ts';
+import { LanguageSwitch } from './components/LanguageSwitch.tsx';
 import { filesFromClipboard } from './image-sources.ts';
 import { download, toCsv, toJson, type ExportRow } from './export-results.ts';
 import { ImageUrlForm } from './components/ImageUrlForm.tsx';
@@ -31,7 +33,7 @@ import { useModelStore } from './use-model-store.ts';
 
 const LABELS_DEBOUNCE_MS = 250;
 
-function initialSource(): { source: ModelSource; problems: string[] } {
+function initialSource(): ParsedSource {
   return modelSourceFromParams(new URLSearchParams(location.search), location.origin);
 }
 
@@ -73,6 +75,7 @@ function writeSettingsToUrl({ source, hostAsTyped, runtime }: SettingsChange): v
 }
 
 export function App() {
+  const { t } = useI18n();
   const [{ source, problems }, setSourceState] = useState(initialSource);
   const [runtime, setRuntime] = useState(initialRuntime);
   const [simulate] = useState(simulatedFailure);
@@ -165,35 +168,41 @@ export function App() {
   const importFolder = useCallback(
     (files: File[]) => {
       if (store.status !== 'ready') {
-        setImportMessage({ text: 'Importing needs this browser’s storage, which is unavailable here.', failed: true });
+        setImportMessage({ text: t.importNeedsStorage, failed: true });
         return;
       }
-      setImportMessage({ text: `Importing ${files.length} files…`, failed: false });
+      setImportMessage({ text: t.importing(files.length), failed: false });
       importModelFolder(store.store, files, location.origin).then(
         (imported) => {
           setImportMessage({
-            text: `Imported ${imported.source.modelId}: ${imported.files} files, ${formatBytes(imported.bytes)}. It works offline from now on.`,
+            text: t.imported(imported.source.modelId, imported.files, formatBytes(imported.bytes)),
             failed: false,
           });
           changeSettings({ source: imported.source, hostAsTyped: LOCAL_MODELS_PATH, runtime });
         },
         (error: unknown) =>
           setImportMessage({
-            text: `The folder could not be imported: ${error instanceof Error ? error.message : String(error)}`,
+            text: t.importFailed(
+              error instanceof ImportError
+                ? (error.kind === 'no-config' ? t.importNoConfig : t.importNoOnnx)(error.folder)
+                : error instanceof Error
+                  ? error.message
+                  : String(error),
+            ),
             failed: true,
           }),
       );
     },
-    [store, changeSettings, runtime],
+    [store, changeSettings, runtime, t],
   );
 
   const idleReason =
     model.phase === 'error' || model.phase === 'cancelled'
-      ? 'Waiting for a model.'
+      ? t.waitingForModel
       : model.phase === 'loading'
-        ? 'Waiting for the model to load…'
+        ? t.waitingForLoad
         : parsed.labels.length === 0
-          ? 'Type candidate labels to classify this image.'
+          ? t.typeLabelsForImage
           : null;
   const notices = model.phase === 'ready' ? model.info.notices : [];
   const busyImages =
@@ -202,11 +211,11 @@ export function App() {
   return (
     <div className="app">
       <header className="app-header">
-        <h1>Zero-shot image classifier</h1>
-        <p className="tagline">
-          Drop images, type labels, see how well each label fits. The model runs on your device: images never leave your
-          browser.
-        </p>
+        <div className="app-title-row">
+          <h1>{t.appTitle}</h1>
+          <LanguageSwitch />
+        </div>
+        <p className="tagline">{t.tagline}</p>
       </header>
       <main>
         <UpdatePrompt />
@@ -220,20 +229,18 @@ export function App() {
         />
         <div className="model-notices" aria-live="polite">
           {backend?.fallbackReason && (
-            <p className="notice warning">
-              WebGPU failed: {backend.fallbackReason.replace(/[.\s]+$/, '')}; running on the CPU (WASM).
-            </p>
+            <p className="notice warning">{t.webgpuFailed(backend.fallbackReason.replace(/[.\s]+$/, ''))}</p>
           )}
           {importMessage && <p className={importMessage.failed ? 'notice error' : 'notice'}>{importMessage.text}</p>}
           {notices.map((notice) => (
             <p key={notice.kind} className="notice warning">
-              {storageNoticeMessage(notice, source.modelId)}
+              {storageNoticeMessage(t, notice, source.modelId)}
             </p>
           ))}
         </div>
         {problems.map((problem) => (
-          <p key={problem} role="alert" className="error">
-            {problem} Using the default instead.
+          <p key={problem.kind} role="alert" className="error">
+            {problem.kind === 'model' ? t.badModelId(problem.value) : t.badHostParam(problem.value)} {t.useDefault}
           </p>
         ))}
         <SettingsForm
@@ -252,8 +259,7 @@ export function App() {
             <WebcamCapture onFiles={classifier.addImages} />
             {skipped > 0 && (
               <p className="notice" aria-live="polite">
-                {skipped} file{skipped === 1 ? '' : 's'} in the dropped folder {skipped === 1 ? 'was' : 'were'} not
-                images and {skipped === 1 ? 'was' : 'were'} left out.
+                {t.skippedFiles(skipped)}
               </p>
             )}
           </div>
@@ -271,18 +277,16 @@ export function App() {
         {images.length > 0 && (
           <section className="results" aria-labelledby="results-heading">
             <div className="results-header">
-              <h2 id="results-heading">
-                {images.length} image{images.length === 1 ? '' : 's'}
-              </h2>
+              <h2 id="results-heading">{t.imagesHeading(images.length)}</h2>
               <div className="results-actions">
-                <div className="view-switch" role="group" aria-label="View">
+                <div className="view-switch" role="group" aria-label={t.view}>
                   <button
                     type="button"
                     className="secondary"
                     aria-pressed={view === 'grid'}
                     onClick={() => setView('grid')}
                   >
-                    Grid
+                    {t.grid}
                   </button>
                   <button
                     type="button"
@@ -290,7 +294,7 @@ export function App() {
                     aria-pressed={view === 'table'}
                     onClick={() => setView('table')}
                   >
-                    Table
+                    {t.table}
                   </button>
                 </div>
                 <button
@@ -299,7 +303,7 @@ export function App() {
                   disabled={resultCount === 0}
                   onClick={() => exportResults('csv')}
                 >
-                  Export CSV
+                  {t.exportCsv}
                 </button>
                 <button
                   type="button"
@@ -307,10 +311,10 @@ export function App() {
                   disabled={resultCount === 0}
                   onClick={() => exportResults('json')}
                 >
-                  Export JSON
+                  {t.exportJson}
                 </button>
                 <button type="button" className="secondary" onClick={classifier.clearImages}>
-                  Clear all
+                  {t.clearAll}
                 </button>
               </div>
             </div>
@@ -327,15 +331,11 @@ export function App() {
               {idleReason === null &&
               classifier.progress.total > 0 &&
               classifier.progress.done === classifier.progress.total
-                ? `${classifier.progress.done} of ${classifier.progress.total} images classified.`
+                ? t.classifiedAnnouncement(classifier.progress.done, classifier.progress.total)
                 : ''}
             </p>
             <WorkSummary work={classifier.work} />
-            {classifier.scoring === 'sigmoid' && (
-              <p className="notice">
-                Independent scores: each bar is how well that one label applies, on its own. They do not add up to 100%.
-              </p>
-            )}
+            {classifier.scoring === 'sigmoid' && <p className="notice">{t.independentNotice}</p>}
             {view === 'table' ? (
               <ResultsTable images={images} labels={parsed.labels} resultKey={resultKey} />
             ) : (
@@ -359,7 +359,7 @@ export function App() {
         />
       </main>
       <footer className="app-footer">
-        <p>Powered by transformers.js and ONNX Runtime Web.</p>
+        <p>{t.footer}</p>
       </footer>
     </div>
   );

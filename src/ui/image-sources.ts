@@ -3,6 +3,8 @@
  * clipboard, and image URLs fetched with CORS. Each returns plain Files for `addImages`.
  */
 
+import type { Messages } from './locales.ts';
+
 const IMAGE_EXTENSION = /\.(png|jpe?g|jfif|webp|gif|avif|bmp|ico|svg|heic|heif|tiff?)$/i;
 
 /** Whether a file from a folder is worth adding (an image, or one named like an image the browser may not decode). */
@@ -83,29 +85,26 @@ export class ImageUrlError extends Error {
 }
 
 /** Fetches an image by URL (with CORS: the site must allow it) as a File named after the URL. */
-export async function fetchImageUrl(text: string, signal?: AbortSignal): Promise<File> {
+export async function fetchImageUrl(t: Messages, text: string, signal?: AbortSignal): Promise<File> {
   let url: URL;
   try {
     url = new URL(text.trim());
   } catch {
-    throw new ImageUrlError(`“${text.trim()}” is not a web address.`);
+    throw new ImageUrlError(t.urlNotAddress(text.trim()));
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:' && url.protocol !== 'data:') {
-    throw new ImageUrlError(`“${url.href}” is not an http(s) address.`);
+    throw new ImageUrlError(t.urlNotHttp(url.href));
   }
   let response: Response;
   try {
     response = await fetch(url, { mode: 'cors', credentials: 'omit', signal });
   } catch {
-    throw new ImageUrlError(
-      `${url.host || 'The address'} did not allow this page to download the image (or could not be reached). ` +
-        'Many sites forbid it (CORS): save the image and drop the file here instead.',
-    );
+    throw new ImageUrlError(t.urlForbidden(url.host || url.href));
   }
-  if (!response.ok) throw new ImageUrlError(`${url.href} answered ${response.status} ${response.statusText}.`);
+  if (!response.ok) throw new ImageUrlError(t.urlStatus(url.href, `${response.status} ${response.statusText}`));
   const blob = await response.blob();
   if (blob.type && !blob.type.startsWith('image/')) {
-    throw new ImageUrlError(`${url.href} is not an image (it is ${blob.type.split(';')[0]}).`);
+    throw new ImageUrlError(t.urlNotImage(url.href, blob.type.split(';')[0]));
   }
   const name = decodeURIComponent(url.pathname.split('/').pop() || '') || `${url.host} image`;
   return new File([blob], name, { type: blob.type });

@@ -7,8 +7,15 @@ import { LOCAL_MODELS_PATH } from '../shared/model-source.ts';
 import type { ModelSource, StoredFileMeta } from '../shared/protocol.ts';
 import type { ModelStore } from './model-store.ts';
 
+/** A folder that is not a model: it lacks `config.json`, or ONNX files. */
 export class ImportError extends Error {
   override name = 'ImportError';
+  constructor(
+    readonly kind: 'no-config' | 'no-onnx',
+    readonly folder: string,
+  ) {
+    super(`“${folder}” has no ${kind === 'no-config' ? 'config.json' : 'ONNX model files (onnx/*.onnx)'}.`);
+  }
 }
 
 /** Files a model repository's loading can use; anything else in the folder (README, .git) is left out. */
@@ -49,12 +56,8 @@ export async function importModelFolder(
     .map((file) => ({ file, ...splitPath(file) }))
     .filter(({ path }) => !path.split('/').some((part) => part.startsWith('.')) && MODEL_FILE.test(path));
   const folder = splitPath(picked[0] ?? new File([], 'model')).folder || 'model';
-  const hint = 'Pick the folder of a model in transformers.js format (config.json, tokenizer.json, onnx/…).';
-  if (!entries.some(({ path }) => path === 'config.json'))
-    throw new ImportError(`“${folder}” has no config.json. ${hint}`);
-  if (!entries.some(({ path }) => /^onnx\/[^/]+\.onnx$/.test(path))) {
-    throw new ImportError(`“${folder}” has no ONNX model files (onnx/*.onnx). ${hint}`);
-  }
+  if (!entries.some(({ path }) => path === 'config.json')) throw new ImportError('no-config', folder);
+  if (!entries.some(({ path }) => /^onnx\/[^/]+\.onnx$/.test(path))) throw new ImportError('no-onnx', folder);
   const source: ModelSource = { modelId: importedModelId(folder), host: `${origin}${LOCAL_MODELS_PATH}` };
   const modelKey = `${source.host}|${source.modelId}`;
   // Importing the same folder again replaces what was imported before.

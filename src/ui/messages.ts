@@ -1,58 +1,68 @@
-/** Words a person understands for what went wrong. */
+/** Words a person understands for what went wrong, in the interface's language. */
 import { isDefaultHost } from '../shared/model-source.ts';
 import { formatBytes } from '../shared/format.ts';
+import { DECODABLE_FORMATS } from '../shared/image-format.ts';
 import type { ModelSource, SerializedError, StorageNotice } from '../shared/protocol.ts';
+import type { Messages } from './locales.ts';
 
-export function loadErrorMessage(error: SerializedError, source: ModelSource): string {
-  const where = isDefaultHost(source.host) ? 'the Hugging Face Hub (huggingface.co)' : source.host;
+export function loadErrorMessage(t: Messages, error: SerializedError, source: ModelSource): string {
+  const where = isDefaultHost(source.host) ? t.hub : source.host;
   switch (error.name) {
     case 'HostUnreachable':
       return isDefaultHost(source.host)
-        ? `Couldn't reach the Hugging Face Hub (huggingface.co) to download ${source.modelId}. ` +
-            'Check your internet connection, or set a model host (a mirror or your own server) in Settings.'
-        : `Couldn't reach the model host ${source.host} to download ${source.modelId}. ` +
-            'Check the address in Settings and your connection.';
+        ? t.hubUnreachable(source.modelId)
+        : t.hostUnreachable(source.host, source.modelId);
     case 'ModelNotFound':
-      return `${source.modelId} was not found on ${where}, or a file it needs is missing. (${error.message})`;
+      return t.modelNotFound(source.modelId, where, error.message);
     case 'DownloadFailed':
-      return `Download of ${source.modelId} failed: ${error.message} Nothing partial was kept; Retry downloads it again.`;
+      return t.downloadFailed(source.modelId, error.message);
     case 'UnsupportedModel':
-      return `${error.message} This app runs CLIP-family zero-shot image classification models.`;
+      return t.unsupportedModel(error.message);
     case 'ProtocolMismatch':
-      return 'The app was updated while this page was open. Reload the page to continue.';
+      return t.protocolMismatch;
     case 'WorkerCrashed':
-      return `The classifier stopped unexpectedly (${error.message}). Retry, or reload the page.`;
+      return t.workerCrashed(error.message);
     default:
-      return `The model ${source.modelId} could not be loaded: ${error.message}`;
+      return t.loadFailed(source.modelId, error.message);
   }
 }
 
-export function imageErrorMessage(name: string, error: SerializedError): string {
-  if (error.name === 'ImageDecodeError' || error.name === 'UnsupportedImageError') {
-    return `${name} couldn't be read: ${error.message}.`;
+/** The worker names why an image could not be read (`src/worker/decode-image.ts`); the page says it. */
+export function imageErrorMessage(t: Messages, name: string, error: SerializedError): string {
+  switch (error.name) {
+    case 'EmptyImage':
+      return t.imageUnreadable(name, t.reasonEmpty);
+    case 'UnsupportedImage':
+      return t.imageUnreadable(name, t.reasonUnsupported(error.message, DECODABLE_FORMATS));
+    case 'NotAnImage':
+      return t.imageUnreadable(name, t.reasonNotImage(DECODABLE_FORMATS));
+    case 'DamagedImage':
+      return t.imageUnreadable(name, t.reasonDamaged(error.message));
+    default:
+      return t.imageFailed(name, error.message);
   }
-  return `${name}: classification failed (${error.message}).`;
 }
 
-export function storageNoticeMessage(notice: StorageNotice, modelId: string): string {
+/** Notes from decoding (`animated`, `downscaled:{width}x{height}`), in words. */
+export function imageNoteText(t: Messages, note: string): string {
+  const downscaled = /^downscaled:(\d+)x(\d+)$/.exec(note);
+  if (downscaled) return t.noteDownscaled(Number(downscaled[1]), Number(downscaled[2]));
+  return note === 'animated' ? t.noteAnimated : note;
+}
+
+export function storageNoticeMessage(t: Messages, notice: StorageNotice, modelId: string): string {
   switch (notice.kind) {
     case 'unavailable':
-      return (
-        `Model storage is unavailable in this window (private browsing or blocked site data): ${modelId} runs ` +
-        'without being stored and will be downloaded again next time.'
-      );
+      return t.storageUnavailableNotice(modelId);
     case 'quota':
-      return (
-        `Not enough storage space to keep ${modelId}: it runs from memory for this session and will be ` +
-        'downloaded again next time. Free space under Storage below.'
-      );
+      return t.quotaNotice(modelId);
     case 'store-failed':
-      return `${modelId} could not be stored (${notice.message}); it runs from memory and will be downloaded again next time.`;
+      return t.storeFailedNotice(modelId, notice.message);
     case 'repaired':
-      return `${notice.files.join(', ')} of ${modelId} ${notice.files.length === 1 ? 'was' : 'were'} damaged in storage and downloaded again.`;
+      return t.repairedNotice(notice.files, modelId);
   }
 }
 
-export function usageText(usage: number, quota: number): string {
-  return `${formatBytes(usage)} used of ${formatBytes(quota)} available to this site`;
+export function usageText(t: Messages, usage: number, quota: number): string {
+  return t.usage(formatBytes(usage), formatBytes(quota));
 }

@@ -5,17 +5,23 @@
  * applied (the browser's default), transparency is shown on white, animations give their first frame.
  */
 import { RawImage } from '@huggingface/transformers';
-import { DECODABLE_FORMATS, headerSize, sniffFormat, type ImageFormat } from '../shared/image-format.ts';
+import { headerSize, sniffFormat, type ImageFormat } from '../shared/image-format.ts';
 
 /** Decoded images are at most this many pixels (CLIP sees 224×224; this keeps detail for any processor). */
 const MAX_PIXELS = 4_000_000;
 
+/**
+ * Why an image could not be read, named for the page to say in the person's language:
+ * `EmptyImage`, `UnsupportedImage` (message: the format), `NotAnImage` (message: the browser's
+ * words) or `DamagedImage` (message: the format).
+ */
 export class ImageDecodeError extends Error {
-  override name = 'ImageDecodeError';
-}
-
-export class UnsupportedImageError extends Error {
-  override name = 'UnsupportedImageError';
+  constructor(
+    override readonly name: 'EmptyImage' | 'UnsupportedImage' | 'NotAnImage' | 'DamagedImage' | 'ImageDecodeError',
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface DecodedImage {
@@ -23,7 +29,7 @@ export interface DecodedImage {
   /** The image's size as shown (after EXIF rotation), before any downscaling. */
   width: number;
   height: number;
-  /** Things worth saying about how the image was read (first frame of an animation, downscaled). */
+  /** How the image was read, as codes the page puts in words: `animated`, `downscaled:{w}x{h}`. */
   notes: string[];
 }
 
@@ -43,15 +49,11 @@ async function frameCount(blob: Blob, format: ImageFormat): Promise<number> {
 }
 
 export async function decodeImage(blob: Blob): Promise<DecodedImage> {
-  if (blob.size === 0) throw new ImageDecodeError('the file is empty (0 bytes)');
+  if (blob.size === 0) throw new ImageDecodeError('EmptyImage', '0 bytes');
   const head = new Uint8Array(await blob.slice(0, 64 * 1024).arrayBuffer());
   const format = sniffFormat(head);
   const unsupported = FORMAT_NAMES[format];
-  if (unsupported) {
-    throw new UnsupportedImageError(
-      `it is a ${unsupported} image, which this browser cannot decode. Save it as JPEG or PNG and add it again (formats that work: ${DECODABLE_FORMATS})`,
-    );
-  }
+  if (unsupported) throw new ImageDecodeError('UnsupportedImage', unsupported);
   const notes: string[] = [];
   const stored = headerSize(head, format);
   const scale = stored ? Math.min(1, Math.sqrt(MAX_PIXELS / (stored.width * stored.height))) : 1;
@@ -67,11 +69,9 @@ export async function decodeImage(blob: Blob): Promise<DecodedImage> {
         : await createImageBitmap(blob);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    throw new ImageDecodeError(
-      format === 'unknown'
-        ? `it is not an image this browser can read (${detail}); formats that work: ${DECODABLE_FORMATS}`
-        : `the ${format.toUpperCase()} data is damaged or incomplete (${detail})`,
-    );
+    throw format === 'unknown'
+      ? new ImageDecodeError('NotAnImage', detail)
+      : new ImageDecodeError('DamagedImage', format.toUpperCase());
   }
   try {
     // A downscaled decode of a rotated JPEG may swap width and height: keep the stored area's orientation.
@@ -81,18 +81,18 @@ export async function decodeImage(blob: Blob): Promise<DecodedImage> {
           ? stored
           : { width: stored.height, height: stored.width }
         : { width: bitmap.width, height: bitmap.height };
-    if (scale < 1) notes.push(`Large image (${shown.width} × ${shown.height}): downscaled while decoding.`);
+    if (scale < 1) notes.push(`downscaled:${shown.width}x${shown.height}`);
     // Guard against a header that lied: never draw more than the bound.
     const drawScale = Math.min(1, Math.sqrt(MAX_PIXELS / (bitmap.width * bitmap.height)));
     const width = Math.max(1, Math.round(bitmap.width * drawScale));
     const height = Math.max(1, Math.round(bitmap.height * drawScale));
     const context = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
-    if (!context) throw new ImageDecodeError('no 2D canvas is available to read the image');
+    if (!context) throw new ImageDecodeError('ImageDecodeError', 'no 2D canvas is available to read the image');
     // Transparent areas read as the white they are shown on, not as black.
     context.fillStyle = '#ffffff';
     context.fillRect(0, 0, width, height);
     context.drawImage(bitmap, 0, 0, width, height);
-    if ((await frameCount(blob, format)) > 1) notes.push('Animated image: classified from its first frame.');
+    if ((await frameCount(blob, format)) > 1) notes.push('animated');
     return {
       pixels: new RawImage(context.getImageData(0, 0, width, height).data, width, height, 4),
       width: shown.width,

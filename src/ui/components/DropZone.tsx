@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useI18n } from '../i18n.ts';
 import { filesFromDrop } from '../image-sources.ts';
 
 interface Props {
@@ -14,6 +15,7 @@ interface Props {
 export function DropZone({ onFiles, onSkipped }: Props) {
   const input = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
+  const { t } = useI18n();
   const onFilesRef = useRef(onFiles);
   const onSkippedRef = useRef(onSkipped);
   useEffect(() => {
@@ -66,16 +68,18 @@ export function DropZone({ onFiles, onSkipped }: Props) {
         className={dragging ? 'dropzone dragging' : 'dropzone'}
         role="button"
         tabIndex={0}
-        aria-label="Image drop zone: drop images here, or press Enter to choose files"
+        aria-label={t.dropZone}
         onClick={openPicker}
         onKeyDown={onKeyDown}
       >
         <svg aria-hidden="true" viewBox="0 0 24 24" className="dropzone-icon">
           <path d="M12 16V4m0 0-4 4m4-4 4 4M4 16v3a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-3" />
         </svg>
-        <p className="dropzone-title">Drop images or a folder here</p>
+        <p className="dropzone-title">{t.dropTitle}</p>
         <p className="dropzone-hint">
-          or <span className="link-like">choose files</span>, or paste (Ctrl+V) — they stay on this device
+          {t.dropHintBefore}
+          <span className="link-like">{t.chooseFiles}</span>
+          {t.dropHintAfter}
         </p>
       </div>
       <input
@@ -85,7 +89,7 @@ export function DropZone({ onFiles, onSkipped }: Props) {
         accept="image/*"
         multiple
         tabIndex={-1}
-        aria-label="Add images"
+        aria-label={t.addImages}
         onChange={(event) => {
           onFiles([...(event.target.files ?? [])]);
           // Cleared so that choosing the same file again still fires a change.

@@ -2,7 +2,8 @@ import { memo, useState } from 'react';
 import { backendName } from '../../shared/backend.ts';
 import { formatPercent } from '../../shared/scoring.ts';
 import type { LabelScore } from '../../shared/protocol.ts';
-import { imageErrorMessage } from '../messages.ts';
+import { useI18n } from '../i18n.ts';
+import { imageErrorMessage, imageNoteText } from '../messages.ts';
 import type { ImageEntry } from '../use-classifier.ts';
 
 interface Props {
@@ -31,6 +32,7 @@ const TOP_ENTRIES = 5;
 /** Memoised: with many images, a result for one card must not re-render the others. */
 export const ImageCard = memo(function ImageCard({ image, resultKey, idleReason, onRemove }: Props) {
   const [showAll, setShowAll] = useState(false);
+  const { t } = useI18n();
   const fresh = image.result?.key === resultKey ? image.result : undefined;
   const stale = !fresh && image.result ? image.result : undefined;
   return (
@@ -46,7 +48,7 @@ export const ImageCard = memo(function ImageCard({ image, resultKey, idleReason,
           <button
             type="button"
             className="icon-button"
-            aria-label={`Remove ${image.name}`}
+            aria-label={t.remove(image.name)}
             onClick={() => onRemove(image.id)}
           >
             ×
@@ -54,11 +56,11 @@ export const ImageCard = memo(function ImageCard({ image, resultKey, idleReason,
         </header>
         {image.error ? (
           <p role="alert" className="error">
-            {imageErrorMessage(image.name, image.error)}
+            {imageErrorMessage(t, image.name, image.error)}
           </p>
         ) : fresh ? (
           <>
-            <ol className="scores" role="list" aria-label={`Scores for ${image.name}`}>
+            <ol className="scores" role="list" aria-label={t.scoresFor(image.name)}>
               <ScoreBars
                 scores={showAll || fresh.scores.length <= LONG_LIST ? fresh.scores : fresh.scores.slice(0, TOP_ENTRIES)}
               />
@@ -70,12 +72,10 @@ export const ImageCard = memo(function ImageCard({ image, resultKey, idleReason,
                 aria-expanded={showAll}
                 onClick={() => setShowAll((value) => !value)}
               >
-                {showAll ? `Show the top ${TOP_ENTRIES}` : `Show all ${fresh.scores.length} labels`}
+                {showAll ? t.showTop(TOP_ENTRIES) : t.showAll(fresh.scores.length)}
               </button>
             )}
-            <p className="card-meta">
-              {fresh.ms.toFixed(0)} ms per image on {backendName(fresh.device)}
-            </p>
+            <p className="card-meta">{t.msPerImage(fresh.ms.toFixed(0), backendName(fresh.device))}</p>
             {fresh.width > 0 && (
               <p className="card-size">
                 {fresh.width} × {fresh.height} px
@@ -83,13 +83,13 @@ export const ImageCard = memo(function ImageCard({ image, resultKey, idleReason,
             )}
             {fresh.notes.map((note) => (
               <p key={note} className="card-note">
-                {note}
+                {imageNoteText(t, note)}
               </p>
             ))}
           </>
         ) : (
           <>
-            <p className="card-pending">{idleReason ?? 'Classifying…'}</p>
+            <p className="card-pending">{idleReason ?? t.classifying}</p>
             {stale && (
               // Previous scores stay visible but dimmed, and hidden from assistive technology.
               <ol className="scores stale" aria-hidden="true">

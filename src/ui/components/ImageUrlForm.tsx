@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { useI18n } from '../i18n.ts';
 import { fetchImageUrl } from '../image-sources.ts';
 
 interface Props {
@@ -10,13 +11,14 @@ export function ImageUrlForm({ onFiles }: Props) {
   const [url, setUrl] = useState('');
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
+  const { t } = useI18n();
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (url.trim() === '') return;
     setBusy(true);
     setMessage(null);
-    fetchImageUrl(url)
+    fetchImageUrl(t, url)
       .then((file) => {
         onFiles([file]);
         setUrl('');
@@ -28,7 +30,7 @@ export function ImageUrlForm({ onFiles }: Props) {
   return (
     <form className="url-form" onSubmit={submit}>
       <label htmlFor="image-url" className="field-label">
-        Image URL
+        {t.imageUrl}
       </label>
       <div className="url-row">
         <input
@@ -42,7 +44,7 @@ export function ImageUrlForm({ onFiles }: Props) {
           onChange={(event) => setUrl(event.target.value)}
         />
         <button type="submit" className="secondary" disabled={busy}>
-          {busy ? 'Fetching…' : 'Add from URL'}
+          {busy ? t.fetching : t.addFromUrl}
         </button>
       </div>
       <p aria-live="polite" className={message ? 'notice error' : 'visually-hidden'}>

@@ -1,5 +1,6 @@
 import type { ParsedLabels } from '../../shared/labels.ts';
 import { MAX_LABELS } from '../../shared/labels.ts';
+import { useI18n, type Messages } from '../i18n.ts';
 
 interface Props {
   value: string;
@@ -7,21 +8,21 @@ interface Props {
   parsed: ParsedLabels;
 }
 
-function notices({ labels, duplicates, overLimit }: ParsedLabels): string[] {
+function notices(t: Messages, { labels, duplicates, overLimit }: ParsedLabels): string[] {
   const out: string[] = [];
-  if (duplicates.length > 0)
-    out.push(`Merged duplicate label${duplicates.length === 1 ? '' : 's'}: ${duplicates.join(', ')}.`);
-  if (overLimit > 0) out.push(`Only the first ${MAX_LABELS} labels are used; ${overLimit} more were left out.`);
-  if (labels.length === 1) out.push('With a single label its score is always 100%: add another label to compare.');
+  if (duplicates.length > 0) out.push(t.mergedDuplicates(duplicates));
+  if (overLimit > 0) out.push(t.overLimit(MAX_LABELS, overLimit));
+  if (labels.length === 1) out.push(t.singleLabel);
   return out;
 }
 
 export function LabelsInput({ value, onChange, parsed }: Props) {
-  const messages = notices(parsed);
+  const { t } = useI18n();
+  const messages = notices(t, parsed);
   return (
     <div className="labels">
       <label htmlFor="labels-input" className="field-label">
-        Candidate labels
+        {t.labels}
       </label>
       <textarea
         id="labels-input"
@@ -33,7 +34,7 @@ export function LabelsInput({ value, onChange, parsed }: Props) {
         onChange={(event) => onChange(event.target.value)}
       />
       <p id="labels-hint" className="hint">
-        Separate labels with commas or new lines; quote a label that contains a comma: <code>"salt, pepper"</code>.
+        {t.labelsHint} <code>"salt, pepper"</code>.
       </p>
       <div aria-live="polite" className="notices">
         {messages.map((message) => (
@@ -41,7 +42,7 @@ export function LabelsInput({ value, onChange, parsed }: Props) {
             {message}
           </p>
         ))}
-        {parsed.labels.length === 0 && <p className="hint">Type at least two labels to classify your images.</p>}
+        {parsed.labels.length === 0 && <p className="hint">{t.noLabels}</p>}
       </div>
     </div>
   );

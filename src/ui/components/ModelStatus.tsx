@@ -1,5 +1,6 @@
 import { formatBytes } from '../../shared/format.ts';
 import type { Device, ModelSource } from '../../shared/protocol.ts';
+import { useI18n, type Messages } from '../i18n.ts';
 import { loadErrorMessage } from '../messages.ts';
 import type { DownloadItem, ModelState } from '../use-classifier.ts';
 
@@ -14,47 +15,53 @@ function totals(files: DownloadItem[]): { loaded: number; total: number; toDownl
   );
 }
 
-function loadingText(model: Extract<ModelState, { phase: 'loading' }>, modelId: string, device: Device | null): string {
-  if (model.warming) {
-    const why = device === 'webgpu' ? 'a first run compiles the GPU shaders' : 'a first run warms it up';
-    return `Preparing model ${modelId}… (${why})`;
-  }
-  if (model.waiting) return `Loading model ${modelId}… waiting for another tab that is loading it.`;
-  if (!model.planned) return `Loading model ${modelId}…`;
+function loadingText(
+  t: Messages,
+  model: Extract<ModelState, { phase: 'loading' }>,
+  modelId: string,
+  device: Device | null,
+): string {
+  if (model.warming) return t.preparing(modelId, device === 'webgpu');
+  if (model.waiting) return t.loadingWaiting(modelId);
+  if (!model.planned) return t.loading(modelId);
   const { loaded, total, toDownload } = totals(model.files);
   // Whole tens only: the status is announced, and a screen reader should not read every byte.
   const percent = total > 0 ? Math.floor((loaded / total) * 10) * 10 : 0;
-  if (toDownload === 0) return `Loading model ${modelId}… from this device's storage (${percent}%).`;
-  return `Loading model ${modelId}… downloading ${formatBytes(toDownload)} (${percent}%).`;
+  if (toDownload === 0) return t.loadingStored(modelId, percent);
+  return t.loadingDownload(modelId, formatBytes(toDownload), percent);
 }
 
-function statusText(model: ModelState, source: ModelSource, busyImages: number, device: Device | null): string {
+function statusText(
+  t: Messages,
+  model: ModelState,
+  source: ModelSource,
+  busyImages: number,
+  device: Device | null,
+): string {
   switch (model.phase) {
     case 'loading':
-      return loadingText(model, source.modelId, device);
+      return loadingText(t, model, source.modelId, device);
     case 'ready': {
       const { info } = model;
-      const backend =
-        info.device === 'webgpu' ? 'WebGPU' : `WASM, ${info.threads} thread${info.threads === 1 ? '' : 's'}`;
-      const working = busyImages > 0 ? ` Classifying ${busyImages} image${busyImages === 1 ? '' : 's'}…` : '';
-      const layout = info.layout === 'joint' ? ', joint model' : '';
-      return `Model ready: ${info.modelId} (${backend}, ${info.dtype}${layout}).${working}`;
+      const backend = info.device === 'webgpu' ? 'WebGPU' : t.wasmThreads(info.threads);
+      return t.ready(info.modelId, backend, info.dtype, info.layout === 'joint', busyImages);
     }
     case 'error':
-      return `Model not loaded: ${source.modelId}.`;
+      return t.notLoaded(source.modelId);
     case 'cancelled':
-      return `Download cancelled: ${source.modelId}. Nothing partial was kept.`;
+      return t.cancelled(source.modelId);
   }
 }
 
 function FileRow({ file }: { file: DownloadItem }) {
+  const { t } = useI18n();
   const complete = file.done || (file.total > 0 && file.loaded >= file.total);
   const percent = file.total > 0 ? Math.round((Math.min(file.loaded, file.total) / file.total) * 100) : null;
   let size: string;
-  if (file.stored) size = `${formatBytes(file.total)} stored`;
+  if (file.stored) size = t.stored(formatBytes(file.total));
   else if (complete) size = `${formatBytes(file.total || file.loaded)} (100%)`;
   else
-    size = `${formatBytes(file.loaded)} of ${file.total > 0 ? formatBytes(file.total) : '…'}${percent === null ? '' : ` (${percent}%)`}`;
+    size = `${t.ofSize(formatBytes(file.loaded), file.total > 0 ? formatBytes(file.total) : '…')}${percent === null ? '' : ` (${percent}%)`}`;
   return (
     <li className="download">
       <span className="download-name">{file.file}</span>
@@ -75,9 +82,10 @@ interface Props {
 }
 
 export function ModelStatus({ model, source, busyImages, device, onCancel, onRetry }: Props) {
+  const { t } = useI18n();
   const sums = model.phase === 'loading' ? totals(model.files) : null;
   return (
-    <section className="model-status" aria-label="Model">
+    <section className="model-status" aria-label={t.modelRegion}>
       <div className="status-row">
         <p
           role="status"
@@ -85,26 +93,26 @@ export function ModelStatus({ model, source, busyImages, device, onCancel, onRet
           data-load-ms={model.phase === 'ready' ? Math.round(model.info.timings.loadMs) : undefined}
           data-warm-up-ms={model.phase === 'ready' ? Math.round(model.info.timings.warmUpMs) : undefined}
         >
-          {statusText(model, source, busyImages, device)}
+          {statusText(t, model, source, busyImages, device)}
         </p>
         {model.phase === 'loading' && (
           <button type="button" className="secondary" onClick={onCancel}>
-            Cancel
+            {t.cancel}
           </button>
         )}
         {model.phase === 'cancelled' && (
           <button type="button" onClick={onRetry}>
-            Download
+            {t.download}
           </button>
         )}
       </div>
       {model.phase === 'loading' && !model.warming && sums && model.files.length > 0 && (
         <div className="downloads">
           <div className="download overall">
-            <span className="download-name">All files</span>
-            <progress aria-label="Model download" value={sums.loaded} max={sums.total || 1} />
+            <span className="download-name">{t.allFiles}</span>
+            <progress aria-label={t.modelDownload} value={sums.loaded} max={sums.total || 1} />
             <span className="download-size">
-              {formatBytes(sums.loaded)} of {sums.total > 0 ? formatBytes(sums.total) : '…'}
+              {t.ofSize(formatBytes(sums.loaded), sums.total > 0 ? formatBytes(sums.total) : '…')}
               {sums.total > 0 && ` (${Math.round((Math.min(sums.loaded, sums.total) / sums.total) * 100)}%)`}
             </span>
           </div>
@@ -117,9 +125,9 @@ export function ModelStatus({ model, source, busyImages, device, onCancel, onRet
       )}
       {model.phase === 'error' && (
         <div role="alert" className="error">
-          <p>{loadErrorMessage(model.error, source)}</p>
+          <p>{loadErrorMessage(t, model.error, source)}</p>
           <button type="button" onClick={onRetry}>
-            Retry
+            {t.retry}
           </button>
         </div>
       )}

@@ -1,5 +1,6 @@
 import type { Scoring } from '../../shared/protocol.ts';
 import { ENSEMBLE_TEMPLATES, type PromptSettings } from '../../shared/template.ts';
+import { useI18n } from '../i18n.ts';
 
 interface Props {
   prompt: PromptSettings;
@@ -13,10 +14,11 @@ interface Props {
 /** How labels become prompts (a template, or an ensemble of templates) and how scores are read. */
 export function PromptOptions({ prompt, onPromptChange, modelScoring, scoring, onScoringChange }: Props) {
   const effective = scoring ?? modelScoring;
+  const { t } = useI18n();
   return (
     <div className="prompt-options">
       <label htmlFor="template-input" className="field-label">
-        Prompt template
+        {t.template}
       </label>
       <input
         id="template-input"
@@ -28,7 +30,7 @@ export function PromptOptions({ prompt, onPromptChange, modelScoring, scoring, o
         onChange={(event) => onPromptChange({ ...prompt, template: event.target.value })}
       />
       <p id="template-hint" className="hint">
-        <code>{'{}'}</code> is replaced by each label.
+        <code>{'{}'}</code> {t.templateHint}
       </p>
       <label className="checkbox">
         <input
@@ -36,11 +38,11 @@ export function PromptOptions({ prompt, onPromptChange, modelScoring, scoring, o
           checked={prompt.ensemble}
           onChange={(event) => onPromptChange({ ...prompt, ensemble: event.target.checked })}
         />{' '}
-        Prompt ensemble: average {ENSEMBLE_TEMPLATES.length} templates
+        {t.ensemble(ENSEMBLE_TEMPLATES.length)}
       </label>
       {prompt.ensemble && (
         <details className="ensemble-templates">
-          <summary>Templates averaged (OpenAI’s prompt-engineering set)</summary>
+          <summary>{t.ensembleList}</summary>
           <ul>
             {ENSEMBLE_TEMPLATES.map((template) => (
               <li key={template}>
@@ -52,7 +54,7 @@ export function PromptOptions({ prompt, onPromptChange, modelScoring, scoring, o
       )}
       {modelScoring === 'sigmoid' && (
         <fieldset className="scoring-mode">
-          <legend className="field-label">Scores</legend>
+          <legend className="field-label">{t.scores}</legend>
           <label className="checkbox">
             <input
               type="radio"
@@ -60,7 +62,7 @@ export function PromptOptions({ prompt, onPromptChange, modelScoring, scoring, o
               checked={effective === 'sigmoid'}
               onChange={() => onScoringChange('sigmoid')}
             />{' '}
-            Any that apply
+            {t.anyThatApply}
           </label>
           <label className="checkbox">
             <input
@@ -69,12 +71,10 @@ export function PromptOptions({ prompt, onPromptChange, modelScoring, scoring, o
               checked={effective === 'softmax'}
               onChange={() => onScoringChange('softmax')}
             />{' '}
-            Pick one label
+            {t.pickOne}
           </label>
           <p className="hint" id="scoring-hint">
-            {effective === 'sigmoid'
-              ? 'Scores are independent: each says how well that one label applies, so they do not add up to 100%.'
-              : 'Scores are shared among the labels and add up to 100%: the best single label ranks first.'}
+            {effective === 'sigmoid' ? t.independentHint : t.distributionHint}
           </p>
         </fieldset>
       )}

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { formatPercent } from '../../shared/scoring.ts';
+import { useI18n } from '../i18n.ts';
 import type { ImageEntry } from '../use-classifier.ts';
 
 interface Props {
@@ -14,6 +15,7 @@ type Sort = { by: 'name' } | { by: 'label'; label: string };
 export function ResultsTable({ images, labels, resultKey }: Props) {
   const [sort, setSort] = useState<Sort>({ by: 'name' });
   const [descending, setDescending] = useState(false);
+  const { t } = useI18n();
   const rows = useMemo(() => {
     const withScores = images.map((image) => {
       const fresh = image.result?.key === resultKey ? image.result : undefined;
@@ -39,12 +41,12 @@ export function ResultsTable({ images, labels, resultKey }: Props) {
   return (
     <div className="table-wrap">
       <table className="results-table">
-        <caption className="visually-hidden">Scores of each image for each label; sort by any column.</caption>
+        <caption className="visually-hidden">{t.tableCaption}</caption>
         <thead>
           <tr>
             <th scope="col" aria-sort={ariaSort({ by: 'name' })}>
               <button type="button" className="sort-button" onClick={() => sortBy({ by: 'name' }, false)}>
-                Image
+                {t.tableImage}
               </button>
             </th>
             {labels.map((label) => (
@@ -52,7 +54,7 @@ export function ResultsTable({ images, labels, resultKey }: Props) {
                 <button
                   type="button"
                   className="sort-button"
-                  aria-label={`Sort by ${label}`}
+                  aria-label={t.sortBy(label)}
                   onClick={() => sortBy({ by: 'label', label }, true)}
                 >
                   {label}

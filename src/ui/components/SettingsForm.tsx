@@ -7,6 +7,7 @@ import {
   type RuntimeSettings,
 } from '../../shared/backend.ts';
 import { CATALOGUE, catalogueEntry, downloadSize, type CatalogueEntry } from '../../shared/catalogue.ts';
+import { useI18n, type Messages } from '../i18n.ts';
 import { DEFAULT_HOST, isValidModelId, resolveHost } from '../../shared/model-source.ts';
 import type { Dtype, ModelSource } from '../../shared/protocol.ts';
 
@@ -31,19 +32,10 @@ interface Props {
 const OTHER_MODEL = '';
 
 /** What the picker says of a model: its name, the download for the precision that will be used, its accuracy. */
-function describeEntry(entry: CatalogueEntry, dtypes: Dtype[]): string {
+function describeEntry(t: Messages, entry: CatalogueEntry, dtypes: Dtype[]): string {
   const size = downloadSize(entry, dtypes);
-  const download = size ? `${size.mb.toLocaleString('en')} MB (${size.dtype})` : 'size unknown';
-  const accuracy =
-    entry.accuracy === null ? 'ImageNet accuracy not published' : `${entry.accuracy}% ImageNet zero-shot`;
-  return `${entry.name} — ${download}, ${accuracy}`;
+  return t.catalogueEntry(entry.name, size ? size.mb.toLocaleString('en') : null, size?.dtype ?? '', entry.accuracy);
 }
-
-const DEVICE_LABELS: Record<DevicePreference, string> = {
-  auto: 'Automatic (WebGPU on a real GPU, else WASM)',
-  webgpu: 'WebGPU',
-  wasm: 'WASM (CPU)',
-};
 
 export function SettingsForm({ source, runtime, open, dtypes, onChange, onImportFolder }: Props) {
   const [modelId, setModelId] = useState(source.modelId);
@@ -52,6 +44,12 @@ export function SettingsForm({ source, runtime, open, dtypes, onChange, onImport
   const [dtype, setDtype] = useState<Dtype | ''>(runtime.dtype ?? '');
   const [problem, setProblem] = useState<string | null>(null);
   const id = useId();
+  const { t, locale } = useI18n();
+  const deviceLabels: Record<DevicePreference, string> = {
+    auto: t.deviceAuto,
+    webgpu: 'WebGPU',
+    wasm: t.deviceWasm,
+  };
   // The precisions that will be tried with the choices in this form (the current backend's when unchanged).
   const plannedDtypes: Dtype[] =
     dtype !== ''
@@ -65,13 +63,13 @@ export function SettingsForm({ source, runtime, open, dtypes, onChange, onImport
     event.preventDefault();
     const id = modelId.trim();
     if (!isValidModelId(id)) {
-      setProblem(`“${id}” is not a model id like “Xenova/clip-vit-base-patch32”.`);
+      setProblem(t.badModelId(id));
       return;
     }
     const typedHost = host.trim();
     const resolved = typedHost === '' ? DEFAULT_HOST : resolveHost(typedHost, location.origin);
     if (resolved === null) {
-      setProblem(`“${typedHost}” is not a web address (it should start with https:// or /).`);
+      setProblem(t.badHost(typedHost));
       return;
     }
     setProblem(null);
@@ -84,10 +82,10 @@ export function SettingsForm({ source, runtime, open, dtypes, onChange, onImport
 
   return (
     <details className="settings" open={open || undefined}>
-      <summary>Settings</summary>
+      <summary>{t.settings}</summary>
       <form onSubmit={submit} noValidate>
         <label className="field-label" htmlFor={`${id}-model`}>
-          Model catalogue
+          {t.modelCatalogue}
         </label>
         <select
           id={`${id}-model`}
@@ -97,22 +95,24 @@ export function SettingsForm({ source, runtime, open, dtypes, onChange, onImport
         >
           {CATALOGUE.map((entry) => (
             <option key={entry.id} value={entry.id}>
-              {describeEntry(entry, plannedDtypes)}
+              {describeEntry(t, entry, plannedDtypes)}
             </option>
           ))}
-          <option value={OTHER_MODEL}>Another model (type its id below)</option>
+          <option value={OTHER_MODEL}>{t.anotherModel}</option>
         </select>
         <p className="hint" id={`${id}-model-note`}>
           {picked
-            ? `${picked.languages}. ${picked.note}`
-            : 'Any CLIP, SigLIP or Chinese-CLIP model in transformers.js format (with an onnx/ folder) on the host.'}
+            ? locale === 'zh'
+              ? `${picked.languagesZh}。${picked.noteZh}`
+              : `${picked.languages}. ${picked.note}`
+            : t.anyModelHint}
         </p>
         <label>
-          <span className="field-label">Model id</span>
+          <span className="field-label">{t.modelId}</span>
           <input value={modelId} onChange={(e) => setModelId(e.target.value)} spellCheck={false} autoComplete="off" />
         </label>
         <label>
-          <span className="field-label">Model host (mirror)</span>
+          <span className="field-label">{t.modelHost}</span>
           <input
             value={host}
             onChange={(e) => setHost(e.target.value)}
@@ -121,30 +121,27 @@ export function SettingsForm({ source, runtime, open, dtypes, onChange, onImport
             autoComplete="url"
           />
         </label>
-        <p className="hint">
-          Files are fetched from <code>{'{host}/{model id}/resolve/main/…'}</code>; leave the host empty for the Hugging
-          Face Hub.
-        </p>
+        <p className="hint">{t.hostHint('{host}/{model id}/resolve/main/…')}</p>
         <div className="settings-row">
           {/* Labels point at their selects (not wrap them): the option texts stay out of the names. */}
           <div>
             <label className="field-label" htmlFor={`${id}-device`}>
-              Backend
+              {t.backend}
             </label>
             <select id={`${id}-device`} value={device} onChange={(e) => setDevice(e.target.value as DevicePreference)}>
               {DEVICE_PREFERENCES.map((value) => (
                 <option key={value} value={value}>
-                  {DEVICE_LABELS[value]}
+                  {deviceLabels[value]}
                 </option>
               ))}
             </select>
           </div>
           <div>
             <label className="field-label" htmlFor={`${id}-dtype`}>
-              Precision
+              {t.precision}
             </label>
             <select id={`${id}-dtype`} value={dtype} onChange={(e) => setDtype(e.target.value as Dtype | '')}>
-              <option value="">Automatic (best for the backend)</option>
+              <option value="">{t.precisionAuto}</option>
               {DTYPES.map((value) => (
                 <option key={value} value={value}>
                   {value}
@@ -158,11 +155,11 @@ export function SettingsForm({ source, runtime, open, dtypes, onChange, onImport
             {problem}
           </p>
         )}
-        <button type="submit">Load model</button>
+        <button type="submit">{t.loadModel}</button>
       </form>
       <div className="import-folder">
         <label className="button secondary">
-          Import a model folder
+          {t.importFolder}
           <input
             type="file"
             className="visually-hidden"
@@ -176,10 +173,7 @@ export function SettingsForm({ source, runtime, open, dtypes, onChange, onImport
             }}
           />
         </label>
-        <p className="hint">
-          For machines without internet: pick a model’s folder (as downloaded from the Hub, with config.json and onnx/).
-          It is copied into this browser’s storage and works offline.
-        </p>
+        <p className="hint">{t.importHint}</p>
       </div>
     </details>
   );

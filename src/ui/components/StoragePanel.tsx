@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { formatBytes } from '../../shared/format.ts';
 import { DEFAULT_HOST } from '../../shared/model-source.ts';
+import { useI18n } from '../i18n.ts';
 import { usageText } from '../messages.ts';
 import type { StoredModel } from '../model-store.ts';
 import type { StoreState } from '../use-model-store.ts';
@@ -20,6 +21,7 @@ export function StoragePanel({ store, refreshKey }: Props) {
   const [persistAnswer, setPersistAnswer] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   const ready = store.status === 'ready' ? store.store : null;
+  const { t } = useI18n();
 
   useEffect(() => {
     let live = true;
@@ -39,43 +41,32 @@ export function StoragePanel({ store, refreshKey }: Props) {
   const persist = async () => {
     const granted = (await navigator.storage?.persist?.()) ?? false;
     setPersisted(granted);
-    setPersistAnswer(
-      granted
-        ? 'Granted: the browser will keep stored models until you delete them.'
-        : 'Not granted: the browser may still clear stored models when disk space runs low (browsers grant this more readily to installed apps).',
-    );
+    setPersistAnswer(granted ? 'granted' : 'denied');
   };
 
   return (
     <section className="storage" aria-labelledby="storage-heading">
-      <h2 id="storage-heading">Storage</h2>
-      {store.status === 'unavailable' && (
-        <p className="notice">
-          Model storage is unavailable in this window (private browsing or blocked site data): models are downloaded on
-          every visit.
-        </p>
-      )}
-      {estimate?.quota !== undefined && <p className="hint">{usageText(estimate.usage ?? 0, estimate.quota)}.</p>}
-      {ready && models !== null && models.length === 0 && <p>No models stored on this device yet.</p>}
+      <h2 id="storage-heading">{t.storage}</h2>
+      {store.status === 'unavailable' && <p className="notice">{t.storageUnavailable}</p>}
+      {estimate?.quota !== undefined && <p className="hint">{usageText(t, estimate.usage ?? 0, estimate.quota)}</p>}
+      {ready && models !== null && models.length === 0 && <p>{t.noStoredModels}</p>}
       {models !== null && models.length > 0 && (
-        <ul className="stored-models" aria-label="Stored models">
+        <ul className="stored-models" aria-label={t.storedModels}>
           {models.map((model) => (
             <li key={model.modelKey} className="stored-model">
               <span className="stored-name">
                 {model.modelId}
-                {model.host !== DEFAULT_HOST && <span className="hint"> from {model.host}</span>}
+                {model.host !== DEFAULT_HOST && <span className="hint">{t.from(model.host)}</span>}
               </span>
-              <span className="stored-size">
-                {formatBytes(model.size)} in {model.files} file{model.files === 1 ? '' : 's'}
-              </span>
-              <span className="stored-used hint">last used {dateFormat.format(model.lastUsed)}</span>
+              <span className="stored-size">{t.filesSize(formatBytes(model.size), model.files)}</span>
+              <span className="stored-used hint">{t.lastUsed(dateFormat.format(model.lastUsed))}</span>
               <button
                 type="button"
                 className="secondary"
-                aria-label={`Delete ${model.modelId}`}
+                aria-label={t.deleteModel(model.modelId)}
                 onClick={() => void remove(model)}
               >
-                Delete
+                {t.delete}
               </button>
             </li>
           ))}
@@ -83,17 +74,15 @@ export function StoragePanel({ store, refreshKey }: Props) {
       )}
       {ready && persisted !== null && (
         <div className="persist">
-          <p>
-            {persisted
-              ? 'Stored models are persistent: the browser keeps them until you delete them.'
-              : 'Stored models are not persistent yet: the browser may clear them when disk space runs low.'}
-          </p>
+          <p>{persisted ? t.persistent : t.notPersistent}</p>
           {!persisted && (
             <button type="button" className="secondary" onClick={() => void persist()}>
-              Keep stored models
+              {t.keepStored}
             </button>
           )}
-          {persistAnswer && <p aria-live="polite">{persistAnswer}</p>}
+          {persistAnswer && (
+            <p aria-live="polite">{persistAnswer === 'granted' ? t.persistGranted : t.persistDenied}</p>
+          )}
         </div>
       )}
     </section>

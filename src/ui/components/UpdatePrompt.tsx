@@ -1,7 +1,9 @@
 import { useRegisterSW } from 'virtual:pwa-register/react';
+import { useI18n } from '../i18n.ts';
 
 /** Offers a new version of the app instead of silently mixing two versions in one page. */
 export function UpdatePrompt() {
+  const { t } = useI18n();
   const {
     needRefresh: [needRefresh, setNeedRefresh],
     updateServiceWorker,
@@ -9,12 +11,12 @@ export function UpdatePrompt() {
   if (!needRefresh) return null;
   return (
     <div className="update-prompt" aria-live="polite">
-      <p>Update available: a new version of the app is ready.</p>
+      <p>{t.updateAvailable}</p>
       <button type="button" onClick={() => void updateServiceWorker(true)}>
-        Reload to update
+        {t.reloadToUpdate}
       </button>
       <button type="button" className="secondary" onClick={() => setNeedRefresh(false)}>
-        Later
+        {t.later}
       </button>
     </div>
   );

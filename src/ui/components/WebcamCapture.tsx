@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { useI18n } from '../i18n.ts';
 
 interface Props {
   onFiles(files: File[]): void;
@@ -10,6 +11,7 @@ let snapshots = 0;
 export function WebcamCapture({ onFiles }: Props) {
   const [open, setOpen] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  const { t } = useI18n();
   const video = useRef<HTMLVideoElement>(null);
   const stream = useRef<MediaStream | null>(null);
   const available = typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getUserMedia;
@@ -31,10 +33,10 @@ export function WebcamCapture({ onFiles }: Props) {
         const name = error instanceof Error ? error.name : '';
         setProblem(
           name === 'NotAllowedError'
-            ? 'The camera was not allowed. Allow it in the browser’s site settings to take a photo.'
+            ? t.cameraDenied
             : name === 'NotFoundError'
-              ? 'No camera was found on this device.'
-              : `The camera could not be started (${error instanceof Error ? error.message : String(error)}).`,
+              ? t.cameraMissing
+              : t.cameraFailed(error instanceof Error ? error.message : String(error)),
         );
       });
     return () => {
@@ -42,7 +44,7 @@ export function WebcamCapture({ onFiles }: Props) {
       stream.current?.getTracks().forEach((track) => track.stop());
       stream.current = null;
     };
-  }, [open]);
+  }, [open, t]);
 
   const capture = () => {
     const source = video.current;
@@ -68,7 +70,7 @@ export function WebcamCapture({ onFiles }: Props) {
           setOpen((value) => !value);
         }}
       >
-        {open ? 'Close camera' : 'Take a photo'}
+        {open ? t.closeCamera : t.takePhoto}
       </button>
       {open && (
         <div className="webcam-panel">
@@ -78,9 +80,9 @@ export function WebcamCapture({ onFiles }: Props) {
             </p>
           ) : (
             <>
-              <video ref={video} autoPlay playsInline muted aria-label="Camera preview" />
+              <video ref={video} autoPlay playsInline muted aria-label={t.cameraPreview} />
               <button type="button" onClick={capture}>
-                Capture
+                {t.capture}
               </button>
             </>
           )}

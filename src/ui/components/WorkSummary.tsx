@@ -1,9 +1,9 @@
 import type { EncodeWork } from '../../shared/protocol.ts';
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+import { useI18n } from '../i18n.ts';
 
 /** How much the embedding caches saved: encoded prompts and images against reused ones. */
 export function WorkSummary({ work }: { work: EncodeWork }) {
+  const { t } = useI18n();
   const encoded = work.textsEncoded + work.imagesEncoded;
   if (encoded + work.textsCached + work.imagesCached === 0) return null;
   return (
@@ -13,8 +13,7 @@ export function WorkSummary({ work }: { work: EncodeWork }) {
       data-images-encoded={work.imagesEncoded}
       data-images-cached={work.imagesCached}
     >
-      Encoded {plural(work.textsEncoded, 'prompt')} and {plural(work.imagesEncoded, 'image')}; reused{' '}
-      {plural(work.textsCached + work.imagesCached, 'cached embedding')}.
+      {t.work(work.textsEncoded, work.imagesEncoded, work.textsCached + work.imagesCached)}
     </p>
   );
 }

@@ -1,0 +1,31 @@
+/** Provides the interface language: from `?lang=`, the person's last choice, or the browser. */
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { I18nContext, type I18n } from '../i18n.ts';
+import { STORAGE_KEY, initialLocale, messagesFor, type Locale } from '../locales.ts';
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [locale, setLocaleState] = useState<Locale>(initialLocale);
+  useEffect(() => {
+    document.documentElement.lang = locale === 'zh' ? 'zh-Hans' : 'en';
+    document.title = messagesFor(locale).appTitle;
+  }, [locale]);
+  const value = useMemo<I18n>(
+    () => ({
+      locale,
+      t: messagesFor(locale),
+      setLocale: (next) => {
+        setLocaleState(next);
+        try {
+          localStorage.setItem(STORAGE_KEY, next);
+        } catch {
+          // Not remembered; it still applies now.
+        }
+        const url = new URL(location.href);
+        url.searchParams.delete('lang');
+        history.replaceState(null, '', url);
+      },
+    }),
+    [locale],
+  );
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}

@@ -1,0 +1,407 @@
+/**
+ * The interface in English and Simplified Chinese: every string a person reads comes from here.
+ * `zh` is typed as `Messages`, so a string missing from it fails type-checking. The language comes
+ * from `?lang=`, then the person's last choice, then the browser's languages.
+ */
+
+export type Locale = 'en' | 'zh';
+export const LOCALES: readonly { value: Locale; name: string }[] = [
+  { value: 'en', name: 'English' },
+  { value: 'zh', name: '简体中文' },
+];
+
+const s = (n: number) => (n === 1 ? '' : 's');
+const listEn = (items: readonly string[]) => `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+
+const en = {
+  appTitle: 'Zero-shot image classifier',
+  tagline:
+    'Drop images, type labels, see how well each label fits. The model runs on your device: images never leave your browser.',
+  footer: 'Powered by transformers.js and ONNX Runtime Web.',
+  language: 'Language',
+  // Model status
+  modelRegion: 'Model',
+  preparing: (model: string, gpu: boolean) =>
+    `Preparing model ${model}… (${gpu ? 'a first run compiles the GPU shaders' : 'a first run warms it up'})`,
+  loadingWaiting: (model: string) => `Loading model ${model}… waiting for another tab that is loading it.`,
+  loading: (model: string) => `Loading model ${model}…`,
+  loadingStored: (model: string, percent: number) =>
+    `Loading model ${model}… from this device's storage (${percent}%).`,
+  loadingDownload: (model: string, size: string, percent: number) =>
+    `Loading model ${model}… downloading ${size} (${percent}%).`,
+  ready: (model: string, backend: string, dtype: string, joint: boolean, busy: number) =>
+    `Model ready: ${model} (${backend}, ${dtype}${joint ? ', joint model' : ''}).` +
+    (busy > 0 ? ` Classifying ${busy} image${s(busy)}…` : ''),
+  wasmThreads: (threads: number) => `WASM, ${threads} thread${s(threads)}`,
+  notLoaded: (model: string) => `Model not loaded: ${model}.`,
+  cancelled: (model: string) => `Download cancelled: ${model}. Nothing partial was kept.`,
+  cancel: 'Cancel',
+  download: 'Download',
+  retry: 'Retry',
+  allFiles: 'All files',
+  modelDownload: 'Model download',
+  stored: (size: string) => `${size} stored`,
+  ofSize: (loaded: string, total: string) => `${loaded} of ${total}`,
+  webgpuFailed: (reason: string) => `WebGPU failed: ${reason}; running on the CPU (WASM).`,
+  useDefault: 'Using the default instead.',
+  // Load errors
+  hubUnreachable: (model: string) =>
+    `Couldn't reach the Hugging Face Hub (huggingface.co) to download ${model}. Check your internet connection, or set a model host (a mirror or your own server) in Settings.`,
+  hostUnreachable: (host: string, model: string) =>
+    `Couldn't reach the model host ${host} to download ${model}. Check the address in Settings and your connection.`,
+  hub: 'the Hugging Face Hub (huggingface.co)',
+  modelNotFound: (model: string, where: string, detail: string) =>
+    `${model} was not found on ${where}, or a file it needs is missing. (${detail})`,
+  downloadFailed: (model: string, detail: string) =>
+    `Download of ${model} failed: ${detail} Nothing partial was kept; Retry downloads it again.`,
+  unsupportedModel: (detail: string) =>
+    `${detail} Pick a model from the catalogue in Settings, or the Hub id of a CLIP, SigLIP or Chinese-CLIP model in transformers.js format.`,
+  protocolMismatch: 'The app was updated while this page was open. Reload the page to continue.',
+  workerCrashed: (detail: string) => `The classifier stopped unexpectedly (${detail}). Retry, or reload the page.`,
+  loadFailed: (model: string, detail: string) => `The model ${model} could not be loaded: ${detail}`,
+  // Storage notices
+  storageUnavailableNotice: (model: string) =>
+    `Model storage is unavailable in this window (private browsing or blocked site data): ${model} runs without being stored and will be downloaded again next time.`,
+  quotaNotice: (model: string) =>
+    `Not enough storage space to keep ${model}: it runs from memory for this session and will be downloaded again next time. Free space under Storage below.`,
+  storeFailedNotice: (model: string, detail: string) =>
+    `${model} could not be stored (${detail}); it runs from memory and will be downloaded again next time.`,
+  repairedNotice: (files: string[], model: string) =>
+    `${files.join(', ')} of ${model} ${files.length === 1 ? 'was' : 'were'} damaged in storage and downloaded again.`,
+  // Settings
+  settings: 'Settings',
+  modelCatalogue: 'Model catalogue',
+  anotherModel: 'Another model (type its id below)',
+  catalogueEntry: (name: string, size: string | null, dtype: string, accuracy: number | null) =>
+    `${name} — ${size === null ? 'size unknown' : `${size} MB (${dtype})`}, ${accuracy === null ? 'ImageNet accuracy not published' : `${accuracy}% ImageNet zero-shot`}`,
+  anyModelHint: 'Any CLIP, SigLIP or Chinese-CLIP model in transformers.js format (with an onnx/ folder) on the host.',
+  modelId: 'Model id',
+  modelHost: 'Model host (mirror)',
+  hostHint: (pattern: string) => `Files are fetched from ${pattern}; leave the host empty for the Hugging Face Hub.`,
+  backend: 'Backend',
+  deviceAuto: 'Automatic (WebGPU on a real GPU, else WASM)',
+  deviceWasm: 'WASM (CPU)',
+  precision: 'Precision',
+  precisionAuto: 'Automatic (best for the backend)',
+  badModelId: (id: string) => `“${id}” is not a model id like “Xenova/clip-vit-base-patch32”.`,
+  badHost: (host: string) => `“${host}” is not a web address (it should start with https:// or /).`,
+  badHostParam: (host: string) => `“${host}” is not a web address the model can be downloaded from.`,
+  loadModel: 'Load model',
+  importFolder: 'Import a model folder',
+  importHint:
+    'For machines without internet: pick a model’s folder (as downloaded from the Hub, with config.json and onnx/). It is copied into this browser’s storage and works offline.',
+  importing: (count: number) => `Importing ${count} files…`,
+  imported: (model: string, files: number, size: string) =>
+    `Imported ${model}: ${files} files, ${size}. It works offline from now on.`,
+  importFailed: (detail: string) => `The folder could not be imported: ${detail}`,
+  importNeedsStorage: 'Importing needs this browser’s storage, which is unavailable here.',
+  importNoConfig: (folder: string) =>
+    `“${folder}” has no config.json. Pick the folder of a model in transformers.js format (config.json, tokenizer.json, onnx/…).`,
+  importNoOnnx: (folder: string) =>
+    `“${folder}” has no ONNX model files (onnx/*.onnx). Pick the folder of a model in transformers.js format (config.json, tokenizer.json, onnx/…).`,
+  // Images in
+  dropZone: 'Image drop zone: drop images here, or press Enter to choose files',
+  dropTitle: 'Drop images or a folder here',
+  dropHintBefore: 'or ',
+  chooseFiles: 'choose files',
+  dropHintAfter: ', or paste (Ctrl+V) — they stay on this device',
+  addImages: 'Add images',
+  skippedFiles: (n: number) =>
+    `${n} file${s(n)} in the dropped folder ${n === 1 ? 'was' : 'were'} not images and ${n === 1 ? 'was' : 'were'} left out.`,
+  imageUrl: 'Image URL',
+  addFromUrl: 'Add from URL',
+  fetching: 'Fetching…',
+  urlNotAddress: (text: string) => `“${text}” is not a web address.`,
+  urlNotHttp: (text: string) => `“${text}” is not an http(s) address.`,
+  urlForbidden: (host: string) =>
+    `${host} did not allow this page to download the image (or could not be reached). Many sites forbid it (CORS): save the image and drop the file here instead.`,
+  urlStatus: (url: string, status: string) => `${url} answered ${status}.`,
+  urlNotImage: (url: string, type: string) => `${url} is not an image (it is ${type}).`,
+  takePhoto: 'Take a photo',
+  closeCamera: 'Close camera',
+  capture: 'Capture',
+  cameraPreview: 'Camera preview',
+  cameraDenied: 'The camera was not allowed. Allow it in the browser’s site settings to take a photo.',
+  cameraMissing: 'No camera was found on this device.',
+  cameraFailed: (detail: string) => `The camera could not be started (${detail}).`,
+  cameraPhotoName: (n: number) => `camera photo ${n}.png`,
+  pastedName: (n: number) => `pasted image ${n}`,
+  // Labels and prompts
+  labels: 'Candidate labels',
+  labelsHint: 'Separate labels with commas or new lines; quote a label that contains a comma:',
+  mergedDuplicates: (labels: string[]) => `Merged duplicate label${s(labels.length)}: ${labels.join(', ')}.`,
+  overLimit: (max: number, extra: number) => `Only the first ${max} labels are used; ${extra} more were left out.`,
+  singleLabel: 'With a single label its score is always 100%: add another label to compare.',
+  noLabels: 'Type at least two labels to classify your images.',
+  template: 'Prompt template',
+  templateHint: 'is replaced by each label.',
+  ensemble: (n: number) => `Prompt ensemble: average ${n} templates`,
+  ensembleList: 'Templates averaged (OpenAI’s prompt-engineering set)',
+  scores: 'Scores',
+  anyThatApply: 'Any that apply',
+  pickOne: 'Pick one label',
+  independentHint: 'Scores are independent: each says how well that one label applies, so they do not add up to 100%.',
+  distributionHint: 'Scores are shared among the labels and add up to 100%: the best single label ranks first.',
+  independentNotice:
+    'Independent scores: each bar is how well that one label applies, on its own. They do not add up to 100%.',
+  // Results
+  imagesHeading: (n: number) => `${n} image${s(n)}`,
+  view: 'View',
+  grid: 'Grid',
+  table: 'Table',
+  exportCsv: 'Export CSV',
+  exportJson: 'Export JSON',
+  clearAll: 'Clear all',
+  classifiedAnnouncement: (done: number, total: number) => `${done} of ${total} images classified.`,
+  waitingForModel: 'Waiting for a model.',
+  waitingForLoad: 'Waiting for the model to load…',
+  typeLabelsForImage: 'Type candidate labels to classify this image.',
+  classifying: 'Classifying…',
+  scoresFor: (name: string) => `Scores for ${name}`,
+  remove: (name: string) => `Remove ${name}`,
+  msPerImage: (ms: string, backend: string) => `${ms} ms per image on ${backend}`,
+  showAll: (n: number) => `Show all ${n} labels`,
+  showTop: (n: number) => `Show the top ${n}`,
+  noteAnimated: 'Animated image: classified from its first frame.',
+  noteDownscaled: (width: number, height: number) => `Large image (${width} × ${height}): downscaled while decoding.`,
+  tableCaption: 'Scores of each image for each label; sort by any column.',
+  tableImage: 'Image',
+  sortBy: (label: string) => `Sort by ${label}`,
+  queueProgress: 'Classification progress',
+  queueStopped: (done: number, total: number) => `Stopped: ${done} of ${total} images done`,
+  queueRunning: (done: number, total: number) => `Classifying: ${done} of ${total} images done`,
+  classifyRest: 'Classify the rest',
+  cancelClassification: 'Cancel classification',
+  work: (prompts: number, images: number, reused: number) =>
+    `Encoded ${prompts} prompt${s(prompts)} and ${images} image${s(images)}; reused ${reused} cached embedding${s(reused)}.`,
+  // Image errors
+  imageUnreadable: (name: string, reason: string) => `${name} couldn't be read: ${reason}.`,
+  imageFailed: (name: string, detail: string) => `${name}: classification failed (${detail}).`,
+  reasonEmpty: 'the file is empty (0 bytes)',
+  reasonUnsupported: (format: string, formats: readonly string[]) =>
+    `it is a ${format} image, which this browser cannot decode. Save it as JPEG or PNG and add it again (formats that work: ${listEn(formats)})`,
+  reasonNotImage: (formats: readonly string[]) =>
+    `it is not an image this browser can read; formats that work: ${listEn(formats)}`,
+  reasonDamaged: (format: string) => `the ${format} data is damaged or incomplete`,
+  // Storage panel
+  storage: 'Storage',
+  storageUnavailable:
+    'Model storage is unavailable in this window (private browsing or blocked site data): models are downloaded on every visit.',
+  usage: (used: string, quota: string) => `${used} used of ${quota} available to this site.`,
+  noStoredModels: 'No models stored on this device yet.',
+  storedModels: 'Stored models',
+  from: (host: string) => ` from ${host}`,
+  filesSize: (size: string, files: number) => `${size} in ${files} file${s(files)}`,
+  lastUsed: (date: string) => `last used ${date}`,
+  delete: 'Delete',
+  deleteModel: (model: string) => `Delete ${model}`,
+  persistent: 'Stored models are persistent: the browser keeps them until you delete them.',
+  notPersistent: 'Stored models are not persistent yet: the browser may clear them when disk space runs low.',
+  keepStored: 'Keep stored models',
+  persistGranted: 'Granted: the browser will keep stored models until you delete them.',
+  persistDenied:
+    'Not granted: the browser may still clear stored models when disk space runs low (browsers grant this more readily to installed apps).',
+  // Updates
+  updateAvailable: 'Update available: a new version of the app is ready.',
+  reloadToUpdate: 'Reload to update',
+  later: 'Later',
+};
+
+export type Messages = typeof en;
+
+const zh: Messages = {
+  appTitle: '零样本图像分类器',
+  tagline: '拖入图片、输入标签，看看每个标签有多贴切。模型在你的设备上运行：图片从不离开你的浏览器。',
+  footer: '由 transformers.js 和 ONNX Runtime Web 驱动。',
+  language: '语言',
+  modelRegion: '模型',
+  preparing: (model, gpu) => `正在准备模型 ${model}…（${gpu ? '首次运行会编译 GPU 着色器' : '首次运行用于预热'}）`,
+  loadingWaiting: (model) => `正在加载模型 ${model}… 等待另一个正在加载它的标签页。`,
+  loading: (model) => `正在加载模型 ${model}…`,
+  loadingStored: (model, percent) => `正在加载模型 ${model}… 从本设备的存储读取（${percent}%）。`,
+  loadingDownload: (model, size, percent) => `正在加载模型 ${model}… 下载 ${size}（${percent}%）。`,
+  ready: (model, backend, dtype, joint, busy) =>
+    `模型就绪：${model}（${backend}，${dtype}${joint ? '，联合模型' : ''}）。` +
+    (busy > 0 ? ` 正在分类 ${busy} 张图片…` : ''),
+  wasmThreads: (threads) => `WASM，${threads} 个线程`,
+  notLoaded: (model) => `模型未加载：${model}。`,
+  cancelled: (model) => `已取消下载：${model}。未保留任何不完整的文件。`,
+  cancel: '取消',
+  download: '下载',
+  retry: '重试',
+  allFiles: '全部文件',
+  modelDownload: '模型下载',
+  stored: (size) => `已存储 ${size}`,
+  ofSize: (loaded, total) => `${loaded} / ${total}`,
+  webgpuFailed: (reason) => `WebGPU 失败：${reason}；改用 CPU（WASM）运行。`,
+  useDefault: '已改用默认值。',
+  hubUnreachable: (model) =>
+    `无法连接 Hugging Face Hub（huggingface.co）下载 ${model}。请检查网络连接，或在“设置”中指定模型主机（镜像或你自己的服务器）。`,
+  hostUnreachable: (host, model) => `无法连接模型主机 ${host} 下载 ${model}。请检查“设置”中的地址和网络连接。`,
+  hub: 'Hugging Face Hub（huggingface.co）',
+  modelNotFound: (model, where, detail) => `在 ${where} 上找不到 ${model}，或缺少它需要的文件。（${detail}）`,
+  downloadFailed: (model, detail) => `${model} 下载失败：${detail} 未保留任何不完整的文件；点“重试”重新下载。`,
+  unsupportedModel: (detail) =>
+    `${detail} 请从“设置”的模型目录中选择，或输入 transformers.js 格式的 CLIP、SigLIP 或 Chinese-CLIP 模型的 Hub id。`,
+  protocolMismatch: '此页面打开期间应用已更新。请重新加载页面以继续。',
+  workerCrashed: (detail) => `分类器意外停止（${detail}）。请重试，或重新加载页面。`,
+  loadFailed: (model, detail) => `无法加载模型 ${model}：${detail}`,
+  storageUnavailableNotice: (model) =>
+    `此窗口无法使用模型存储（隐私浏览或站点数据被阻止）：${model} 不会被存储，下次需要重新下载。`,
+  quotaNotice: (model) =>
+    `存储空间不足，无法保存 ${model}：本次会话在内存中运行，下次需要重新下载。可在下方“存储”中释放空间。`,
+  storeFailedNotice: (model, detail) => `无法存储 ${model}（${detail}）；它在内存中运行，下次需要重新下载。`,
+  repairedNotice: (files, model) => `${model} 的 ${files.join('、')} 在存储中已损坏，已重新下载。`,
+  settings: '设置',
+  modelCatalogue: '模型目录',
+  anotherModel: '其他模型（在下方输入 id）',
+  catalogueEntry: (name, size, dtype, accuracy) =>
+    `${name} — ${size === null ? '大小未知' : `${size} MB（${dtype}）`}，${accuracy === null ? '未公布 ImageNet 准确率' : `ImageNet 零样本 ${accuracy}%`}`,
+  anyModelHint: '主机上任何 transformers.js 格式（含 onnx/ 文件夹）的 CLIP、SigLIP 或 Chinese-CLIP 模型。',
+  modelId: '模型 id',
+  modelHost: '模型主机（镜像）',
+  hostHint: (pattern) => `文件从 ${pattern} 获取；留空则使用 Hugging Face Hub。`,
+  backend: '后端',
+  deviceAuto: '自动（有真实 GPU 时用 WebGPU，否则 WASM）',
+  deviceWasm: 'WASM（CPU）',
+  precision: '精度',
+  precisionAuto: '自动（按后端选择最佳）',
+  badModelId: (id) => `“${id}”不是有效的模型 id（例如“Xenova/clip-vit-base-patch32”）。`,
+  badHost: (host) => `“${host}”不是网址（应以 https:// 或 / 开头）。`,
+  badHostParam: (host) => `“${host}”不是可以下载模型的网址。`,
+  loadModel: '加载模型',
+  importFolder: '导入模型文件夹',
+  importHint:
+    '适用于无法上网的电脑：选择一个模型文件夹（从 Hub 下载的，含 config.json 和 onnx/）。它会被复制到本浏览器的存储中，可离线使用。',
+  importing: (count) => `正在导入 ${count} 个文件…`,
+  imported: (model, files, size) => `已导入 ${model}：${files} 个文件，${size}。从现在起可离线使用。`,
+  importFailed: (detail) => `无法导入该文件夹：${detail}`,
+  importNeedsStorage: '导入需要使用本浏览器的存储，但这里无法使用。',
+  importNoConfig: (folder) =>
+    `“${folder}”中没有 config.json。请选择 transformers.js 格式的模型文件夹（config.json、tokenizer.json、onnx/…）。`,
+  importNoOnnx: (folder) =>
+    `“${folder}”中没有 ONNX 模型文件（onnx/*.onnx）。请选择 transformers.js 格式的模型文件夹（config.json、tokenizer.json、onnx/…）。`,
+  dropZone: '图片拖放区：把图片拖到这里，或按 Enter 选择文件',
+  dropTitle: '把图片或文件夹拖到这里',
+  dropHintBefore: '或',
+  chooseFiles: '选择文件',
+  dropHintAfter: '，或粘贴（Ctrl+V）——图片只留在本设备上',
+  addImages: '添加图片',
+  skippedFiles: (n) => `拖入的文件夹中有 ${n} 个文件不是图片，已略过。`,
+  imageUrl: '图片网址',
+  addFromUrl: '从网址添加',
+  fetching: '正在获取…',
+  urlNotAddress: (text) => `“${text}”不是网址。`,
+  urlNotHttp: (text) => `“${text}”不是 http(s) 网址。`,
+  urlForbidden: (host) =>
+    `${host} 不允许本页面下载该图片（或无法连接）。许多网站禁止这样做（CORS）：请保存图片后把文件拖到这里。`,
+  urlStatus: (url, status) => `${url} 返回 ${status}。`,
+  urlNotImage: (url, type) => `${url} 不是图片（而是 ${type}）。`,
+  takePhoto: '拍照',
+  closeCamera: '关闭摄像头',
+  capture: '拍摄',
+  cameraPreview: '摄像头预览',
+  cameraDenied: '摄像头未获允许。请在浏览器的网站设置中允许使用摄像头后再拍照。',
+  cameraMissing: '本设备上没有找到摄像头。',
+  cameraFailed: (detail) => `无法启动摄像头（${detail}）。`,
+  cameraPhotoName: (n) => `摄像头照片 ${n}.png`,
+  pastedName: (n) => `粘贴的图片 ${n}`,
+  labels: '候选标签',
+  labelsHint: '用逗号或换行分隔标签；含逗号的标签请加引号：',
+  mergedDuplicates: (labels) => `已合并重复的标签：${labels.join('、')}。`,
+  overLimit: (max, extra) => `只使用前 ${max} 个标签；其余 ${extra} 个已略过。`,
+  singleLabel: '只有一个标签时它的分数总是 100%：再添加一个标签来比较。',
+  noLabels: '至少输入两个标签来给图片分类。',
+  template: '提示模板',
+  templateHint: '会被替换为每个标签。',
+  ensemble: (n) => `提示集成：平均 ${n} 个模板`,
+  ensembleList: '参与平均的模板（OpenAI 提示工程的模板集）',
+  scores: '分数',
+  anyThatApply: '所有适用的',
+  pickOne: '选出一个标签',
+  independentHint: '分数相互独立：每个分数表示该标签本身有多适用，因此总和不是 100%。',
+  distributionHint: '分数在标签之间分配，总和为 100%：最合适的单个标签排在最前。',
+  independentNotice: '独立分数：每个条形表示该标签本身有多适用，总和不是 100%。',
+  imagesHeading: (n) => `${n} 张图片`,
+  view: '视图',
+  grid: '网格',
+  table: '表格',
+  exportCsv: '导出 CSV',
+  exportJson: '导出 JSON',
+  clearAll: '全部清除',
+  classifiedAnnouncement: (done, total) => `已分类 ${done} / ${total} 张图片。`,
+  waitingForModel: '正在等待模型。',
+  waitingForLoad: '正在等待模型加载…',
+  typeLabelsForImage: '输入候选标签来给这张图片分类。',
+  classifying: '正在分类…',
+  scoresFor: (name) => `${name} 的分数`,
+  remove: (name) => `移除 ${name}`,
+  msPerImage: (ms, backend) => `每张图片 ${ms} 毫秒，运行于 ${backend}`,
+  showAll: (n) => `显示全部 ${n} 个标签`,
+  showTop: (n) => `只显示前 ${n} 个`,
+  noteAnimated: '动图：按第一帧分类。',
+  noteDownscaled: (width, height) => `大图（${width} × ${height}）：解码时已缩小。`,
+  tableCaption: '每张图片对每个标签的分数；可按任一列排序。',
+  tableImage: '图片',
+  sortBy: (label) => `按 ${label} 排序`,
+  queueProgress: '分类进度',
+  queueStopped: (done, total) => `已停止：完成 ${done} / ${total} 张图片`,
+  queueRunning: (done, total) => `正在分类：完成 ${done} / ${total} 张图片`,
+  classifyRest: '继续分类其余图片',
+  cancelClassification: '取消分类',
+  work: (prompts, images, reused) => `编码了 ${prompts} 个提示和 ${images} 张图片；复用了 ${reused} 个缓存的嵌入。`,
+  imageUnreadable: (name, reason) => `无法读取 ${name}：${reason}。`,
+  imageFailed: (name, detail) => `${name}：分类失败（${detail}）。`,
+  reasonEmpty: '文件是空的（0 字节）',
+  reasonUnsupported: (format, formats) =>
+    `这是 ${format} 图片，本浏览器无法解码。请另存为 JPEG 或 PNG 后再添加（可用的格式：${formats.join('、')}）`,
+  reasonNotImage: (formats) => `这不是本浏览器能读取的图片；可用的格式：${formats.join('、')}`,
+  reasonDamaged: (format) => `${format} 数据已损坏或不完整`,
+  storage: '存储',
+  storageUnavailable: '此窗口无法使用模型存储（隐私浏览或站点数据被阻止）：每次访问都会重新下载模型。',
+  usage: (used, quota) => `本站已使用 ${used}，可用 ${quota}。`,
+  noStoredModels: '本设备上还没有存储模型。',
+  storedModels: '已存储的模型',
+  from: (host) => `，来自 ${host}`,
+  filesSize: (size, files) => `${size}，共 ${files} 个文件`,
+  lastUsed: (date) => `上次使用 ${date}`,
+  delete: '删除',
+  deleteModel: (model) => `删除 ${model}`,
+  persistent: '已存储的模型是持久的：浏览器会一直保留，直到你删除。',
+  notPersistent: '已存储的模型尚未持久化：磁盘空间不足时浏览器可能会清除它们。',
+  keepStored: '保留已存储的模型',
+  persistGranted: '已获准：浏览器会保留已存储的模型，直到你删除。',
+  persistDenied: '未获准：磁盘空间不足时浏览器仍可能清除已存储的模型（已安装的应用更容易获准）。',
+  updateAvailable: '有可用更新：应用的新版本已就绪。',
+  reloadToUpdate: '重新加载以更新',
+  later: '稍后',
+};
+
+const MESSAGES: Record<Locale, Messages> = { en, zh };
+
+export function messagesFor(locale: Locale): Messages {
+  return MESSAGES[locale];
+}
+
+export const STORAGE_KEY = 'zero-shot-classifier locale';
+
+function isLocale(value: string | null): value is Locale {
+  return value === 'en' || value === 'zh';
+}
+
+/** `?lang=`, then the person's last choice, then the browser's preferred languages. */
+export function initialLocale(): Locale {
+  const param = new URLSearchParams(location.search).get('lang');
+  if (isLocale(param)) return param;
+  try {
+    const saved = localStorage.getItem(STORAGE_KEY);
+    if (isLocale(saved)) return saved;
+  } catch {
+    // Storage blocked: fall through to the browser's languages.
+  }
+  for (const language of navigator.languages ?? [navigator.language]) {
+    if (/^zh\b/i.test(language)) return 'zh';
+    if (/^en\b/i.test(language)) return 'en';
+  }
+  return 'en';
+}
