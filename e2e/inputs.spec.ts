@@ -86,7 +86,7 @@ test('hundreds of labels: each card shows the top entries, and “Show all” th
   await expect(app.status).toContainText('Model ready');
   const image = await solidImage('many', COLOURS.red);
   await app.addImages([image]);
-  await expect(app.scores(image.name)).toHaveCount(5);
+  await expect(app.scores(image.name)).toHaveCount(10);
   await app.expectTopLabel(image.name, 'red');
   await page.getByRole('button', { name: 'Show all 300 labels' }).click();
   await expect(app.scores(image.name)).toHaveCount(300);

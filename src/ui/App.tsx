@@ -96,6 +96,7 @@ export function App() {
   useEffect(() => writeParams({ labels: settledText.trim() === '' ? null : settledText }), [settledText]);
 
   const settledPrompt = useDebounced(prompt, LABELS_DEBOUNCE_MS);
+  const templates = useMemo(() => templatesFor(settledPrompt), [settledPrompt]);
   const store = useModelStore();
 
   const plan = useMemo(
@@ -108,7 +109,7 @@ export function App() {
     plan,
     onBackendFailure: fallBack,
     labels: parsed.labels,
-    templates: useMemo(() => templatesFor(settledPrompt), [settledPrompt]),
+    templates,
     scoring: scoringChoice,
   });
   const { model, images, resultKey } = classifier;
@@ -138,7 +139,7 @@ export function App() {
       model: model.info.modelId,
       precision: model.info.dtype,
       backend: backendName(model.info.device),
-      template: templatesFor(settledPrompt).join(' | '),
+      template: templates.join(' | '),
       scoring: classifier.scoring === 'softmax' ? 'softmax (pick one)' : 'sigmoid (independent)',
     };
     const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');

@@ -26,8 +26,8 @@ function ScoreBars({ scores }: { scores: LabelScore[] }) {
 }
 
 /** Long label lists show their top entries until the person asks for all of them. */
-const LONG_LIST = 10;
-const TOP_ENTRIES = 5;
+const LONG_LIST = 20;
+const TOP_ENTRIES = 10;
 
 /** Memoised: with many images, a result for one card must not re-render the others. */
 export const ImageCard = memo(function ImageCard({ image, resultKey, idleReason, onRemove }: Props) {
