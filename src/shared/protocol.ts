@@ -94,6 +94,15 @@ export type StoreCall =
 export type StoreAnswer =
   { ok: true; file?: { meta: StoredFileMeta; blob: Blob } } | { ok: false; error: SerializedError };
 
+/** What a failed download can tell the page (as JSON in the error's message), which words it. */
+export interface DownloadFailure {
+  file: string;
+  /** `lost`: the connection broke; `short`: the body ended before its declared length. */
+  kind: 'lost' | 'short';
+  received: number;
+  expected: number | null;
+}
+
 /** One file's download progress, as transformers.js reports it. */
 export interface FileProgress {
   file: string;

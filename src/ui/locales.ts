@@ -54,8 +54,10 @@ const en = {
     `${model} was not found on ${where}, or a file it needs is missing. (${detail})`,
   downloadFailed: (model: string, detail: string) =>
     `Download of ${model} failed: ${detail} Nothing partial was kept; Retry downloads it again.`,
-  unsupportedModel: (detail: string) =>
-    `${detail} Pick a model from the catalogue in Settings, or the Hub id of a CLIP, SigLIP or Chinese-CLIP model in transformers.js format.`,
+  unsupportedModel: (model: string, type: string) =>
+    `${model} is a “${type}” model, not a zero-shot image classification model this app can run (CLIP, SigLIP or Chinese-CLIP). Pick a model from the catalogue in Settings, or the Hub id of such a model in transformers.js format.`,
+  downloadLost: (file: string, amount: string) => `${file}: the connection was lost after ${amount}.`,
+  downloadShort: (file: string, amount: string) => `${file}: the download stopped after ${amount}.`,
   protocolMismatch: 'The app was updated while this page was open. Reload the page to continue.',
   workerCrashed: (detail: string) => `The classifier stopped unexpectedly (${detail}). Retry, or reload the page.`,
   loadFailed: (model: string, detail: string) => `The model ${model} could not be loaded: ${detail}`,
@@ -241,8 +243,10 @@ const zh: Messages = {
   hub: 'Hugging Face Hub（huggingface.co）',
   modelNotFound: (model, where, detail) => `在 ${where} 上找不到 ${model}，或缺少它需要的文件。（${detail}）`,
   downloadFailed: (model, detail) => `${model} 下载失败：${detail} 未保留任何不完整的文件；点“重试”重新下载。`,
-  unsupportedModel: (detail) =>
-    `${detail} 请从“设置”的模型目录中选择，或输入 transformers.js 格式的 CLIP、SigLIP 或 Chinese-CLIP 模型的 Hub id。`,
+  unsupportedModel: (model, type) =>
+    `${model} 是“${type}”模型，不是本应用能运行的零样本图像分类模型（CLIP、SigLIP 或 Chinese-CLIP）。请从“设置”的模型目录中选择，或输入 transformers.js 格式的此类模型的 Hub id。`,
+  downloadLost: (file, amount) => `${file}：下载 ${amount} 后连接中断。`,
+  downloadShort: (file, amount) => `${file}：下载在 ${amount} 处停止。`,
   protocolMismatch: '此页面打开期间应用已更新。请重新加载页面以继续。',
   workerCrashed: (detail) => `分类器意外停止（${detail}）。请重试，或重新加载页面。`,
   loadFailed: (model, detail) => `无法加载模型 ${model}：${detail}`,

@@ -2,7 +2,7 @@
 import { isDefaultHost } from '../shared/model-source.ts';
 import { formatBytes } from '../shared/format.ts';
 import { DECODABLE_FORMATS } from '../shared/image-format.ts';
-import type { ModelSource, SerializedError, StorageNotice } from '../shared/protocol.ts';
+import type { DownloadFailure, ModelSource, SerializedError, StorageNotice } from '../shared/protocol.ts';
 import type { Messages } from './locales.ts';
 
 export function loadErrorMessage(t: Messages, error: SerializedError, source: ModelSource): string {
@@ -15,15 +15,26 @@ export function loadErrorMessage(t: Messages, error: SerializedError, source: Mo
     case 'ModelNotFound':
       return t.modelNotFound(source.modelId, where, error.message);
     case 'DownloadFailed':
-      return t.downloadFailed(source.modelId, error.message);
+      return t.downloadFailed(source.modelId, downloadFailureText(t, error.message));
     case 'UnsupportedModel':
-      return t.unsupportedModel(error.message);
+      return t.unsupportedModel(source.modelId, error.message);
     case 'ProtocolMismatch':
       return t.protocolMismatch;
     case 'WorkerCrashed':
       return t.workerCrashed(error.message);
     default:
       return t.loadFailed(source.modelId, error.message);
+  }
+}
+
+/** A download failure sent as JSON by the worker (`DownloadFailure`), in words; anything else as it came. */
+function downloadFailureText(t: Messages, message: string): string {
+  try {
+    const { file, kind, received, expected } = JSON.parse(message) as DownloadFailure;
+    const amount = expected === null ? formatBytes(received) : t.ofSize(formatBytes(received), formatBytes(expected));
+    return kind === 'lost' ? t.downloadLost(file, amount) : t.downloadShort(file, amount);
+  } catch {
+    return message;
   }
 }
 

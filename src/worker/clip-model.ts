@@ -54,6 +54,14 @@ const CALIBRATION_TEXTS = ['a photo of a cat.', 'black', 'white', 'red', '一张
 
 export class UnsupportedModelError extends Error {
   override name = 'UnsupportedModelError';
+  constructor(
+    modelId: string,
+    readonly modelType: string,
+  ) {
+    super(
+      `${modelId} is a “${modelType}” model, not a zero-shot image classification model this app can run (CLIP, SigLIP or Chinese-CLIP).`,
+    );
+  }
 }
 
 export class MissingFileError extends Error {
@@ -225,9 +233,7 @@ export async function loadClipModel(options: LoadOptions, callbacks: LoadCallbac
   const modelType = config.model_type ?? '';
   const family = Object.hasOwn(FAMILIES, modelType) ? FAMILIES[modelType] : undefined;
   if (!family) {
-    throw new UnsupportedModelError(
-      `${modelId} is a “${config.model_type ?? 'unknown'}” model, not a zero-shot image classification model this app can run (CLIP, SigLIP or Chinese-CLIP).`,
-    );
+    throw new UnsupportedModelError(modelId, config.model_type ?? 'unknown');
   }
   const { dtype, layout } = await choosePrecision(family, options, callbacks.isStored);
   callbacks.onPlan(

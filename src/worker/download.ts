@@ -4,15 +4,15 @@
  * ONNX Runtime (or the store) short.
  */
 import { formatBytes } from '../shared/format.ts';
+import type { DownloadFailure } from '../shared/protocol.ts';
 import { isLocalModelUrl } from '../shared/model-source.ts';
 
 export class DownloadError extends Error {
   override name = 'DownloadError';
-  constructor(
-    readonly file: string,
-    reason: string,
-  ) {
-    super(`${file}: ${reason}`);
+  constructor(readonly failure: DownloadFailure) {
+    const { file, kind, received, expected } = failure;
+    const amount = expected === null ? formatBytes(received) : `${formatBytes(received)} of ${formatBytes(expected)}`;
+    super(`${file}: ${kind === 'lost' ? 'the connection was lost' : 'the download stopped'} after ${amount}.`);
   }
 }
 
@@ -44,8 +44,6 @@ function checkedBody(
 ): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   let received = 0;
-  const short = () =>
-    expected === null ? `${formatBytes(received)}` : `${formatBytes(received)} of ${formatBytes(expected)}`;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       let chunk: ReadableStreamReadResult<Uint8Array>;
@@ -53,11 +51,11 @@ function checkedBody(
         chunk = await reader.read();
       } catch (error) {
         if (error instanceof Error && error.name === 'AbortError') throw error;
-        throw new DownloadError(file, `the connection was lost after ${short()}.`);
+        throw new DownloadError({ file, kind: 'lost', received, expected });
       }
       if (chunk.done) {
         if (expected !== null && received < expected) {
-          controller.error(new DownloadError(file, `the download stopped after ${short()}.`));
+          controller.error(new DownloadError({ file, kind: 'short', received, expected }));
         } else {
           controller.close();
         }
