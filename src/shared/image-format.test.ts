@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headerSize, sniffFormat } from './image-format.ts';
+import { headerSize, mayBeAnimated, sniffFormat } from './image-format.ts';
 
 const bytes = (...parts: (string | number[])[]) =>
   Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
@@ -26,5 +26,14 @@ describe('image format', () => {
       [0xff, 0xc0, 0, 17, 8, 0, 100, 0, 200, 3],
     );
     expect(headerSize(jpeg, 'jpeg')).toEqual({ width: 200, height: 100 });
+  });
+
+  it('reads only animated-capable headers as possibly animated', () => {
+    expect(mayBeAnimated(bytes('\x89PNG\r\n\x1a\n', [0, 0, 0, 8], 'acTL'), 'png')).toBe(true);
+    expect(mayBeAnimated(bytes('\x89PNG\r\n\x1a\n', [0, 0, 0, 13], 'IHDR'), 'png')).toBe(false);
+    expect(mayBeAnimated(bytes('RIFF', [0, 0, 0, 0], 'WEBPVP8X', [0, 0, 0, 0, 0x02]), 'webp')).toBe(true);
+    expect(mayBeAnimated(bytes('RIFF', [0, 0, 0, 0], 'WEBPVP8 '), 'webp')).toBe(false);
+    expect(mayBeAnimated(bytes('GIF89a'), 'gif')).toBe(true);
+    expect(mayBeAnimated(bytes([0xff, 0xd8]), 'jpeg')).toBe(false);
   });
 });

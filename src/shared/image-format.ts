@@ -73,5 +73,24 @@ export function headerSize(bytes: Uint8Array, format: ImageFormat): { width: num
   }
 }
 
+/**
+ * Whether the header allows more than one frame: every GIF; a PNG with an `acTL` chunk (it must
+ * come before the image data); a WebP whose VP8X header sets the animation flag; an AVIF sequence.
+ */
+export function mayBeAnimated(head: Uint8Array, format: ImageFormat): boolean {
+  switch (format) {
+    case 'gif':
+      return true;
+    case 'png':
+      return new TextDecoder('latin1').decode(head).includes('acTL');
+    case 'webp':
+      return ascii(head, 12, 4) === 'VP8X' && (head[20] & 0x02) !== 0;
+    case 'avif':
+      return ascii(head, 8, 4) === 'avis';
+    default:
+      return false;
+  }
+}
+
 /** Formats Chromium-based browsers decode, for messages. */
 export const DECODABLE_FORMATS: readonly string[] = ['JPEG', 'PNG', 'WebP', 'AVIF', 'GIF', 'BMP', 'ICO', 'SVG'];

@@ -5,7 +5,7 @@
  * applied (the browser's default), transparency is shown on white, animations give their first frame.
  */
 import { RawImage } from '@huggingface/transformers';
-import { headerSize, sniffFormat, type ImageFormat } from '../shared/image-format.ts';
+import { headerSize, mayBeAnimated, sniffFormat, type ImageFormat } from '../shared/image-format.ts';
 
 /** Decoded images are at most this many pixels (CLIP sees 224×224; this keeps detail for any processor). */
 const MAX_PIXELS = 4_000_000;
@@ -35,8 +35,9 @@ export interface DecodedImage {
 
 const FORMAT_NAMES: Partial<Record<ImageFormat, string>> = { heic: 'HEIC/HEIF', tiff: 'TIFF' };
 
-async function frameCount(blob: Blob, format: ImageFormat): Promise<number> {
-  if (typeof ImageDecoder === 'undefined' || !['gif', 'webp', 'png', 'avif'].includes(format)) return 1;
+/** Frames of a possibly animated image; the whole file is read only when its header allows animation. */
+async function frameCount(blob: Blob, head: Uint8Array, format: ImageFormat): Promise<number> {
+  if (typeof ImageDecoder === 'undefined' || !mayBeAnimated(head, format)) return 1;
   const decoder = new ImageDecoder({ data: await blob.arrayBuffer(), type: `image/${format}` });
   try {
     await decoder.tracks.ready;
@@ -92,7 +93,7 @@ export async function decodeImage(blob: Blob): Promise<DecodedImage> {
     context.fillStyle = '#ffffff';
     context.fillRect(0, 0, width, height);
     context.drawImage(bitmap, 0, 0, width, height);
-    if ((await frameCount(blob, format)) > 1) notes.push('animated');
+    if ((await frameCount(blob, head, format)) > 1) notes.push('animated');
     return {
       pixels: new RawImage(context.getImageData(0, 0, width, height).data, width, height, 4),
       width: shown.width,
