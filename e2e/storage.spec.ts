@@ -1,3 +1,8 @@
+import { chromium } from '@playwright/test';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.ts';
 import { COLOURS, solidImage } from './images.ts';
 import {
   FIXTURE_URL,
@@ -139,43 +144,60 @@ test('a stored file damaged on purpose is detected, downloaded again, and said',
   await expectStoreWhole(app);
 });
 
-test('a full storage quota keeps classification working and says it will download again', async ({ app, page }) => {
-  await page.addInitScript(() => {
-    const put = IDBObjectStore.prototype.put;
-    IDBObjectStore.prototype.put = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
-      if (value instanceof Blob) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-      return put.call(this, value, key);
-    };
-  });
+test('a full storage quota (Chromium’s real quota override) keeps the model running and says it will download again', async ({
+  app,
+  page,
+}) => {
+  const cdp = await page.context().newCDPSession(page);
+  await page.goto('/favicon.svg');
+  // Room for the small files, not for the models: the store's writes really fail with QuotaExceededError.
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(page.url()).origin, quotaSize: 20_000 });
   await app.openReady();
   await expect(page.getByText('Not enough storage space to keep fixtures/clip-colors')).toContainText(
     'downloaded again next time',
   );
   await expectClassifies(app);
-  expect(await storedFiles(page)).toEqual([]);
+  const stored = await storedFiles(page);
+  expect(stored.map((f) => f.path)).not.toContain(VISION);
+  for (const file of stored) expect(file.blobSize).toBe(file.size);
 });
 
-test('a real quota (Chromium’s override) that is too small also leaves the model running', async ({ app, page }) => {
-  const cdp = await page.context().newCDPSession(page);
-  await page.goto('/favicon.svg');
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(page.url()).origin, quotaSize: 20_000 });
-  await app.openReady();
-  await expect(page.getByText('Not enough storage space')).toBeVisible();
-  await expectClassifies(app);
-  for (const file of await storedFiles(page)) expect(file.blobSize).toBe(file.size);
-});
-
-test('without IndexedDB the model runs uncached, with a notice', async ({ app, page }) => {
-  await page.addInitScript(() => {
-    Object.defineProperty(window, 'indexedDB', {
-      get() {
-        throw new DOMException('Site data is blocked.', 'SecurityError');
-      },
-    });
+test('where site data is blocked (no IndexedDB at all) the model runs uncached, with a notice', async ({ baseURL }) => {
+  // A real browser profile that blocks site data: IndexedDB refuses to open, in the page and the worker.
+  const profile = mkdtempSync(join(tmpdir(), 'blocked-site-data-'));
+  mkdirSync(join(profile, 'Default'));
+  writeFileSync(
+    join(profile, 'Default', 'Preferences'),
+    JSON.stringify({ profile: { default_content_setting_values: { cookies: 2 } } }),
+  );
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    baseURL,
   });
-  await app.openReady();
-  await expect(page.getByText(/Model storage is unavailable/).first()).toBeVisible();
-  await expectClassifies(app);
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const app = new ClassifierPage(page);
+    await app.openReady();
+    const refused = await page.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          const request = indexedDB.open('probe');
+          request.onsuccess = () => resolve('opened');
+          request.onerror = () => resolve(request.error?.name ?? 'error');
+        }),
+    );
+    expect(refused).toBe('UnknownError');
+    await expect(page.getByText(/Model storage is unavailable/).first()).toBeVisible();
+    await expectClassifies(app);
+    // A second visit downloads again: nothing could be kept.
+    const requests = watchModelRequests(page);
+    await page.reload();
+    await expect(app.status).toContainText('Model ready');
+    expect(requests.downloads).toContain(VISION);
+  } finally {
+    await context.close();
+  }
 });
 
 test('the storage panel shows the stored model and deleting it frees the entry', async ({ app, page }) => {

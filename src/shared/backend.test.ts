@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseBackend, dtypeCandidates, runtimeSettingsFromParams, type WebGPUProbe } from './backend.ts';
+import { chooseBackend, dtypeCandidates, type WebGPUProbe } from './backend.ts';
 
 const hardware: WebGPUProbe = { available: true, fallbackAdapter: false, shaderF16: true, description: 'gpu' };
 const hardwareNoF16: WebGPUProbe = { ...hardware, shaderF16: false };
@@ -42,20 +42,5 @@ describe('chooseBackend', () => {
   it('has a precision table per device', () => {
     expect(dtypeCandidates('wasm', true)).toEqual(['q8', 'fp32']);
     expect(dtypeCandidates('webgpu', false)).toEqual(['fp32', 'q8']);
-  });
-});
-
-describe('runtimeSettingsFromParams', () => {
-  it('reads device, dtype and threads, ignoring values it does not know', () => {
-    expect(runtimeSettingsFromParams(new URLSearchParams('device=webgpu&dtype=fp16&threads=2'))).toEqual({
-      device: 'webgpu',
-      dtype: 'fp16',
-      threads: 2,
-    });
-    expect(runtimeSettingsFromParams(new URLSearchParams('device=cuda&dtype=int3&threads=0'))).toEqual({
-      device: 'auto',
-      dtype: null,
-      threads: null,
-    });
   });
 });

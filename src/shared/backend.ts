@@ -2,7 +2,7 @@
  * Which backend and precision to run on, chosen from data: what the person asked for (`auto`,
  * `webgpu`, `wasm`, an explicit precision) and what the browser's GPU offers.
  */
-import type { Device, Dtype } from './protocol.ts';
+import type { Device, Dtype } from './types.ts';
 
 export type DevicePreference = 'auto' | Device;
 export const DEVICE_PREFERENCES: readonly DevicePreference[] = ['auto', 'webgpu', 'wasm'];
@@ -55,17 +55,6 @@ export interface RuntimeSettings {
   dtype: Dtype | null;
   /** WASM threads; null lets the app choose. */
   threads: number | null;
-}
-
-export function runtimeSettingsFromParams(params: URLSearchParams): RuntimeSettings {
-  const device = params.get('device');
-  const dtype = params.get('dtype');
-  const threads = Number(params.get('threads'));
-  return {
-    device: DEVICE_PREFERENCES.includes(device as DevicePreference) ? (device as DevicePreference) : 'auto',
-    dtype: DTYPES.includes(dtype as Dtype) ? (dtype as Dtype) : null,
-    threads: Number.isInteger(threads) && threads >= 1 && threads <= 64 ? threads : null,
-  };
 }
 
 export function backendName(device: Device): string {

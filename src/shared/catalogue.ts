@@ -3,7 +3,7 @@
  * choice is made before anything downloads. Sizes (MB) are the Hub's file sizes of the files the
  * app loads: text + vision towers, or the joint model where that is what the app runs.
  */
-import type { Dtype } from './protocol.ts';
+import type { Dtype } from './types.ts';
 
 export interface CatalogueEntry {
   id: string;

@@ -1,5 +1,5 @@
 /** Precisions and the file-name suffix transformers.js gives each (`onnx/{name}{suffix}.onnx`). */
-import type { Dtype } from './protocol.ts';
+import type { Dtype } from './types.ts';
 
 export const DTYPE_SUFFIX: Record<Dtype, string> = { fp32: '', fp16: '_fp16', q8: '_quantized' };
 

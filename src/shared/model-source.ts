@@ -1,5 +1,5 @@
 /** Which model to load and from where, as given in the page URL (`?model=…&host=…`). */
-import type { ModelSource } from './protocol.ts';
+import type { ModelSource } from './types.ts';
 
 /** CLIP ViT-B/16: the download of ViT-B/32 (about 152 MB at q8) with 5.4 points more accuracy (see README). */
 export const DEFAULT_MODEL_ID = 'Xenova/clip-vit-base-patch16';
@@ -23,28 +23,6 @@ export function resolveHost(host: string, origin: string): string | null {
   } catch {
     return null;
   }
-}
-
-export interface ParsedSource {
-  source: ModelSource;
-  /** What was wrong with the URL's parameters, if anything (defaults were used instead). */
-  problems: { kind: 'model' | 'host'; value: string }[];
-}
-
-export function modelSourceFromParams(params: URLSearchParams, origin: string): ParsedSource {
-  const problems: ParsedSource['problems'] = [];
-  let modelId = params.get('model')?.trim() || DEFAULT_MODEL_ID;
-  if (!isValidModelId(modelId)) {
-    problems.push({ kind: 'model', value: modelId });
-    modelId = DEFAULT_MODEL_ID;
-  }
-  const hostParam = params.get('host')?.trim();
-  let host = hostParam ? resolveHost(hostParam, origin) : DEFAULT_HOST;
-  if (host === null) {
-    problems.push({ kind: 'host', value: hostParam ?? '' });
-    host = DEFAULT_HOST;
-  }
-  return { source: { modelId, host }, problems };
 }
 
 /** The URL transformers.js fetches for one file of a model repository. */

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_TEMPLATE,
-  ENSEMBLE_TEMPLATES,
-  applyTemplate,
-  promptSettingsFromParams,
-  templatesFor,
-} from './template.ts';
+import { ENSEMBLE_TEMPLATES, applyTemplate, templatesFor } from './template.ts';
 
 describe('applyTemplate', () => {
   it('fills the first {} like the pipeline', () => {
@@ -23,15 +17,6 @@ describe('applyTemplate', () => {
 });
 
 describe('prompt settings', () => {
-  it('reads the template and the ensemble switch from a link', () => {
-    const params = new URLSearchParams('template=a+drawing+of+{}&ensemble=1');
-    expect(promptSettingsFromParams(params)).toEqual({ template: 'a drawing of {}', ensemble: true });
-    expect(promptSettingsFromParams(new URLSearchParams('template=++'))).toEqual({
-      template: DEFAULT_TEMPLATE,
-      ensemble: false,
-    });
-  });
-
   it('uses the seven-template set for an ensemble, the template otherwise', () => {
     expect(templatesFor({ template: 'x {}', ensemble: false })).toEqual(['x {}']);
     expect(templatesFor({ template: 'x {}', ensemble: true })).toEqual([...ENSEMBLE_TEMPLATES]);

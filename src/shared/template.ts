@@ -24,15 +24,6 @@ export interface PromptSettings {
   ensemble: boolean;
 }
 
-/** `?template=…&ensemble=1`, as a shared link carries them. */
-export function promptSettingsFromParams(params: URLSearchParams): PromptSettings {
-  const template = params.get('template');
-  return {
-    template: template !== null && template.trim() !== '' ? template : DEFAULT_TEMPLATE,
-    ensemble: params.get('ensemble') === '1',
-  };
-}
-
 /** The templates a classification uses, in order. */
 export function templatesFor({ template, ensemble }: PromptSettings): string[] {
   return ensemble ? [...ENSEMBLE_TEMPLATES] : [template];

@@ -393,10 +393,9 @@ function isLocale(value: string | null): value is Locale {
   return value === 'en' || value === 'zh';
 }
 
-/** `?lang=`, then the person's last choice, then the browser's preferred languages. */
-export function initialLocale(): Locale {
-  const param = new URLSearchParams(location.search).get('lang');
-  if (isLocale(param)) return param;
+/** The link's `?lang=`, then the person's last choice, then the browser's preferred languages. */
+export function initialLocale(fromLink: Locale | null): Locale {
+  if (fromLink) return fromLink;
   try {
     const saved = localStorage.getItem(STORAGE_KEY);
     if (isLocale(saved)) return saved;

@@ -1,18 +1,37 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
+import { markLabelsApplied } from './bench-marks.ts';
 import { I18nProvider } from './components/I18nProvider.tsx';
 import { isolateOnStaticHosts } from './cross-origin-isolation.ts';
+import { isSvg, rasteriseSvg } from './rasterise-svg.ts';
+import { ClassifierSession } from './session/classifier-session.ts';
+import { readUrlSettings, writeUrlSettings } from './session/url-settings.ts';
+import { SessionContext } from './use-session.ts';
+import { webGPUProbe } from './webgpu-probe.ts';
 import './styles.css';
 
 isolateOnStaticHosts();
+
+/** The page's one session: the model it holds is too large to load twice. */
+const session = new ClassifierSession({
+  settings: readUrlSettings(),
+  probeWebGPU: webGPUProbe,
+  saveSettings: writeUrlSettings,
+  // SVG is drawn on the page (workers cannot decode it), then classified like any bitmap.
+  prepareFile: async (file) => (isSvg(file) ? rasteriseSvg(file) : file),
+  onLabelsApplied: markLabelsApplied,
+});
+session.start();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
-    <I18nProvider>
-      <App />
-    </I18nProvider>
+    <SessionContext value={session}>
+      <I18nProvider>
+        <App />
+      </I18nProvider>
+    </SessionContext>
   </StrictMode>,
 );

@@ -1,64 +1,81 @@
-/** Words a person understands for what went wrong, in the interface's language. */
+/**
+ * Words a person understands for what went wrong, in the interface's language. Every switch here
+ * is exhaustive: a new failure code fails type-checking until it is worded.
+ */
 import { isDefaultHost } from '../shared/model-source.ts';
 import { formatBytes } from '../shared/format.ts';
+import type { ImageFailure, ImageNote, ImportFailure, LoadFailure } from '../shared/failures.ts';
 import { DECODABLE_FORMATS } from '../shared/image-format.ts';
-import type { DownloadFailure, ModelSource, SerializedError, StorageNotice } from '../shared/protocol.ts';
+import type { ModelSource, StorageNotice } from '../shared/types.ts';
 import type { Messages } from './locales.ts';
 
-export function loadErrorMessage(t: Messages, error: SerializedError, source: ModelSource): string {
+export function loadErrorMessage(t: Messages, failure: LoadFailure, source: ModelSource): string {
   const where = isDefaultHost(source.host) ? t.hub : source.host;
-  switch (error.name) {
-    case 'HostUnreachable':
+  switch (failure.code) {
+    case 'host-unreachable':
       return isDefaultHost(source.host)
         ? t.hubUnreachable(source.modelId)
         : t.hostUnreachable(source.host, source.modelId);
-    case 'ModelNotFound':
-      return t.modelNotFound(source.modelId, where, error.message);
-    case 'DownloadFailed':
-      return t.downloadFailed(source.modelId, downloadFailureText(t, error.message));
-    case 'UnsupportedModel':
-      return t.unsupportedModel(source.modelId, error.message);
-    case 'ProtocolMismatch':
+    case 'model-not-found':
+      return t.modelNotFound(source.modelId, where, failure.detail);
+    case 'download-failed': {
+      const { file, kind, received, expected } = failure;
+      const amount = expected === null ? formatBytes(received) : t.ofSize(formatBytes(received), formatBytes(expected));
+      return t.downloadFailed(
+        source.modelId,
+        kind === 'lost' ? t.downloadLost(file, amount) : t.downloadShort(file, amount),
+      );
+    }
+    case 'unsupported-model':
+      return t.unsupportedModel(source.modelId, failure.modelType);
+    case 'protocol-mismatch':
       return t.protocolMismatch;
-    case 'WorkerCrashed':
-      return t.workerCrashed(error.message);
-    default:
-      return t.loadFailed(source.modelId, error.message);
+    case 'worker-crashed':
+      return t.workerCrashed(failure.detail);
+    case 'backend':
+    case 'load-failed':
+      return t.loadFailed(source.modelId, failure.detail);
   }
 }
 
-/** A download failure sent as JSON by the worker (`DownloadFailure`), in words; anything else as it came. */
-function downloadFailureText(t: Messages, message: string): string {
-  try {
-    const { file, kind, received, expected } = JSON.parse(message) as DownloadFailure;
-    const amount = expected === null ? formatBytes(received) : t.ofSize(formatBytes(received), formatBytes(expected));
-    return kind === 'lost' ? t.downloadLost(file, amount) : t.downloadShort(file, amount);
-  } catch {
-    return message;
-  }
-}
-
-/** The worker names why an image could not be read (`src/worker/decode-image.ts`); the page says it. */
-export function imageErrorMessage(t: Messages, name: string, error: SerializedError): string {
-  switch (error.name) {
-    case 'EmptyImage':
+/** Why an image could not be classified, naming it. */
+export function imageErrorMessage(t: Messages, name: string, failure: ImageFailure): string {
+  switch (failure.code) {
+    case 'empty':
       return t.imageUnreadable(name, t.reasonEmpty);
-    case 'UnsupportedImage':
-      return t.imageUnreadable(name, t.reasonUnsupported(error.message, DECODABLE_FORMATS));
-    case 'NotAnImage':
+    case 'unsupported-format':
+      return t.imageUnreadable(name, t.reasonUnsupported(failure.format, DECODABLE_FORMATS));
+    case 'not-an-image':
       return t.imageUnreadable(name, t.reasonNotImage(DECODABLE_FORMATS));
-    case 'DamagedImage':
-      return t.imageUnreadable(name, t.reasonDamaged(error.message));
-    default:
-      return t.imageFailed(name, error.message);
+    case 'damaged':
+      return t.imageUnreadable(name, t.reasonDamaged(failure.format));
+    case 'request-failed':
+    case 'failed':
+      return t.imageFailed(name, failure.detail);
   }
 }
 
-/** Notes from decoding (`animated`, `downscaled:{width}x{height}`), in words. */
-export function imageNoteText(t: Messages, note: string): string {
-  const downscaled = /^downscaled:(\d+)x(\d+)$/.exec(note);
-  if (downscaled) return t.noteDownscaled(Number(downscaled[1]), Number(downscaled[2]));
-  return note === 'animated' ? t.noteAnimated : note;
+/** How an image was read, in words. */
+export function imageNoteText(t: Messages, note: ImageNote): string {
+  switch (note.kind) {
+    case 'animated':
+      return t.noteAnimated;
+    case 'downscaled':
+      return t.noteDownscaled(note.width, note.height);
+  }
+}
+
+export function importFailureMessage(t: Messages, failure: ImportFailure): string {
+  switch (failure.code) {
+    case 'no-config':
+      return t.importFailed(t.importNoConfig(failure.folder));
+    case 'no-onnx':
+      return t.importFailed(t.importNoOnnx(failure.folder));
+    case 'storage-unavailable':
+      return t.importNeedsStorage;
+    case 'failed':
+      return t.importFailed(failure.detail);
+  }
 }
 
 export function storageNoticeMessage(t: Messages, notice: StorageNotice, modelId: string): string {

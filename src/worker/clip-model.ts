@@ -19,8 +19,11 @@ import {
 } from '@huggingface/transformers';
 import { onnxFile } from '../shared/dtypes.ts';
 import { modelFileUrl } from '../shared/model-source.ts';
-import type { Dtype, FileProgress, LoadOptions, ModelInfo, PlannedFile, Scoring } from '../shared/protocol.ts';
-import { dot, normalise, sigmoid, softmax } from '../shared/scoring.ts';
+import type { LoadOptions } from '../shared/protocol.ts';
+import type { Dtype, FileProgress, ModelInfo, PlannedFile } from '../shared/types.ts';
+import { dot, normalise } from '../shared/scoring.ts';
+import type { LoadedModel } from './loaded-model.ts';
+import { MissingFileError, UnsupportedModelError } from './model-errors.ts';
 import { wasmThreads } from './runtime.ts';
 
 interface ModelFamily {
@@ -52,44 +55,12 @@ export const FAMILIES: Record<string, ModelFamily> = {
 /** Texts for reading a joint model's logit scale and bias: any two whose embeddings differ. */
 const CALIBRATION_TEXTS = ['a photo of a cat.', 'black', 'white', 'red', '一张猫的照片。', '黑', '白', '红'];
 
-export class UnsupportedModelError extends Error {
-  override name = 'UnsupportedModelError';
-  constructor(
-    modelId: string,
-    readonly modelType: string,
-  ) {
-    super(
-      `${modelId} is a “${modelType}” model, not a zero-shot image classification model this app can run (CLIP, SigLIP or Chinese-CLIP).`,
-    );
-  }
-}
-
-export class MissingFileError extends Error {
-  override name = 'ModelFileNotFoundError';
-}
-
-/** A failure of the WebGPU backend itself (not of the model or the network): the cue to fall back to WASM. */
-export class BackendError extends Error {
-  override name = 'BackendError';
-}
-
 export interface LoadCallbacks {
   onPlan(files: PlannedFile[]): void;
   onProgress(progress: FileProgress): void;
   onWarmUp(): void;
   /** Whether a file of the model is in the store, whole (never asks the network). */
   isStored(url: string): Promise<boolean>;
-}
-
-export interface LoadedModel {
-  info: ModelInfo;
-  /** Unit-length text embeddings, one per text, in order. */
-  encodeTexts(texts: string[]): Promise<Float32Array[]>;
-  /** Unit-length image embeddings, one per image, from one batched vision pass. */
-  encodeImages(images: RawImage[]): Promise<Float32Array[]>;
-  /** Per-label scores of one image against the texts: one distribution (softmax) or independent sigmoids. */
-  score(image: Float32Array, texts: readonly Float32Array[], scoring?: Scoring): Float64Array;
-  dispose(): Promise<void>;
 }
 
 /** Separate text and vision models when the repository has them, the joint model otherwise. */
@@ -245,10 +216,6 @@ export async function loadClipModel(options: LoadOptions, callbacks: LoadCallbac
       ...modelFiles(dtype, layout),
     ]),
   );
-  const onGpu = options.device === 'webgpu';
-  if (onGpu && options.simulate === 'session-error') {
-    throw new BackendError('simulated failure while creating the WebGPU sessions.');
-  }
   const [tokenizer, processor] = await Promise.all([
     AutoTokenizer.from_pretrained(modelId, { progress_callback }),
     AutoImageProcessor.from_pretrained(modelId, { progress_callback }),
@@ -285,13 +252,11 @@ export async function loadClipModel(options: LoadOptions, callbacks: LoadCallbac
       return rows(await towers.text(tokenize(texts)));
     },
     async encodeImages(images) {
-      if (onGpu && options.simulate === 'run-error') throw new BackendError('simulated failure of a WebGPU inference.');
       const { pixel_values } = (await processor(images)) as { pixel_values: Tensor };
       return rows(await towers.vision(pixel_values));
     },
-    score(image, texts, scoring = family.scoring) {
-      const logits = texts.map((text) => logitScale * dot(image, text) + logitBias);
-      return scoring === 'softmax' ? softmax(logits) : sigmoid(logits);
+    get calibration() {
+      return { scale: logitScale, bias: logitBias };
     },
     dispose: () => towers.dispose(),
   };
@@ -303,7 +268,7 @@ export async function loadClipModel(options: LoadOptions, callbacks: LoadCallbac
     ({ logitScale, logitBias } = calibrate(await towers.joint({ ...tokenize(CALIBRATION_TEXTS), pixel_values })));
   }
   await model.encodeTexts(['a photo']);
-  if (options.simulate !== 'run-error') await model.encodeImages([blankImage()]);
+  await model.encodeImages([blankImage()]);
   model.info.timings.warmUpMs = performance.now() - warmUpStarted;
   return model;
 }

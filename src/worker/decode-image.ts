@@ -5,32 +5,20 @@
  * applied (the browser's default), transparency is shown on white, animations give their first frame.
  */
 import { RawImage } from '@huggingface/transformers';
+import type { ImageNote } from '../shared/failures.ts';
+import { ImageDecodeError } from './model-errors.ts';
 import { headerSize, mayBeAnimated, sniffFormat, type ImageFormat } from '../shared/image-format.ts';
 
 /** Decoded images are at most this many pixels (CLIP sees 224×224; this keeps detail for any processor). */
 const MAX_PIXELS = 4_000_000;
-
-/**
- * Why an image could not be read, named for the page to say in the person's language:
- * `EmptyImage`, `UnsupportedImage` (message: the format), `NotAnImage` (message: the browser's
- * words) or `DamagedImage` (message: the format).
- */
-export class ImageDecodeError extends Error {
-  constructor(
-    override readonly name: 'EmptyImage' | 'UnsupportedImage' | 'NotAnImage' | 'DamagedImage' | 'ImageDecodeError',
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface DecodedImage {
   pixels: RawImage;
   /** The image's size as shown (after EXIF rotation), before any downscaling. */
   width: number;
   height: number;
-  /** How the image was read, as codes the page puts in words: `animated`, `downscaled:{w}x{h}`. */
-  notes: string[];
+  /** How the image was read, when worth saying. */
+  notes: ImageNote[];
 }
 
 const FORMAT_NAMES: Partial<Record<ImageFormat, string>> = { heic: 'HEIC/HEIF', tiff: 'TIFF' };
@@ -50,12 +38,12 @@ async function frameCount(blob: Blob, head: Uint8Array, format: ImageFormat): Pr
 }
 
 export async function decodeImage(blob: Blob): Promise<DecodedImage> {
-  if (blob.size === 0) throw new ImageDecodeError('EmptyImage', '0 bytes');
+  if (blob.size === 0) throw new ImageDecodeError({ code: 'empty' }, '0 bytes');
   const head = new Uint8Array(await blob.slice(0, 64 * 1024).arrayBuffer());
   const format = sniffFormat(head);
   const unsupported = FORMAT_NAMES[format];
-  if (unsupported) throw new ImageDecodeError('UnsupportedImage', unsupported);
-  const notes: string[] = [];
+  if (unsupported) throw new ImageDecodeError({ code: 'unsupported-format', format: unsupported }, unsupported);
+  const notes: ImageNote[] = [];
   const stored = headerSize(head, format);
   const scale = stored ? Math.min(1, Math.sqrt(MAX_PIXELS / (stored.width * stored.height))) : 1;
   let bitmap: ImageBitmap;
@@ -71,8 +59,8 @@ export async function decodeImage(blob: Blob): Promise<DecodedImage> {
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw format === 'unknown'
-      ? new ImageDecodeError('NotAnImage', detail)
-      : new ImageDecodeError('DamagedImage', format.toUpperCase());
+      ? new ImageDecodeError({ code: 'not-an-image' }, detail)
+      : new ImageDecodeError({ code: 'damaged', format: format.toUpperCase() }, detail);
   }
   try {
     // A downscaled decode of a rotated JPEG may swap width and height: keep the stored area's orientation.
@@ -82,18 +70,21 @@ export async function decodeImage(blob: Blob): Promise<DecodedImage> {
           ? stored
           : { width: stored.height, height: stored.width }
         : { width: bitmap.width, height: bitmap.height };
-    if (scale < 1) notes.push(`downscaled:${shown.width}x${shown.height}`);
+    if (scale < 1) notes.push({ kind: 'downscaled', width: shown.width, height: shown.height });
     // Guard against a header that lied: never draw more than the bound.
     const drawScale = Math.min(1, Math.sqrt(MAX_PIXELS / (bitmap.width * bitmap.height)));
     const width = Math.max(1, Math.round(bitmap.width * drawScale));
     const height = Math.max(1, Math.round(bitmap.height * drawScale));
     const context = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
-    if (!context) throw new ImageDecodeError('ImageDecodeError', 'no 2D canvas is available to read the image');
+    if (!context) {
+      const detail = 'no 2D canvas is available to read the image';
+      throw new ImageDecodeError({ code: 'failed', detail }, detail);
+    }
     // Transparent areas read as the white they are shown on, not as black.
     context.fillStyle = '#ffffff';
     context.fillRect(0, 0, width, height);
     context.drawImage(bitmap, 0, 0, width, height);
-    if ((await frameCount(blob, head, format)) > 1) notes.push('animated');
+    if ((await frameCount(blob, head, format)) > 1) notes.push({ kind: 'animated' });
     return {
       pixels: new RawImage(context.getImageData(0, 0, width, height).data, width, height, 4),
       width: shown.width,

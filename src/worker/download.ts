@@ -4,8 +4,10 @@
  * ONNX Runtime (or the store) short.
  */
 import { formatBytes } from '../shared/format.ts';
-import type { DownloadFailure } from '../shared/protocol.ts';
+import type { LoadFailure } from '../shared/failures.ts';
 import { isLocalModelUrl } from '../shared/model-source.ts';
+
+export type DownloadFailure = Extract<LoadFailure, { code: 'download-failed' }>;
 
 export class DownloadError extends Error {
   override name = 'DownloadError';
@@ -51,11 +53,11 @@ function checkedBody(
         chunk = await reader.read();
       } catch (error) {
         if (error instanceof Error && error.name === 'AbortError') throw error;
-        throw new DownloadError({ file, kind: 'lost', received, expected });
+        throw new DownloadError({ code: 'download-failed', file, kind: 'lost', received, expected });
       }
       if (chunk.done) {
         if (expected !== null && received < expected) {
-          controller.error(new DownloadError({ file, kind: 'short', received, expected }));
+          controller.error(new DownloadError({ code: 'download-failed', file, kind: 'short', received, expected }));
         } else {
           controller.close();
         }

@@ -18,8 +18,9 @@ describe('EmbeddingCache', () => {
     const cache = new EmbeddingCache('m', createStores());
     cache.setImage('hash-1', vec(2));
     expect(cache.imageById('image-7')).toBeUndefined();
-    cache.rememberImage('image-7', 'hash-1');
-    expect(cache.imageById('image-7')).toEqual(vec(2));
+    const facts = { width: 3, height: 2, notes: [{ kind: 'animated' as const }] };
+    cache.rememberImage('image-7', 'hash-1', facts);
+    expect(cache.imageById('image-7')).toEqual({ embedding: vec(2), facts });
     expect(cache.image('hash-1')).toEqual(vec(2));
   });
 

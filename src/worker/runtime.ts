@@ -3,7 +3,7 @@ import { env } from '@huggingface/transformers';
 // Served from the app's own origin (hashed assets in the build), never from a CDN.
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
-import type { ModelSource } from '../shared/protocol.ts';
+import type { ModelSource } from '../shared/types.ts';
 import { chooseThreadCount } from './threads.ts';
 
 /** Where model files are read from and stored: the app's store (or nothing) and its checked fetch. */

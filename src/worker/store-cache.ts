@@ -3,17 +3,14 @@
  * library's own loading code stays the only path. Reads are verified (length and SHA-256) before
  * use; a damaged file is deleted and left for the library to download again. Writes are refused
  * for anything but a whole, OK, non-HTML body. Storage trouble never fails a load: it becomes a
- * notice, and the model runs from memory.
+ * notice, and the model runs from memory. Stored bytes stay Blobs: a match hands out a Response
+ * over the Blob, so no copy of a model file is held here.
  */
-import type { StorageNotice, StoreAnswer, StoreCall, StoredFileMeta } from '../shared/protocol.ts';
+import type { ModelSource, StorageNotice, StoredFileMeta } from '../shared/types.ts';
+import { modelKey } from '../shared/types.ts';
 import { repoPath, type DownloadLog } from './download.ts';
-
-export type StoreCaller = (call: StoreCall) => Promise<StoreAnswer>;
-
-export async function sha256Hex(bytes: BufferSource): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
-}
+import type { ModelStore } from './model-store.ts';
+import { sha256Hex } from './sha256.ts';
 
 /** An ETag that is a SHA-256 (as the Hub gives for large files), without quotes or `W/`. */
 function etagDigest(etag: string | null): string | null {
@@ -21,21 +18,24 @@ function etagDigest(etag: string | null): string | null {
   return /^[0-9a-f]{64}$/.test(value) ? value : null;
 }
 
-interface VerifiedFile {
+interface StoredFile {
   meta: StoredFileMeta;
-  bytes: Uint8Array<ArrayBuffer>;
+  blob: Blob;
+}
+
+function isQuotaError(error: unknown): boolean {
+  return error instanceof Error || error instanceof DOMException ? error.name === 'QuotaExceededError' : false;
 }
 
 export class StoreCache {
   /** One verified read per file and load: the library asks for the same file several times. */
-  private readonly reads = new Map<string, Promise<VerifiedFile | undefined>>();
+  private readonly reads = new Map<string, Promise<StoredFile | undefined>>();
   private readonly repaired = new Set<string>();
   private writeProblem: StorageNotice | null = null;
 
   constructor(
-    private readonly call: StoreCaller,
-    private readonly modelId: string,
-    private readonly host: string,
+    private readonly store: ModelStore,
+    private readonly source: ModelSource,
     private readonly downloads: DownloadLog,
   ) {}
 
@@ -46,15 +46,15 @@ export class StoreCache {
     return notices;
   }
 
+  /** Whether a file is stored whole (checked as a load would check it). */
+  async has(url: string): Promise<boolean> {
+    return (await this.read(url)) !== undefined;
+  }
+
   async match(url: string): Promise<Response | undefined> {
-    let read = this.reads.get(url);
-    if (!read) {
-      read = this.readVerified(url);
-      this.reads.set(url, read);
-    }
-    const file = await read;
+    const file = await this.read(url);
     if (!file) return undefined;
-    return new Response(file.bytes, {
+    return new Response(file.blob, {
       headers: {
         'content-type': file.meta.contentType,
         'content-length': String(file.meta.size),
@@ -63,14 +63,27 @@ export class StoreCache {
     });
   }
 
-  private async readVerified(url: string): Promise<VerifiedFile | undefined> {
-    const answer = await this.call({ op: 'get', url });
-    if (!answer.ok || !answer.file) return undefined;
-    const { meta, blob } = answer.file;
-    const bytes = new Uint8Array(await blob.arrayBuffer());
-    if (bytes.byteLength === meta.size && (await sha256Hex(bytes)) === meta.sha256) return { meta, bytes };
+  private read(url: string): Promise<StoredFile | undefined> {
+    let read = this.reads.get(url);
+    if (!read) {
+      read = this.readVerified(url);
+      this.reads.set(url, read);
+    }
+    return read;
+  }
+
+  private async readVerified(url: string): Promise<StoredFile | undefined> {
+    let file: StoredFile | undefined;
+    try {
+      file = await this.store.get(url);
+    } catch {
+      return undefined; // Unreadable storage: the file is downloaded instead.
+    }
+    if (!file) return undefined;
+    const { meta, blob } = file;
+    if (blob.size === meta.size && (await sha256Hex(await blob.arrayBuffer())) === meta.sha256) return file;
     this.repaired.add(meta.path);
-    await this.call({ op: 'delete', url });
+    await this.store.delete(url).catch(() => undefined);
     return undefined;
   }
 
@@ -79,7 +92,7 @@ export class StoreCache {
     if (!response.ok || this.writeProblem?.kind === 'quota') return;
     const contentType = response.headers.get('content-type') ?? 'application/octet-stream';
     if (/text\/html/i.test(contentType)) return;
-    const bytes = new Uint8Array(await response.arrayBuffer());
+    const bytes = await response.arrayBuffer();
     const declared = this.downloads.declaredLength(url);
     if (declared !== undefined && declared !== bytes.byteLength) return;
     const sha256 = await sha256Hex(bytes);
@@ -89,9 +102,9 @@ export class StoreCache {
     const now = Date.now();
     const meta: StoredFileMeta = {
       url,
-      modelKey: `${this.host}|${this.modelId}`,
-      modelId: this.modelId,
-      host: this.host,
+      modelKey: modelKey(this.source),
+      modelId: this.source.modelId,
+      host: this.source.host,
       path: repoPath(url),
       size: bytes.byteLength,
       contentType,
@@ -100,13 +113,14 @@ export class StoreCache {
       storedAt: now,
       lastUsed: now,
     };
-    const answer = await this.call({ op: 'put', meta, blob: new Blob([bytes], { type: contentType }) });
-    if (answer.ok) {
-      this.reads.set(url, Promise.resolve({ meta, bytes }));
-    } else if (answer.error.name === 'QuotaExceededError') {
-      this.writeProblem = { kind: 'quota' };
-    } else {
-      this.writeProblem ??= { kind: 'store-failed', message: answer.error.message };
+    const blob = new Blob([bytes], { type: contentType });
+    try {
+      await this.store.put(meta, blob);
+      this.reads.set(url, Promise.resolve({ meta, blob }));
+    } catch (error) {
+      if (isQuotaError(error)) this.writeProblem = { kind: 'quota' };
+      else
+        this.writeProblem ??= { kind: 'store-failed', message: error instanceof Error ? error.message : String(error) };
     }
   }
 }

@@ -2,9 +2,11 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { I18nContext, type I18n } from '../i18n.ts';
 import { STORAGE_KEY, initialLocale, messagesFor, type Locale } from '../locales.ts';
+import { useSession } from '../use-session.ts';
 
 export function I18nProvider({ children }: { children: ReactNode }) {
-  const [locale, setLocaleState] = useState<Locale>(initialLocale);
+  const session = useSession();
+  const [locale, setLocaleState] = useState<Locale>(() => initialLocale(session.getSnapshot().settings.lang));
   useEffect(() => {
     document.documentElement.lang = locale === 'zh' ? 'zh-Hans' : 'en';
     document.title = messagesFor(locale).appTitle;
@@ -20,12 +22,11 @@ export function I18nProvider({ children }: { children: ReactNode }) {
         } catch {
           // Not remembered; it still applies now.
         }
-        const url = new URL(location.href);
-        url.searchParams.delete('lang');
-        history.replaceState(null, '', url);
+        // The person's choice from now on, not the link's.
+        session.setLanguage(null);
       },
     }),
-    [locale],
+    [locale, session],
   );
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }

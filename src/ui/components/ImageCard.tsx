@@ -1,7 +1,7 @@
 import { memo, useState } from 'react';
 import { backendName } from '../../shared/backend.ts';
 import { formatPercent } from '../../shared/scoring.ts';
-import type { LabelScore } from '../../shared/protocol.ts';
+import type { LabelScore } from '../../shared/types.ts';
 import { useI18n } from '../i18n.ts';
 import { imageErrorMessage, imageNoteText } from '../messages.ts';
 import type { ImageEntry } from '../use-classifier.ts';
@@ -36,7 +36,7 @@ export const ImageCard = memo(function ImageCard({ image, resultKey, idleReason,
   const fresh = image.result?.key === resultKey ? image.result : undefined;
   const stale = !fresh && image.result ? image.result : undefined;
   return (
-    <article className="card" aria-labelledby={`${image.id}-name`} aria-busy={!fresh && !image.error && !idleReason}>
+    <article className="card" aria-labelledby={`${image.id}-name`} aria-busy={!fresh && !image.failure && !idleReason}>
       <div className="thumb">
         <img src={image.url} alt={image.name} loading="lazy" decoding="async" />
       </div>
@@ -54,9 +54,9 @@ export const ImageCard = memo(function ImageCard({ image, resultKey, idleReason,
             ×
           </button>
         </header>
-        {image.error ? (
+        {image.failure ? (
           <p role="alert" className="error">
-            {imageErrorMessage(t, image.name, image.error)}
+            {imageErrorMessage(t, image.name, image.failure)}
           </p>
         ) : fresh ? (
           <>
@@ -82,7 +82,7 @@ export const ImageCard = memo(function ImageCard({ image, resultKey, idleReason,
               </p>
             )}
             {fresh.notes.map((note) => (
-              <p key={note} className="card-note">
+              <p key={note.kind} className="card-note">
                 {imageNoteText(t, note)}
               </p>
             ))}

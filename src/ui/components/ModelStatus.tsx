@@ -1,5 +1,5 @@
 import { formatBytes } from '../../shared/format.ts';
-import type { Device, ModelSource } from '../../shared/protocol.ts';
+import type { Device, ModelSource } from '../../shared/types.ts';
 import { useI18n, type Messages } from '../i18n.ts';
 import { loadErrorMessage } from '../messages.ts';
 import type { DownloadItem, ModelState } from '../use-classifier.ts';
@@ -125,7 +125,7 @@ export function ModelStatus({ model, source, busyImages, device, onCancel, onRet
       )}
       {model.phase === 'error' && (
         <div role="alert" className="error">
-          <p>{loadErrorMessage(t, model.error, source)}</p>
+          <p>{loadErrorMessage(t, model.failure, source)}</p>
           <button type="button" onClick={onRetry}>
             {t.retry}
           </button>

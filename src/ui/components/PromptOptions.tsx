@@ -1,4 +1,4 @@
-import type { Scoring } from '../../shared/protocol.ts';
+import type { Scoring } from '../../shared/types.ts';
 import { ENSEMBLE_TEMPLATES, type PromptSettings } from '../../shared/template.ts';
 import { useI18n } from '../i18n.ts';
 

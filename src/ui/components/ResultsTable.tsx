@@ -4,7 +4,7 @@ import { useI18n } from '../i18n.ts';
 import type { ImageEntry } from '../use-classifier.ts';
 
 interface Props {
-  images: ImageEntry[];
+  images: readonly ImageEntry[];
   labels: string[];
   resultKey: string;
 }
@@ -74,7 +74,7 @@ export function ResultsTable({ images, labels, resultKey }: Props) {
                 const score = scores.get(label);
                 return (
                   <td key={label} data-score={score}>
-                    {image.error ? '—' : score === undefined ? '…' : formatPercent(score)}
+                    {image.failure ? '—' : score === undefined ? '…' : formatPercent(score)}
                   </td>
                 );
               })}

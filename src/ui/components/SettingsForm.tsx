@@ -9,7 +9,7 @@ import {
 import { CATALOGUE, catalogueEntry, downloadSize, type CatalogueEntry } from '../../shared/catalogue.ts';
 import { useI18n, type Messages } from '../i18n.ts';
 import { DEFAULT_HOST, isValidModelId, resolveHost } from '../../shared/model-source.ts';
-import type { Dtype, ModelSource } from '../../shared/protocol.ts';
+import type { Dtype, ModelSource } from '../../shared/types.ts';
 
 export interface SettingsChange {
   source: ModelSource;

@@ -1,42 +1,56 @@
 import { useEffect, useState } from 'react';
 import { formatBytes } from '../../shared/format.ts';
 import { DEFAULT_HOST } from '../../shared/model-source.ts';
+import type { StoredModel } from '../../shared/types.ts';
 import { useI18n } from '../i18n.ts';
 import { usageText } from '../messages.ts';
-import type { StoredModel } from '../model-store.ts';
-import type { StoreState } from '../use-model-store.ts';
+import { RequestError } from '../session/worker-client.ts';
+import { useSession } from '../use-session.ts';
 
 interface Props {
-  store: StoreState;
   /** Changes whenever the stored models may have changed (a model finished loading). */
   refreshKey: string;
 }
 
+/** What the worker said of the model store: its models, or that it cannot be used here. */
+type StoreListing = { status: 'listing' } | { status: 'listed'; models: StoredModel[] } | { status: 'unavailable' };
+
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
-export function StoragePanel({ store, refreshKey }: Props) {
-  const [models, setModels] = useState<StoredModel[] | null>(null);
+export function StoragePanel({ refreshKey }: Props) {
+  const session = useSession();
+  const [listing, setListing] = useState<StoreListing>({ status: 'listing' });
   const [estimate, setEstimate] = useState<StorageEstimate | null>(null);
   const [persisted, setPersisted] = useState<boolean | null>(null);
   const [persistAnswer, setPersistAnswer] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
-  const ready = store.status === 'ready' ? store.store : null;
   const { t } = useI18n();
 
   useEffect(() => {
     let live = true;
-    ready?.listModels().then((list) => live && setModels(list));
+    const controller = new AbortController();
+    session.listModels(controller.signal).then(
+      (models) => live && setListing({ status: 'listed', models }),
+      (error: unknown) =>
+        live &&
+        error instanceof RequestError &&
+        error.failure.code === 'storage-unavailable' &&
+        setListing({ status: 'unavailable' }),
+    );
     navigator.storage?.estimate?.().then((value) => live && setEstimate(value));
     navigator.storage?.persisted?.().then((value) => live && setPersisted(value));
     return () => {
       live = false;
+      controller.abort();
     };
-  }, [ready, refreshKey, version]);
+  }, [session, refreshKey, version]);
 
   const remove = async (model: StoredModel) => {
-    await ready?.deleteModel(model.modelKey);
+    await session.deleteModel(model.modelKey);
     setVersion((v) => v + 1);
   };
+  const models = listing.status === 'listed' ? listing.models : null;
+  const ready = listing.status === 'listed';
 
   const persist = async () => {
     const granted = (await navigator.storage?.persist?.()) ?? false;
@@ -47,9 +61,9 @@ export function StoragePanel({ store, refreshKey }: Props) {
   return (
     <section className="storage" aria-labelledby="storage-heading">
       <h2 id="storage-heading">{t.storage}</h2>
-      {store.status === 'unavailable' && <p className="notice">{t.storageUnavailable}</p>}
+      {listing.status === 'unavailable' && <p className="notice">{t.storageUnavailable}</p>}
       {estimate?.quota !== undefined && <p className="hint">{usageText(t, estimate.usage ?? 0, estimate.quota)}</p>}
-      {ready && models !== null && models.length === 0 && <p>{t.noStoredModels}</p>}
+      {models !== null && models.length === 0 && <p>{t.noStoredModels}</p>}
       {models !== null && models.length > 0 && (
         <ul className="stored-models" aria-label={t.storedModels}>
           {models.map((model) => (

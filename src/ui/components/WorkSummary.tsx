@@ -1,4 +1,4 @@
-import type { EncodeWork } from '../../shared/protocol.ts';
+import type { EncodeWork } from '../../shared/types.ts';
 import { useI18n } from '../i18n.ts';
 
 /** How much the embedding caches saved: encoded prompts and images against reused ones. */

@@ -1,39 +1,44 @@
 /**
- * The UI's side of the worker protocol: one promise per request, replies matched by id, every call
- * cancellable with an AbortSignal (an abort rejects with an AbortError, which callers ignore).
+ * The page's side of the worker protocol: one promise per request, replies matched by id, every
+ * call cancellable with an AbortSignal. A request that ends without its answer rejects with a
+ * RequestError carrying the typed failure (`aborted` for an abort, which callers ignore).
  */
+import type { ImageFailure, RequestFailure } from '../../shared/failures.ts';
 import {
   PROTOCOL_VERSION,
-  abortError,
-  deserializeError,
-  type FileProgress,
+  type FolderFile,
   type ImageInput,
   type ImageScores,
   type LoadOptions,
-  type ModelInfo,
-  type PlannedFile,
-  type Scoring,
-  type SerializedError,
-  type StoreAnswer,
-  type StoreCall,
-  type TextWork,
   type WorkerReply,
   type WorkerRequest,
-} from '../shared/protocol.ts';
+} from '../../shared/protocol.ts';
+import type {
+  FileProgress,
+  ModelInfo,
+  ModelSource,
+  PlannedFile,
+  Scoring,
+  StoredModel,
+  TextWork,
+} from '../../shared/types.ts';
 
-/** Carries out the worker's model-store calls (the page owns IndexedDB). */
-export type StoreHandler = (call: StoreCall) => Promise<StoreAnswer>;
+export class RequestError extends Error {
+  override name = 'RequestError';
+  constructor(readonly failure: RequestFailure) {
+    super(failure.code);
+  }
+}
 
-const NO_STORE: StoreHandler = async () => ({
-  ok: false,
-  error: { name: 'StorageUnavailable', message: 'The model store is not open.' },
-});
+/** Whether a request was stopped on purpose (aborted, or its worker replaced), not failed. */
+export function isSuperseded(error: unknown): boolean {
+  return error instanceof RequestError && (error.failure.code === 'aborted' || error.failure.code === 'restarted');
+}
 
-type Reply = WorkerReply;
 type RequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
 
 interface Pending {
-  onReply(reply: Reply): void;
+  onReply(reply: WorkerReply): void;
   reject(error: Error): void;
 }
 
@@ -48,11 +53,11 @@ export interface LoadCallbacks {
 export interface ClassifyCallbacks {
   signal?: AbortSignal;
   onResults?(results: ImageScores[]): void;
-  onImageError?(imageId: string, error: SerializedError): void;
+  onImageFailed?(imageId: string, failure: ImageFailure): void;
 }
 
 function spawnWorker(): Worker {
-  return new Worker(new URL('../worker/classifier.worker.ts', import.meta.url), {
+  return new Worker(new URL('../../worker/classifier.worker.ts', import.meta.url), {
     type: 'module',
     name: 'classifier',
   });
@@ -62,8 +67,8 @@ export class ClassifierClient {
   private worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
-  private storeHandler: StoreHandler = NO_STORE;
-  private deviceLostHandler: (error: Error) => void = () => undefined;
+  /** Called when the worker reports that its GPU device was lost. */
+  onDeviceLost: (detail: string) => void = () => undefined;
 
   constructor(private readonly createWorker: () => Worker = spawnWorker) {
     this.worker = this.start();
@@ -71,60 +76,40 @@ export class ClassifierClient {
 
   private start(): Worker {
     const worker = this.createWorker();
-    worker.addEventListener('message', (event: MessageEvent<Reply>) => {
+    worker.addEventListener('message', (event: MessageEvent<WorkerReply>) => {
       const reply = event.data;
-      if (reply.type === 'store-call') {
-        void this.storeHandler(reply.call).then((answer) =>
-          worker.postMessage({ type: 'store-answer', id: reply.id, answer } satisfies WorkerRequest),
-        );
-      } else if (reply.type === 'device-lost') {
-        this.deviceLostHandler(deserializeError(reply.error));
-      } else {
-        this.pending.get(reply.id)?.onReply(reply);
-      }
+      if (reply.type === 'device-lost') this.onDeviceLost(reply.detail);
+      else this.pending.get(reply.id)?.onReply(reply);
     });
     worker.addEventListener('error', (event) => {
-      const error = new Error(event.message || 'The classifier stopped unexpectedly.');
-      error.name = 'WorkerCrashed';
-      this.rejectAll(error);
+      this.rejectAll({ code: 'worker-crashed', detail: event.message || 'The classifier stopped unexpectedly.' });
     });
     return worker;
   }
 
-  private rejectAll(error: Error): void {
-    for (const pending of [...this.pending.values()]) pending.reject(error);
+  private rejectAll(failure: RequestFailure): void {
+    for (const pending of [...this.pending.values()]) pending.reject(new RequestError(failure));
     this.pending.clear();
   }
 
   /**
    * Replaces the worker with a fresh one: after a WebGPU failure transformers.js' state in the old
-   * worker is poisoned. Pending requests end with a `WorkerRestarted` error.
+   * worker is poisoned. Pending requests end as `restarted`.
    */
   restart(): void {
     this.worker.terminate();
-    const error = new Error('The classifier was restarted.');
-    error.name = 'WorkerRestarted';
-    this.rejectAll(error);
+    this.rejectAll({ code: 'restarted' });
     this.worker = this.start();
-  }
-
-  /** Called when the worker reports that its GPU device was lost. */
-  setDeviceLostHandler(handler: ((error: Error) => void) | null): void {
-    this.deviceLostHandler = handler ?? (() => undefined);
-  }
-
-  setStoreHandler(handler: StoreHandler | null): void {
-    this.storeHandler = handler ?? NO_STORE;
   }
 
   private request<T>(
     body: RequestBody,
     signal: AbortSignal | undefined,
-    onReply: (reply: Reply, resolve: (value: T) => void) => void,
+    onReply: (reply: WorkerReply, resolve: (value: T) => void) => void,
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (signal?.aborted) {
-        reject(abortError());
+        reject(new RequestError({ code: 'aborted' }));
         return;
       }
       const id = this.nextId++;
@@ -135,14 +120,14 @@ export class ClassifierClient {
       const onAbort = () => {
         settle();
         this.worker.postMessage({ type: 'cancel', id: this.nextId++, target: id } satisfies WorkerRequest);
-        reject(abortError());
+        reject(new RequestError({ code: 'aborted' }));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.pending.set(id, {
         onReply: (reply) => {
-          if (reply.type === 'error') {
+          if (reply.type === 'failed') {
             settle();
-            reject(deserializeError(reply.error));
+            reject(new RequestError(reply.failure));
             return;
           }
           onReply(reply, (value) => {
@@ -181,13 +166,38 @@ export class ClassifierClient {
     labels: string[],
     templates: string[],
     scoring: Scoring,
-    { signal, onResults, onImageError }: ClassifyCallbacks = {},
+    { signal, onResults, onImageFailed }: ClassifyCallbacks = {},
   ): Promise<TextWork> {
     const request = { type: 'classify', images, labels, templates, scoring } as const;
     return this.request<TextWork>(request, signal, (reply, resolve) => {
       if (reply.type === 'results') onResults?.(reply.results);
-      else if (reply.type === 'image-error') onImageError?.(reply.imageId, reply.error);
+      else if (reply.type === 'image-failed') onImageFailed?.(reply.imageId, reply.failure);
       else if (reply.type === 'done') resolve(reply.work);
+    });
+  }
+
+  listModels(signal?: AbortSignal): Promise<StoredModel[]> {
+    return this.request<StoredModel[]>({ type: 'list-models' }, signal, (reply, resolve) => {
+      if (reply.type === 'models') resolve(reply.models);
+    });
+  }
+
+  deleteModel(modelKey: string, signal?: AbortSignal): Promise<void> {
+    return this.request<undefined>({ type: 'delete-model', modelKey }, signal, (reply, resolve) => {
+      if (reply.type === 'deleted') resolve(undefined);
+    });
+  }
+
+  /** Imports a model folder as `imported/{folder}` on `origin`'s local-models host. */
+  importModel(
+    folder: string,
+    files: FolderFile[],
+    origin: string,
+    signal?: AbortSignal,
+  ): Promise<{ source: ModelSource; files: number; bytes: number }> {
+    const request = { type: 'import-model', folder, files, origin } as const;
+    return this.request(request, signal, (reply, resolve) => {
+      if (reply.type === 'imported') resolve({ source: reply.source, files: reply.files, bytes: reply.bytes });
     });
   }
 

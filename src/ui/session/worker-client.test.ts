@@ -1,21 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION, type ModelInfo, type WorkerReply, type WorkerRequest } from '../shared/protocol.ts';
-import { ClassifierClient } from './worker-client.ts';
-
-/** Stands in for the worker: records requests and lets the test reply. */
-class FakeWorker extends EventTarget {
-  readonly sent: WorkerRequest[] = [];
-  terminated = false;
-  postMessage(message: WorkerRequest): void {
-    this.sent.push(message);
-  }
-  reply(message: WorkerReply): void {
-    this.dispatchEvent(new MessageEvent('message', { data: message }));
-  }
-  terminate(): void {
-    this.terminated = true;
-  }
-}
+import { PROTOCOL_VERSION } from '../../shared/protocol.ts';
+import type { ModelInfo } from '../../shared/types.ts';
+import { FakeWorker } from './fake-worker.ts';
+import { ClassifierClient, RequestError } from './worker-client.ts';
 
 function setup() {
   const workers: FakeWorker[] = [];
@@ -44,7 +31,7 @@ describe('ClassifierClient', () => {
     const { worker, client } = setup();
     const progress: string[] = [];
     const loaded = client.load(
-      { source, device: 'wasm', dtypes: ['q8'], storage: true, threads: null, simulate: null },
+      { source, device: 'wasm', dtypes: ['q8'], threads: null, simulate: null },
       { onProgress: (f) => progress.push(f.file) },
     );
     const request = worker.sent[0];
@@ -83,21 +70,22 @@ describe('ClassifierClient', () => {
     expect(b).toEqual(['img-2']);
   });
 
-  it('rebuilds errors from the worker with their name', async () => {
+  it('rejects with the worker’s typed failure', async () => {
     const { worker, client } = setup();
     const loaded = client.load({
       source,
       device: 'wasm',
       dtypes: ['q8'],
-      storage: true,
       threads: null,
       simulate: null,
     });
-    worker.reply({ type: 'error', id: worker.sent[0].id, error: { name: 'HostUnreachable', message: 'offline' } });
-    await expect(loaded).rejects.toMatchObject({ name: 'HostUnreachable', message: 'offline' });
+    const failure = { code: 'load', failure: { code: 'host-unreachable', detail: 'offline' } } as const;
+    worker.reply({ type: 'failed', id: worker.sent[0].id, failure });
+    await expect(loaded).rejects.toEqual(new RequestError(failure));
+    await loaded.catch((error: RequestError) => expect(error.failure).toEqual(failure));
   });
 
-  it('on abort rejects with an AbortError, asks the worker to cancel, and ignores late replies', async () => {
+  it('on abort rejects as aborted, asks the worker to cancel, and ignores late replies', async () => {
     const { worker, client } = setup();
     const controller = new AbortController();
     const results: string[] = [];
@@ -107,7 +95,7 @@ describe('ClassifierClient', () => {
     });
     const request = worker.sent[0];
     controller.abort();
-    await expect(running).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(running).rejects.toMatchObject({ failure: { code: 'aborted' } });
     expect(worker.sent[1]).toMatchObject({ type: 'cancel', target: request.id });
     worker.reply({
       type: 'results',
@@ -122,43 +110,37 @@ describe('ClassifierClient', () => {
     const controller = new AbortController();
     controller.abort();
     await expect(client.classify([], ['x'], ['{}'], 'softmax', { signal: controller.signal })).rejects.toMatchObject({
-      name: 'AbortError',
+      failure: { code: 'aborted' },
     });
     expect(worker.sent).toEqual([]);
   });
 
-  it('answers the worker’s store calls through the page’s store handler', async () => {
+  it('asks the worker for the stored models and deletes one, by plain requests', async () => {
     const { worker, client } = setup();
-    worker.reply({ type: 'store-call', id: 7, call: { op: 'delete', url: 'u' } });
-    await new Promise((resolve) => setTimeout(resolve));
-    expect(worker.sent[0]).toMatchObject({ type: 'store-answer', id: 7, answer: { ok: false } });
-
-    const calls: string[] = [];
-    client.setStoreHandler(async (call) => {
-      calls.push(call.op);
-      return { ok: true };
-    });
-    worker.reply({ type: 'store-call', id: 8, call: { op: 'delete', url: 'u' } });
-    await new Promise((resolve) => setTimeout(resolve));
-    expect(calls).toEqual(['delete']);
-    expect(worker.sent[1]).toEqual({ type: 'store-answer', id: 8, answer: { ok: true } });
+    const listed = client.listModels();
+    const models = [{ modelKey: 'h|m', modelId: 'm', host: 'h', size: 1, files: 1, lastUsed: 1 }];
+    worker.reply({ type: 'models', id: worker.sent[0].id, models });
+    await expect(listed).resolves.toEqual(models);
+    const deleted = client.deleteModel('h|m');
+    expect(worker.sent[1]).toMatchObject({ type: 'delete-model', modelKey: 'h|m' });
+    worker.reply({ type: 'deleted', id: worker.sent[1].id });
+    await expect(deleted).resolves.toBeUndefined();
   });
 
-  it('restarts with a fresh worker, ending pending requests with WorkerRestarted', async () => {
+  it('restarts with a fresh worker, ending pending requests as restarted', async () => {
     const { workers, client } = setup();
     const loaded = client.load({
       source,
       device: 'webgpu',
       dtypes: ['fp32'],
-      storage: true,
       threads: null,
       simulate: null,
     });
     client.restart();
-    await expect(loaded).rejects.toMatchObject({ name: 'WorkerRestarted' });
+    await expect(loaded).rejects.toMatchObject({ failure: { code: 'restarted' } });
     expect(workers).toHaveLength(2);
     expect(workers[0].terminated).toBe(true);
-    const next = client.load({ source, device: 'wasm', dtypes: ['q8'], storage: true, threads: null, simulate: null });
+    const next = client.load({ source, device: 'wasm', dtypes: ['q8'], threads: null, simulate: null });
     workers[1].reply({ type: 'loaded', id: workers[1].sent[0].id, info });
     await expect(next).resolves.toEqual(info);
   });
@@ -166,8 +148,8 @@ describe('ClassifierClient', () => {
   it('reports a lost GPU device', () => {
     const { worker, client } = setup();
     const lost: string[] = [];
-    client.setDeviceLostHandler((error) => lost.push(error.message));
-    worker.reply({ type: 'device-lost', id: 0, error: { name: 'DeviceLost', message: 'the GPU device was lost' } });
+    client.onDeviceLost = (detail) => lost.push(detail);
+    worker.reply({ type: 'device-lost', id: 0, detail: 'the GPU device was lost' });
     expect(lost).toEqual(['the GPU device was lost']);
   });
 
@@ -177,12 +159,11 @@ describe('ClassifierClient', () => {
       source,
       device: 'wasm',
       dtypes: ['q8'],
-      storage: true,
       threads: null,
       simulate: null,
     });
     // Node has no ErrorEvent; the client reads only `message`.
     worker.dispatchEvent(Object.assign(new Event('error'), { message: 'out of memory' }));
-    await expect(loaded).rejects.toMatchObject({ name: 'WorkerCrashed', message: 'out of memory' });
+    await expect(loaded).rejects.toMatchObject({ failure: { code: 'worker-crashed', detail: 'out of memory' } });
   });
 });

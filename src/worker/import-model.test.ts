@@ -3,40 +3,37 @@ import { describe, expect, it } from 'vitest';
 import { ImportError, importModelFolder, importedModelId } from './import-model.ts';
 import { ModelStore } from './model-store.ts';
 
-/** A file as a directory picker gives it: with its path inside the picked folder. */
-function picked(path: string, content: string): File {
-  const file = new File([content], path.split('/').pop() ?? path);
-  Object.defineProperty(file, 'webkitRelativePath', { value: path });
-  return file;
-}
+const file = (path: string, content: string) => ({ path, file: new Blob([content]) });
 
 describe('importModelFolder', () => {
   it('stores the model files under the local-models host, with checksums, and leaves the rest out', async () => {
-    const store = await ModelStore.open();
+    const store = new ModelStore();
     const imported = await importModelFolder(
       store,
+      'my clip',
       [
-        picked('my clip/config.json', '{"model_type":"clip"}'),
-        picked('my clip/onnx/model.onnx', 'onnx bytes'),
-        picked('my clip/README.md', '# readme'),
-        picked('my clip/.git/config', 'x'),
+        file('config.json', '{"model_type":"clip"}'),
+        file('onnx/model.onnx', 'onnx bytes'),
+        file('README.md', '# readme'),
+        file('.git/config', 'x'),
       ],
       'https://app.example',
     );
     expect(imported.source).toEqual({ modelId: 'imported/my-clip', host: 'https://app.example/local-models' });
     expect(imported.files).toBe(2);
     const config = await store.get('https://app.example/local-models/imported/my-clip/resolve/main/config.json');
-    expect(config?.meta.sha256).toMatch(/^[0-9a-f]{64}$/);
+    // SHA-256 of the file's bytes, computed outside the app (sha256sum).
+    expect(config?.meta.sha256).toBe('4b89b6f87f2b36898c6399154c70c7f8cc65613514ed1f1620084396e049d186');
     expect(await config?.blob.text()).toBe('{"model_type":"clip"}');
     expect((await store.listModels()).map((m) => m.modelId)).toContain('imported/my-clip');
   });
 
   it('refuses a folder without config.json or ONNX files', async () => {
-    const store = await ModelStore.open();
-    await expect(importModelFolder(store, [picked('photos/a.json', '{}')], 'https://a.example')).rejects.toThrow(
+    const store = new ModelStore();
+    await expect(importModelFolder(store, 'photos', [file('a.json', '{}')], 'https://a.example')).rejects.toThrow(
       ImportError,
     );
-    await expect(importModelFolder(store, [picked('m/config.json', '{}')], 'https://a.example')).rejects.toThrow(
+    await expect(importModelFolder(store, 'm', [file('config.json', '{}')], 'https://a.example')).rejects.toThrow(
       /no ONNX model files/,
     );
   });

@@ -1,0 +1,64 @@
+/**
+ * What went wrong, and what is worth saying about an image, as data: codes with fields. The worker
+ * sends these; only the page words them (in `src/ui/messages.ts`, with exhaustive switches, so a
+ * new code fails type-checking until it is said in every language).
+ */
+
+/** Why a model did not load. */
+export type LoadFailure =
+  /** The host could not be reached at all (offline, DNS, CORS). */
+  | { code: 'host-unreachable'; detail: string }
+  /** The model, or a file it needs, is not on the host. */
+  | { code: 'model-not-found'; detail: string }
+  /** A file's download broke (`lost`) or ended before its declared length (`short`). */
+  | { code: 'download-failed'; file: string; kind: 'lost' | 'short'; received: number; expected: number | null }
+  /** The repository is a model of another kind (its `model_type`). */
+  | { code: 'unsupported-model'; modelType: string }
+  /** WebGPU itself failed (not the model or the network): WASM may still work. */
+  | { code: 'backend'; detail: string }
+  /** A cached worker bundle of another app version answered. */
+  | { code: 'protocol-mismatch'; workerVersion: number }
+  | { code: 'worker-crashed'; detail: string }
+  | { code: 'load-failed'; detail: string };
+
+/** Why an image could not be classified. */
+export type ImageFailure =
+  | { code: 'empty' }
+  /** A format this browser cannot decode (HEIC, TIFF): its name. */
+  | { code: 'unsupported-format'; format: string }
+  | { code: 'not-an-image' }
+  /** The data of a known format is damaged or cut short. */
+  | { code: 'damaged'; format: string }
+  /** The classification request failed as a whole (not this image): Retry may succeed. */
+  | { code: 'request-failed'; detail: string }
+  | { code: 'failed'; detail: string };
+
+/** How an image was read, when worth saying. */
+export type ImageNote = { kind: 'animated' } | { kind: 'downscaled'; width: number; height: number };
+
+/** Why a model folder could not be imported. */
+export type ImportFailure =
+  | { code: 'no-config'; folder: string }
+  | { code: 'no-onnx'; folder: string }
+  | { code: 'storage-unavailable' }
+  | { code: 'failed'; detail: string };
+
+/** Why a request to the worker ended without its answer. */
+export type RequestFailure =
+  | { code: 'load'; failure: LoadFailure }
+  | { code: 'import'; failure: ImportFailure }
+  /** WebGPU failed while running: the page moves to WASM. */
+  | { code: 'backend'; detail: string }
+  | { code: 'aborted' }
+  /** The worker was replaced (after a WebGPU failure) while the request ran. */
+  | { code: 'restarted' }
+  /** The worker died (an uncaught error, out of memory). */
+  | { code: 'worker-crashed'; detail: string }
+  | { code: 'no-model' }
+  | { code: 'storage-unavailable' }
+  | { code: 'failed'; detail: string };
+
+/** The message of anything thrown, for the `detail` of a failure. */
+export function errorDetail(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,21 @@
+/** A model ready to encode: what the classifier service needs of it, whatever loaded it. */
+import type { RawImage } from '@huggingface/transformers';
+import type { ModelInfo } from '../shared/types.ts';
+
+/** How a model turns a cosine into a logit: `scale · cos + bias` (CLIP: 100 and 0). */
+export interface Calibration {
+  scale: number;
+  bias: number;
+}
+
+export interface LoadedModel {
+  info: ModelInfo;
+  /** Unit-length text embeddings, one per text, in order. */
+  encodeTexts(texts: string[]): Promise<Float32Array[]>;
+  /** Unit-length image embeddings, one per image, from one batched vision pass. */
+  encodeImages(images: RawImage[]): Promise<Float32Array[]>;
+  readonly calibration: Calibration;
+  /** Settles with the reason when the GPU device the model runs on is lost (WebGPU only). */
+  lost?: Promise<string>;
+  dispose(): Promise<void>;
+}

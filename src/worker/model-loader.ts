@@ -1,0 +1,68 @@
+/**
+ * The real model loader: transformers.js configured for this app (the worker's IndexedDB model
+ * store behind its custom cache, a length-checked fetch), a Web Lock per model so two tabs do not
+ * download it twice, then the CLIP-family model itself.
+ */
+import type { LoadOptions } from '../shared/protocol.ts';
+import type { ModelLoader, LoadProgress } from './classifier-service.ts';
+import { loadClipModel } from './clip-model.ts';
+import { DownloadLog, createCheckedFetch } from './download.ts';
+import type { LoadedModel } from './loaded-model.ts';
+import type { ModelStore } from './model-store.ts';
+import { configureRuntime, webgpuDevice } from './runtime.ts';
+import { StoreCache } from './store-cache.ts';
+
+/**
+ * Runs `load` holding a lock named after the model, so that two tabs loading the same model do
+ * not download it twice: the second waits, then finds every file in the store.
+ */
+async function withModelLock<T>(name: string, onWait: () => void, load: () => Promise<T>): Promise<T> {
+  const locks = self.navigator.locks as LockManager | undefined;
+  if (!locks) return load();
+  let granted = false;
+  let immediate: { value: T } | null;
+  try {
+    immediate = await locks.request(name, { ifAvailable: true }, async (lock) => {
+      granted = true;
+      return lock ? { value: await load() } : null;
+    });
+  } catch (error) {
+    // Where site data is blocked, so are locks ("The request was denied"): there is no store to share either.
+    if (!granted) return load();
+    throw error;
+  }
+  if (immediate) return immediate.value;
+  onWait();
+  return locks.request(name, load);
+}
+
+/** Settles with the reason once the GPU device ONNX Runtime runs on is lost. */
+async function deviceLost(): Promise<string> {
+  const device = await webgpuDevice();
+  if (!device) return new Promise<string>(() => undefined);
+  const info = await device.lost;
+  return `the GPU device was lost (${info.message || info.reason})`;
+}
+
+export function createModelLoader(store: ModelStore | null): ModelLoader {
+  return async (options: LoadOptions, progress: LoadProgress, signal: AbortSignal): Promise<LoadedModel> => {
+    const { source } = options;
+    const downloads = new DownloadLog();
+    // Without a usable IndexedDB (private windows, blocked site data) the model runs uncached.
+    const usable = store
+      ? await store.ready().then(
+          () => store,
+          () => null,
+        )
+      : null;
+    const cache = usable ? new StoreCache(usable, source, downloads) : null;
+    configureRuntime(source, { cache, fetch: createCheckedFetch(signal, downloads) }, options.threads);
+    const lockName = `zero-shot-classifier model ${source.host}|${source.modelId}|${options.dtypes.join(',')}`;
+    const model = await withModelLock(lockName, progress.onWaiting, () =>
+      loadClipModel(options, { ...progress, isStored: async (url) => (await cache?.has(url)) ?? false }),
+    );
+    model.info.notices = cache ? cache.notices : [{ kind: 'unavailable' }];
+    if (options.device === 'webgpu') model.lost = deviceLost();
+    return model;
+  };
+}

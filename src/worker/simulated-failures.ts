@@ -1,0 +1,43 @@
+/**
+ * `?simulate=`: WebGPU failures caused on purpose, to try the WASM fallback on a machine whose GPU
+ * works. A wrapper around the loader and the loaded model, applied only when asked, so production
+ * paths carry no test branches.
+ */
+import type { SimulatedFailure } from '../shared/types.ts';
+import type { ModelLoader } from './classifier-service.ts';
+import type { LoadedModel } from './loaded-model.ts';
+import { BackendError } from './model-errors.ts';
+import { webgpuDevice } from './runtime.ts';
+
+/** The GPU device really goes away, as when a driver resets mid-session. */
+async function loseGpuDevice(): Promise<never> {
+  const device = await webgpuDevice();
+  device?.destroy();
+  await device?.lost;
+  throw new BackendError('the GPU device was lost (destroyed).');
+}
+
+function failingModel(model: LoadedModel, failure: Exclude<SimulatedFailure, 'session-error'>): LoadedModel {
+  return {
+    info: model.info,
+    lost: model.lost,
+    get calibration() {
+      return model.calibration;
+    },
+    encodeTexts: (texts) => model.encodeTexts(texts),
+    encodeImages: async () => {
+      if (failure === 'device-lost') return loseGpuDevice();
+      throw new BackendError('simulated failure of a WebGPU inference.');
+    },
+    dispose: () => model.dispose(),
+  };
+}
+
+export function withSimulatedFailures(load: ModelLoader): ModelLoader {
+  return async (options, progress, signal) => {
+    const failure = options.device === 'webgpu' ? options.simulate : null;
+    if (failure === 'session-error') throw new BackendError('simulated failure while creating the WebGPU sessions.');
+    const model = await load(options, progress, signal);
+    return failure ? failingModel(model, failure) : model;
+  };
+}
