@@ -137,8 +137,8 @@ test('a prompt ensemble averages seven templates, as the reference computes it f
   page,
 }) => {
   const labels = ['red', 'green', 'blue', 'yellow', 'cyan'];
-  // A colour made fresh for this run, and pure red (whose scores move most with the temperature a template sets).
-  const images = [await solidImage('ensemble', randomColour()), await solidImage('ensemble-red', COLOURS.red)];
+  // Pure red (whose scores move most with the temperature a template sets), and a colour made fresh for this run.
+  const images = [await solidImage('ensemble-red', COLOURS.red), await solidImage('ensemble', randomColour())];
   await app.openReady('/?host=/models&model=fixtures/clip-colors&device=wasm&dtype=fp32');
   await app.page.getByLabel(/Prompt ensemble/).check();
   await expect(app.page).toHaveURL(/ensemble=1/);
