@@ -1,4 +1,4 @@
-/** Test images made fresh in each run: solid colours in the formats browsers decode. */
+/** Test images made fresh in each run: solid colours in the formats browsers decode, and photo-like scenes. */
 import sharp from 'sharp';
 
 export type Rgb = [number, number, number];
@@ -33,4 +33,39 @@ export async function solidImage(
     .toFormat(format)
     .toBuffer();
   return { name: `${name}.${EXTENSION[format]}`, mimeType: `image/${format}`, buffer };
+}
+
+/** A fast pseudo-random sequence in [0, 1) (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A photo-like JPEG (sensor noise, a soft vertical gradient) wider than high, whose middle `centre`
+ * fraction of the width is one colour and whose left and right sides are another.
+ */
+export async function widePhoto(
+  name: string,
+  { width, height, centre, middle, sides }: { width: number; height: number; centre: number; middle: Rgb; sides: Rgb },
+): Promise<ImageFile> {
+  const next = random(Math.floor(Math.random() * 2 ** 31));
+  const data = new Uint8ClampedArray(width * height * 3);
+  const left = Math.round((width * (1 - centre)) / 2);
+  for (let y = 0; y < height; y++) {
+    const shade = 1 - (0.08 * y) / height;
+    for (let x = 0; x < width; x++) {
+      const rgb = x >= left && x < width - left ? middle : sides;
+      for (let c = 0; c < 3; c++) data[(y * width + x) * 3 + c] = Math.round(rgb[c] * shade + (next() - 0.5) * 24);
+    }
+  }
+  const buffer = await sharp(Buffer.from(data.buffer), { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 88 })
+    .toBuffer();
+  return { name: `${name}.jpg`, mimeType: 'image/jpeg', buffer };
 }

@@ -5,7 +5,6 @@
  */
 import type { Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
-import { ENSEMBLE_TEMPLATES } from '../src/shared/template.ts';
 import { STATIC_ORIGIN, expect, test, type ClassifierPage } from './fixtures.ts';
 import { COLOURS, solidImage, type ImageFile, type Rgb } from './images.ts';
 
@@ -32,6 +31,20 @@ interface ReferenceHarness {
     dtype: 'fp32',
   ): Promise<number[]>;
 }
+
+/**
+ * The seven templates of OpenAI's prompt-engineering notebook, written out rather than imported
+ * from the app, so that a wrong list in the app fails here.
+ */
+const ENSEMBLE = [
+  'itap of a {}.',
+  'a bad photo of the {}.',
+  'a origami {}.',
+  'a photo of the large {}.',
+  'a {} in a video game.',
+  'art of the {}.',
+  'a photo of the small {}.',
+];
 
 /** Exact scores, by label, as the page shows them (each list item carries its score). */
 async function scoresOf(app: ClassifierPage, fileName: string): Promise<Record<string, number>> {
@@ -101,61 +114,111 @@ for (const { model, labels, template } of PARITY_CASES) {
   });
 }
 
+/** The reference pipeline's scores for one image under one template, in the order of `labels`. */
+async function referenceScores(
+  reference: Page,
+  model: string,
+  image: ImageFile,
+  labels: string[],
+  template: string,
+): Promise<number[]> {
+  const output = await reference.evaluate(
+    ([setup, url, labels, template]) =>
+      (window as unknown as { harness: ReferenceHarness }).harness.zeroShot(setup, url, [...labels], template, 'fp32'),
+    [{ host: `${STATIC_ORIGIN}/models`, model, threads: 1 }, dataUrl(image), labels, template] as const,
+  );
+  return labels.map((label) => output.find((o) => o.label === label)?.score ?? NaN);
+}
+
+const largestDifference = (a: number[], b: number[]) => Math.max(...a.map((x, i) => Math.abs(x - b[i])));
+
 test('a prompt ensemble averages seven templates, as the reference computes it from the joint model', async ({
   app,
   page,
 }) => {
   const labels = ['red', 'green', 'blue', 'yellow', 'cyan'];
-  const image = await solidImage('ensemble', randomColour());
+  // Pure red (whose scores move most with the temperature a template sets), and a colour made fresh for this run.
+  const images = [await solidImage('ensemble-red', COLOURS.red), await solidImage('ensemble', randomColour())];
   await app.openReady('/?host=/models&model=fixtures/clip-colors&device=wasm&dtype=fp32');
   await app.page.getByLabel(/Prompt ensemble/).check();
   await expect(app.page).toHaveURL(/ensemble=1/);
   await expect(app.page.getByLabel('Prompt template')).toBeDisabled();
   await app.typeLabels(labels.join(', '));
-  await app.addImages([image]);
-  await expect(app.scores(image.name)).toHaveCount(labels.length);
+  await app.addImages(images);
+  for (const image of images) await expect(app.scores(image.name)).toHaveCount(labels.length);
   // Every template of every label was encoded once.
   await expect(app.page.locator('.work-summary')).toHaveAttribute(
     'data-texts-encoded',
-    String(labels.length * ENSEMBLE_TEMPLATES.length),
+    String(labels.length * ENSEMBLE.length),
   );
-  const ours = await scoresOf(app, image.name);
   const reference = await referencePage(page);
-  const theirs = await reference.evaluate(
-    ([setup, url, labels, templates]) =>
-      (window as unknown as { harness: ReferenceHarness }).harness.ensembleScores(
-        setup,
-        url,
-        [...labels],
-        [...templates],
-        'fp32',
-      ),
-    [
-      { host: `${STATIC_ORIGIN}/models`, model: 'fixtures/clip-colors', threads: 1 },
-      dataUrl(image),
-      labels,
-      [...ENSEMBLE_TEMPLATES],
-    ] as const,
-  );
-  labels.forEach((label, i) => expect(Math.abs(ours[label] - theirs[i]), label).toBeLessThan(1e-4));
+  for (const image of images) {
+    const scores = await scoresOf(app, image.name);
+    const ours = labels.map((label) => scores[label]);
+    if (image.name === 'ensemble-red.png') {
+      // Not one template's scores: neither the first template alone, nor the default template, nor the bare labels.
+      for (const template of [ENSEMBLE[0], 'a photo of a {}.', '{}']) {
+        const single = await referenceScores(reference, 'fixtures/clip-colors', image, labels, template);
+        expect(largestDifference(ours, single), `ensemble vs "${template}" alone`).toBeGreaterThan(0.01);
+      }
+    }
+    const theirs = await reference.evaluate(
+      ([setup, url, labels, templates]) =>
+        (window as unknown as { harness: ReferenceHarness }).harness.ensembleScores(
+          setup,
+          url,
+          [...labels],
+          [...templates],
+          'fp32',
+        ),
+      [
+        { host: `${STATIC_ORIGIN}/models`, model: 'fixtures/clip-colors', threads: 1 },
+        dataUrl(image),
+        labels,
+        ENSEMBLE,
+      ] as const,
+    );
+    labels.forEach((label, i) => expect(Math.abs(ours[i] - theirs[i]), `${image.name} ${label}`).toBeLessThan(1e-4));
+  }
 
   // A shared link brings the ensemble back.
   await app.page.reload();
   await expect(app.page.getByLabel(/Prompt ensemble/)).toBeChecked();
 });
 
-test('an edited template goes into the link and re-encodes only text', async ({ app }) => {
-  await app.openReady();
-  await app.typeLabels('red, green, blue');
+test('an edited template goes into the link, re-encodes only text, and changes the scores as the pipeline does', async ({
+  app,
+  page,
+}) => {
+  await app.openReady('/?host=/models&model=fixtures/clip-colors&device=wasm&dtype=fp32');
+  const labels = ['red', 'green', 'blue'];
+  await app.typeLabels(labels.join(', '));
   const image = await solidImage('red', COLOURS.red);
   await app.addImages([image]);
   await app.expectTopLabel(image.name, 'red');
-  await app.page.getByLabel('Prompt template').fill('a blurry picture of the {}');
+  await expect(app.scores(image.name)).toHaveCount(labels.length);
+  const before = await scoresOf(app, image.name);
+  const template = 'a blurry picture of the {}';
+  await app.page.getByLabel('Prompt template').fill(template);
   await expect(app.page).toHaveURL(/template=a\+blurry\+picture\+of\+the\+%7B%7D/);
+  // The template's words lower the cosines (a higher temperature): red loses about 4 points.
+  await expect.poll(async () => before.red - (await scoresOf(app, image.name)).red).toBeGreaterThan(0.02);
   await app.expectTopLabel(image.name, 'red');
   const summary = app.page.locator('.work-summary');
   await expect(summary).toHaveAttribute('data-texts-encoded', '6');
   await expect(summary).toHaveAttribute('data-images-encoded', '1');
+  // Exactly the pipeline's scores for that template.
+  const after = await scoresOf(app, image.name);
+  const theirs = await referenceScores(await referencePage(page), 'fixtures/clip-colors', image, labels, template);
+  labels.forEach((label, i) => expect(Math.abs(after[label] - theirs[i]), label).toBeLessThan(1e-4));
+
+  // A template can flip a close call: on a black image, the farthest colour against a word the model does not know.
+  await app.typeLabels('white, banana');
+  const black = await solidImage('black', COLOURS.black);
+  await app.addImages([black]);
+  await app.expectTopLabel(black.name, 'banana');
+  await app.page.getByLabel('Prompt template').fill('a photo of a {}.');
+  await app.expectTopLabel(black.name, 'white');
 });
 
 test('SigLIP scores are independent: they do not sum to 100%, and “Pick one label” makes them a distribution', async ({

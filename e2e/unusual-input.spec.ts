@@ -4,7 +4,7 @@
  */
 import sharp from 'sharp';
 import { expect, test, type ClassifierPage } from './fixtures.ts';
-import { COLOURS, solidImage, type ImageFile, type Rgb } from './images.ts';
+import { COLOURS, solidImage, widePhoto, type ImageFile, type Rgb } from './images.ts';
 
 const LABELS = 'red, green, blue, yellow, cyan, magenta, white, black';
 
@@ -155,17 +155,30 @@ const resultCases: { what: string; make: () => Promise<ImageFile>; top: string; 
     size: '100 × 200 px',
   },
   {
-    what: 'a transparent PNG',
+    // 30%-opaque blue inside a fully transparent border. Drawn on white (as the page shows it) it
+    // reads as a pale blue, white first; read on black it would be a dark blue, black first; read
+    // without its alpha, plain blue.
+    what: 'a half-transparent PNG (read as drawn on white)',
     make: async () => {
       const shape = await sharp({
         create: { width: 100, height: 100, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } },
       })
-        .composite([{ input: await solid(90, 90, COLOURS.red).png().toBuffer(), left: 5, top: 5 }])
+        .composite([
+          {
+            input: await sharp({
+              create: { width: 90, height: 90, channels: 4, background: { r: 0, g: 0, b: 255, alpha: 0.3 } },
+            })
+              .png()
+              .toBuffer(),
+            left: 5,
+            top: 5,
+          },
+        ])
         .png()
         .toBuffer();
       return file('logo.png', 'image/png', shape);
     },
-    top: 'red',
+    top: 'white',
   },
   {
     what: 'a CMYK JPEG',
@@ -201,3 +214,27 @@ for (const { what, make, top, size, note } of resultCases) {
     await thenValidImageStillWorks(app);
   });
 }
+
+test('a wide photo is classified from its centre crop, as CLIP’s image processor does; squashed, its sides would win', async ({
+  app,
+}) => {
+  // 4:1, its middle quarter (what the centre crop keeps) red, its sides blue.
+  const photo = await widePhoto('panorama-red-middle', {
+    width: 960,
+    height: 240,
+    centre: 1 / 4,
+    middle: [220, 30, 40],
+    sides: [30, 60, 210],
+  });
+  const squashed = file(
+    'squashed.png',
+    'image/png',
+    await sharp(photo.buffer).resize(224, 224, { fit: 'fill' }).png().toBuffer(),
+  );
+  await app.openReady();
+  await app.typeLabels(LABELS);
+  await app.addImages([photo, squashed]);
+  await app.expectTopLabel(photo.name, 'red');
+  await app.expectTopLabel(squashed.name, 'blue');
+  await expect(app.page.getByRole('article', { name: photo.name }).locator('.card-size')).toHaveText('960 × 240 px');
+});
