@@ -1,5 +1,6 @@
 /** Page objects and fixtures for the end-to-end tests. */
 import { test as base, expect, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
 import type { ImageFile } from './images.ts';
 
 export const FIXTURE_URL = '/?host=/models&model=fixtures/clip-colors';
@@ -67,6 +68,39 @@ export class ClassifierPage {
 
   cards(): Locator {
     return this.page.getByRole('article');
+  }
+
+  /** The page's running count of encoded prompts and images, and of stored embeddings reused. */
+  async work(): Promise<{ texts: number; images: number; imagesCached: number }> {
+    const summary = this.page.locator('.work-summary');
+    if ((await summary.count()) === 0) return { texts: 0, images: 0, imagesCached: 0 };
+    return {
+      texts: Number(await summary.getAttribute('data-texts-encoded')),
+      images: Number(await summary.getAttribute('data-images-encoded')),
+      imagesCached: Number(await summary.getAttribute('data-images-cached')),
+    };
+  }
+
+  /** Classification progress as the page says it: done of total, once all are done ("N of N"). */
+  async classifiedAll(count: number): Promise<void> {
+    await expect(this.page.getByText(`${count} of ${count} images classified.`)).toBeAttached({ timeout: 120_000 });
+  }
+
+  /** What Export JSON saves. */
+  async exportJson(): Promise<{
+    model: string;
+    images: { file: string; scores: { label: string; score: number }[] }[];
+  }> {
+    const [file] = await Promise.all([
+      this.page.waitForEvent('download'),
+      this.page.getByRole('button', { name: 'Export JSON' }).click(),
+    ]);
+    return JSON.parse(await readFile(await file.path(), 'utf8')) as Awaited<ReturnType<ClassifierPage['exportJson']>>;
+  }
+
+  /** Opens the settings drawer (model, backend, precision, import, storage). */
+  async openSettings(): Promise<void> {
+    await this.page.getByText('Settings', { exact: true }).click();
   }
 }
 

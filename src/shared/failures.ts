@@ -29,6 +29,10 @@ export type ImageFailure =
   | { code: 'not-an-image' }
   /** The data of a known format is damaged or cut short. */
   | { code: 'damaged'; format: string }
+  /** Its file was not kept (too large, or storage was full) and is gone: add it again for this model. */
+  | { code: 'file-needed' }
+  /** It is in a folder this visit may not read yet: allow access (Rescan) to go on. */
+  | { code: 'folder-access'; folder: string }
   /** The classification request failed as a whole (not this image): Retry may succeed. */
   | { code: 'request-failed'; detail: string }
   | { code: 'failed'; detail: string };
@@ -55,6 +59,8 @@ export type RequestFailure =
   /** The worker died (an uncaught error, out of memory). */
   | { code: 'worker-crashed'; detail: string }
   | { code: 'no-model' }
+  /** A folder's files may not be read until the person allows it again. */
+  | { code: 'permission-needed'; folder: string }
   | { code: 'storage-unavailable' }
   | { code: 'failed'; detail: string };
 

@@ -38,6 +38,8 @@ export interface ModelInfo {
   threads: number;
   /** How the model's own scores are meant: one distribution over the labels, or independent per label. */
   scoring: Scoring;
+  /** The languages its text tower was trained on (labels in others are unknown words to it). */
+  languages: ('en' | 'zh')[];
   notices: StorageNotice[];
   /** From the load request to sessions created (files read, checked, compiled), then the warm-up run. */
   timings: { loadMs: number; warmUpMs: number };

@@ -4,6 +4,7 @@
  */
 
 import type { Messages } from './locales.ts';
+import type { FileToAdd } from './session/classifier-session.ts';
 
 const IMAGE_EXTENSION = /\.(png|jpe?g|jfif|webp|gif|avif|bmp|ico|svg|heic|heif|tiff?)$/i;
 
@@ -28,45 +29,57 @@ function readAllEntries(reader: FileSystemDirectoryReader): Promise<FileSystemEn
   });
 }
 
-async function filesOfEntry(entry: FileSystemEntry): Promise<File[]> {
+/** The files under an entry, each with its path from the dropped folder (`holiday/day 1/a.jpg`). */
+async function filesOfEntry(entry: FileSystemEntry): Promise<FileToAdd[]> {
   if (entry.isFile) {
     const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
-    return [file];
+    return [{ file, path: entry.fullPath ? entry.fullPath.replace(/^\//, '') : null }];
   }
   if (entry.isDirectory) {
     const entries = await readAllEntries((entry as FileSystemDirectoryEntry).createReader());
     const nested = await Promise.all(entries.map(filesOfEntry));
-    return nested.flat().sort((a, b) => a.name.localeCompare(b.name));
+    return nested.flat().sort((a, b) => a.file.name.localeCompare(b.file.name));
   }
   return [];
 }
 
 export interface DroppedFiles {
-  files: File[];
+  files: FileToAdd[];
+  /** Dropped folders the browser gave handles for: kept by the library, so they can be rescanned. */
+  folders: FileSystemDirectoryHandle[];
   /** Files inside dropped folders that were not images (left out). */
   skipped: number;
 }
 
-/** The files of a drop: loose files as they are, folders walked for their images. */
+/**
+ * The files of a drop: loose files as they are; folders as handles where the browser gives them
+ * (the File System Access API), else walked for their images. Both are asked for during the event.
+ */
 export async function filesFromDrop(transfer: DataTransfer): Promise<DroppedFiles> {
-  const entries = [...transfer.items]
-    .filter((item) => item.kind === 'file')
-    .map((item) => item.webkitGetAsEntry?.() ?? null);
+  const items = [...transfer.items].filter((item) => item.kind === 'file');
+  const entries = items.map((item) => item.webkitGetAsEntry?.() ?? null);
+  const handles = items.map((item) => item.getAsFileSystemHandle?.().catch(() => null) ?? Promise.resolve(null));
   if (entries.length === 0 || entries.some((entry) => entry === null) || !entries.some((e) => e?.isDirectory)) {
-    return { files: [...transfer.files], skipped: 0 };
+    return { files: [...transfer.files].map((file) => ({ file, path: null })), folders: [], skipped: 0 };
   }
-  const files: File[] = [];
+  const files: FileToAdd[] = [];
+  const folders: FileSystemDirectoryHandle[] = [];
   let skipped = 0;
-  for (const entry of entries as FileSystemEntry[]) {
+  for (const [i, entry] of (entries as FileSystemEntry[]).entries()) {
+    const handle = entry.isDirectory ? await handles[i] : null;
+    if (handle?.kind === 'directory') {
+      folders.push(handle as FileSystemDirectoryHandle);
+      continue;
+    }
     const found = await filesOfEntry(entry);
-    if (entry.isFile) files.push(...found);
+    if (entry.isFile) files.push(...found.map(({ file }) => ({ file, path: null })));
     else
-      for (const file of found) {
-        if (looksLikeImage(file)) files.push(file);
+      for (const item of found) {
+        if (looksLikeImage(item.file)) files.push(item);
         else skipped++;
       }
   }
-  return { files, skipped };
+  return { files, folders, skipped };
 }
 
 let pasted = 0;

@@ -9,16 +9,25 @@ describe('locales', () => {
       const [a, b] = [en[key as keyof typeof en], zh[key as keyof typeof zh]];
       if (typeof a === 'string') return a === b;
       // Functions: compare what they say for sample arguments.
-      const lists = ['repairedNotice', 'mergedDuplicates', 'reasonNotImage'];
+      const lists = ['repairedNotice', 'mergedDuplicates', 'reasonNotImage', 'alsoAddedAs'];
+      const numbers = ['pace'];
       const args = lists.includes(key)
         ? [['x', 'z'], 'y']
         : key === 'reasonUnsupported'
           ? ['x', ['y', 'z']]
-          : ['x', 2, 'y', 3, 4];
+          : numbers.includes(key)
+            ? [2.5, 95]
+            : ['x', 2, 'y', 3, 4];
       const sample = (f: unknown) => String((f as (...args: unknown[]) => unknown)(...args));
       return sample(a) === sample(b);
     });
     expect(same).toEqual([]);
+  });
+
+  it('says the pace and the time left in both languages', () => {
+    expect(messagesFor('en').pace(2.46, 75)).toBe('2.5 images/s, about 1 min 15 s left');
+    expect(messagesFor('en').pace(31.4, 4000)).toBe('31 images/s, about 1 h 6 min left');
+    expect(messagesFor('zh').pace(2.46, 20)).toBe('每秒 2.5 张，大约还需 20 秒');
   });
 
   it('says numbers and names in both languages', () => {

@@ -13,6 +13,23 @@ export const LOCALES: readonly { value: Locale; name: string }[] = [
 const s = (n: number) => (n === 1 ? '' : 's');
 const listEn = (items: readonly string[]) => `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 
+/** `75` → `1 min 15 s`; rounded to what a person plans by. */
+function durationEn(seconds: number): string {
+  const whole = Math.max(1, Math.round(seconds));
+  if (whole < 60) return `${whole} s`;
+  const minutes = Math.floor(whole / 60);
+  if (minutes < 60) return `${minutes} min ${whole % 60} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+function durationZh(seconds: number): string {
+  const whole = Math.max(1, Math.round(seconds));
+  if (whole < 60) return `${whole} 秒`;
+  const minutes = Math.floor(whole / 60);
+  if (minutes < 60) return `${minutes} 分 ${whole % 60} 秒`;
+  return `${Math.floor(minutes / 60)} 小时 ${minutes % 60} 分`;
+}
+
 const en = {
   appTitle: 'Zero-shot image classifier',
   tagline:
@@ -109,7 +126,7 @@ const en = {
   dropHintAfter: ', or paste (Ctrl+V) — they stay on this device',
   addImages: 'Add images',
   skippedFiles: (n: number) =>
-    `${n} file${s(n)} in the dropped folder ${n === 1 ? 'was' : 'were'} not images and ${n === 1 ? 'was' : 'were'} left out.`,
+    `${n} file${s(n)} in the folder ${n === 1 ? 'was' : 'were'} not images and ${n === 1 ? 'was' : 'were'} left out.`,
   imageUrl: 'Image URL',
   addFromUrl: 'Add from URL',
   fetching: 'Fetching…',
@@ -185,6 +202,59 @@ const en = {
   reasonNotImage: (formats: readonly string[]) =>
     `it is not an image this browser can read; formats that work: ${listEn(formats)}`,
   reasonDamaged: (format: string) => `the ${format} data is damaged or incomplete`,
+  // Library
+  imagesAndLabels: 'Images and labels',
+  closeSettings: 'Done',
+  select: (name: string) => `Select ${name}`,
+  alsoAddedAs: (names: readonly string[]) => `Also added as ${names.join(', ')}`,
+  fromLibrary: 'Scored from the library (no new vision pass)',
+  openFolder: 'Open folder',
+  folders: 'Folders in the library',
+  folderEntry: (name: string, images: number) => `${name} (${images} image${s(images)})`,
+  rescan: 'Rescan',
+  rescanFolder: (name: string) => `Rescan ${name}`,
+  rescanned: (name: string, added: number, removed: number) =>
+    `Rescanned ${name}: ${added} new or changed, ${removed} removed.`,
+  folderPermission: (name: string) => `Reading ${name} was not allowed. Rescan asks again.`,
+  filterLabel: 'Show',
+  filterAll: 'All images',
+  filterTop: (label: string, n: number) => `Top label: ${label} (${n})`,
+  filterFailed: (n: number) => `Could not be classified (${n})`,
+  filterPending: (n: number) => `Not classified yet (${n})`,
+  sortLabel: 'Sort',
+  sortAdded: 'Order added',
+  sortName: 'Name',
+  sortScore: (label: string) => `Score for ${label}, highest first`,
+  selection: 'Selected images',
+  selected: (n: number) => `${n} selected`,
+  removeSelected: 'Remove selected',
+  clearSelection: 'Clear selection',
+  clearLibraryTitle: 'Remove every image from the library?',
+  clearLibraryBody: (n: number) =>
+    `This removes ${n} image${s(n)} from this browser, with their thumbnails, kept copies and scores. Your files are not touched.`,
+  clearLibraryConfirm: 'Remove all',
+  pace: (perSecond: number, secondsLeft: number) =>
+    `${perSecond < 10 ? perSecond.toFixed(1) : Math.round(perSecond)} images/s, about ${durationEn(secondsLeft)} left`,
+  stoppedHere: 'Classification was stopped before this image.',
+  retryFailed: 'Retry failed images',
+  nothingMatches: 'No image matches this filter.',
+  emptyTitle: 'Your library is empty',
+  emptyHint:
+    'Drop photos or a whole folder anywhere on this page, paste an image, or open a folder. They stay on this device, and the library is kept for your next visit.',
+  fileNeeded: (name: string) =>
+    `${name} must be added again to be classified with this model: its file was not kept (it was too large, or storage was full).`,
+  folderAccess: (name: string, folder: string) => `${name}: allow access to the folder ${folder} (Rescan) to go on.`,
+  libraryUnavailable:
+    'The library cannot be kept in this window (private browsing or blocked site data): it lasts until the page is closed.',
+  libraryQuota: 'Storage is full: some images are kept for this visit only. Free space under Settings → Storage.',
+  libraryStoreFailed: 'Part of the library could not be saved: it lasts until the page is closed.',
+  librarySize: (images: number, size: string) => `Library: ${images} image${s(images)}, ${size}`,
+  deleteLibrary: 'Delete the library',
+  labelsChinese: (model: string) =>
+    `Most of these labels are in Chinese, which ${model} was not trained on: their scores mean little.`,
+  labelsEnglish: (model: string) =>
+    `Most of these labels are in English, while ${model} was trained on Chinese: scores may mean little.`,
+  useModel: (name: string) => `Use ${name}`,
   // Storage panel
   storage: 'Storage',
   storageUnavailable:
@@ -291,7 +361,7 @@ const zh: Messages = {
   chooseFiles: '选择文件',
   dropHintAfter: '，或粘贴（Ctrl+V）——图片只留在本设备上',
   addImages: '添加图片',
-  skippedFiles: (n) => `拖入的文件夹中有 ${n} 个文件不是图片，已略过。`,
+  skippedFiles: (n) => `文件夹中有 ${n} 个文件不是图片，已略过。`,
   imageUrl: '图片网址',
   addFromUrl: '从网址添加',
   fetching: '正在获取…',
@@ -361,6 +431,52 @@ const zh: Messages = {
     `这是 ${format} 图片，本浏览器无法解码。请另存为 JPEG 或 PNG 后再添加（可用的格式：${formats.join('、')}）`,
   reasonNotImage: (formats) => `这不是本浏览器能读取的图片；可用的格式：${formats.join('、')}`,
   reasonDamaged: (format) => `${format} 数据已损坏或不完整`,
+  imagesAndLabels: '图片和标签',
+  closeSettings: '完成',
+  select: (name) => `选择 ${name}`,
+  alsoAddedAs: (names) => `也以这些名称添加：${names.join('、')}`,
+  fromLibrary: '由图库中已存储的嵌入打分（无需再次视觉计算）',
+  openFolder: '打开文件夹',
+  folders: '图库中的文件夹',
+  folderEntry: (name, images) => `${name}（${images} 张图片）`,
+  rescan: '重新扫描',
+  rescanFolder: (name) => `重新扫描 ${name}`,
+  rescanned: (name, added, removed) => `已重新扫描 ${name}：新增或更改 ${added} 个，移除 ${removed} 个。`,
+  folderPermission: (name) => `未获准读取 ${name}。点“重新扫描”会再次询问。`,
+  filterLabel: '显示',
+  filterAll: '全部图片',
+  filterTop: (label, n) => `最高标签：${label}（${n}）`,
+  filterFailed: (n) => `无法分类（${n}）`,
+  filterPending: (n) => `尚未分类（${n}）`,
+  sortLabel: '排序',
+  sortAdded: '添加顺序',
+  sortName: '名称',
+  sortScore: (label) => `按 ${label} 的分数从高到低`,
+  selection: '已选图片',
+  selected: (n) => `已选 ${n} 张`,
+  removeSelected: '移除所选',
+  clearSelection: '取消选择',
+  clearLibraryTitle: '从图库中移除所有图片？',
+  clearLibraryBody: (n) => `这会从本浏览器中移除 ${n} 张图片及其缩略图、保留的副本和分数。你的文件不受影响。`,
+  clearLibraryConfirm: '全部移除',
+  pace: (perSecond, secondsLeft) =>
+    `每秒 ${perSecond < 10 ? perSecond.toFixed(1) : Math.round(perSecond)} 张，大约还需 ${durationZh(secondsLeft)}`,
+  stoppedHere: '分类在这张图片之前已停止。',
+  retryFailed: '重试失败的图片',
+  nothingMatches: '没有符合此筛选条件的图片。',
+  emptyTitle: '图库是空的',
+  emptyHint:
+    '把照片或整个文件夹拖到本页任意位置、粘贴图片，或打开一个文件夹。它们只留在本设备上，图库会保留到你下次访问。',
+  fileNeeded: (name) => `需要重新添加 ${name} 才能用此模型分类：它的文件未被保留（太大，或存储已满）。`,
+  folderAccess: (name, folder) => `${name}：请允许访问文件夹 ${folder}（重新扫描）以继续。`,
+  libraryUnavailable: '此窗口无法保存图库（隐私浏览或站点数据被阻止）：关闭页面后图库即消失。',
+  libraryQuota: '存储已满：部分图片只在本次访问中保留。可在“设置 → 存储”中释放空间。',
+  libraryStoreFailed: '图库的一部分无法保存：关闭页面后即消失。',
+  librarySize: (images, size) => `图库：${images} 张图片，${size}`,
+  deleteLibrary: '删除图库',
+  labelsChinese: (model) => `这些标签大多是中文，而 ${model} 没有用中文训练：它们的分数意义不大。`,
+  labelsEnglish: (model) => `这些标签大多是英文，而 ${model} 是用中文训练的：分数可能意义不大。`,
+  useModel: (name) => `改用 ${name}`,
   storage: '存储',
   storageUnavailable: '此窗口无法使用模型存储（隐私浏览或站点数据被阻止）：每次访问都会重新下载模型。',
   usage: (used, quota) => `本站已使用 ${used}，可用 ${quota}。`,

@@ -6,8 +6,10 @@ import { I18nProvider } from './components/I18nProvider.tsx';
 import { isolateOnStaticHosts } from './cross-origin-isolation.ts';
 import { isSvg, rasteriseSvg } from './rasterise-svg.ts';
 import { ClassifierSession } from './session/classifier-session.ts';
+import { Thumbnails } from './session/thumbnails.ts';
 import { readUrlSettings, writeUrlSettings } from './session/url-settings.ts';
 import { SessionContext } from './use-session.ts';
+import { ThumbnailsContext } from './use-thumbnail.ts';
 import { webGPUProbe } from './webgpu-probe.ts';
 import './styles.css';
 
@@ -23,15 +25,18 @@ const session = new ClassifierSession({
   onLabelsApplied: markLabelsApplied,
 });
 session.start();
+const thumbnails = new Thumbnails(() => session.worker);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
     <SessionContext value={session}>
-      <I18nProvider>
-        <App />
-      </I18nProvider>
+      <ThumbnailsContext value={thumbnails}>
+        <I18nProvider>
+          <App />
+        </I18nProvider>
+      </ThumbnailsContext>
     </SessionContext>
   </StrictMode>,
 );

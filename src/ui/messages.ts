@@ -6,6 +6,7 @@ import { isDefaultHost } from '../shared/model-source.ts';
 import { formatBytes } from '../shared/format.ts';
 import type { ImageFailure, ImageNote, ImportFailure, LoadFailure } from '../shared/failures.ts';
 import { DECODABLE_FORMATS } from '../shared/image-format.ts';
+import type { LibraryProblem } from '../shared/library.ts';
 import type { ModelSource, StorageNotice } from '../shared/types.ts';
 import type { Messages } from './locales.ts';
 
@@ -49,9 +50,24 @@ export function imageErrorMessage(t: Messages, name: string, failure: ImageFailu
       return t.imageUnreadable(name, t.reasonNotImage(DECODABLE_FORMATS));
     case 'damaged':
       return t.imageUnreadable(name, t.reasonDamaged(failure.format));
+    case 'file-needed':
+      return t.fileNeeded(name);
+    case 'folder-access':
+      return t.folderAccess(name, failure.folder);
     case 'request-failed':
     case 'failed':
       return t.imageFailed(name, failure.detail);
+  }
+}
+
+export function libraryProblemMessage(t: Messages, problem: LibraryProblem): string {
+  switch (problem) {
+    case 'unavailable':
+      return t.libraryUnavailable;
+    case 'quota':
+      return t.libraryQuota;
+    case 'store-failed':
+      return t.libraryStoreFailed;
   }
 }
 

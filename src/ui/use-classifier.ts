@@ -5,7 +5,7 @@
 import type { ClassifierSession, SessionSnapshot } from './session/classifier-session.ts';
 import { useSession, useSessionValue } from './use-session.ts';
 
-export type { DownloadItem, ImageEntry, ImageResult, ModelState } from './session/classifier-session.ts';
+export type { DownloadItem, ImageResult, ModelState } from './session/classifier-session.ts';
 
 export function useClassifier(): { snapshot: SessionSnapshot; session: ClassifierSession } {
   return { snapshot: useSessionValue((snapshot) => snapshot), session: useSession() };

@@ -2,14 +2,17 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import type { RawImage } from '@huggingface/transformers';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { NewImage } from '../shared/library.ts';
 import { PROTOCOL_VERSION, type LoadOptions, type WorkerReply, type WorkerRequest } from '../shared/protocol.ts';
 import type { Device, ModelInfo } from '../shared/types.ts';
-import { ClassifierService, type ModelLoader } from './classifier-service.ts';
-import type { DecodedImage } from './decode-image.ts';
+import { ClassifierService, type ImageReader, type ModelLoader } from './classifier-service.ts';
 import { DownloadError } from './download.ts';
+import { Library } from './library.ts';
+import { LibraryStore } from './library-store.ts';
 import type { LoadedModel } from './loaded-model.ts';
 import { BackendError, ImageDecodeError } from './model-errors.ts';
 import { ModelStore } from './model-store.ts';
+import { sha256Hex } from './sha256.ts';
 
 /** A promise the test settles by hand. */
 function deferred<T = void>() {
@@ -19,8 +22,9 @@ function deferred<T = void>() {
 }
 
 /**
- * A fake model over 3-d embeddings: a text is the unit vector of the colour word in it (red,
- * green, blue); an image is the unit vector of its first pixel's RGB. Records every call.
+ * A fake model over 4-d embeddings: a text is the unit vector of the colour word in it (red,
+ * green, blue) plus a fourth direction for "the"; an image is the unit vector of its first pixel's
+ * RGB. Records every call.
  */
 class FakeModel implements LoadedModel {
   readonly textCalls: string[][] = [];
@@ -39,6 +43,7 @@ class FakeModel implements LoadedModel {
       layout: 'split',
       threads: 1,
       scoring: 'softmax',
+      languages: ['en'],
       notices: [],
       timings: { loadMs: 1, warmUpMs: 1 },
     };
@@ -46,7 +51,6 @@ class FakeModel implements LoadedModel {
 
   async encodeTexts(texts: string[]): Promise<Float32Array[]> {
     this.textCalls.push(texts);
-    // "the" adds a fourth direction: templates move the embedding, as real ones do.
     return texts.map((text) => {
       const vector = [
         ...['red', 'green', 'blue'].map((word) => (text.includes(word) ? 1 : 0)),
@@ -71,31 +75,63 @@ class FakeModel implements LoadedModel {
   async dispose(): Promise<void> {}
 }
 
-/** Decodes a fake image file: its bytes are its pixels (RGB); the text `bad` is not an image. */
-async function fakeDecode(blob: Blob): Promise<DecodedImage> {
-  const bytes = new Uint8Array(await blob.arrayBuffer());
-  if (new TextDecoder().decode(bytes) === 'bad') throw new ImageDecodeError({ code: 'not-an-image' }, 'bad');
-  const data = new Uint8ClampedArray(bytes);
-  return { pixels: { data, width: 1, height: 1, channels: 3 } as unknown as RawImage, width: 4, height: 3, notes: [] };
+/** Reads a fake image file: its bytes are its pixels (RGB); the text `bad` is not an image. */
+function fakeReader(reads: string[], copies = true): ImageReader {
+  return async (blob, { needsCopy }) => {
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    reads.push(Array.from(bytes.slice(0, 3)).join(','));
+    if (new TextDecoder().decode(bytes) === 'bad') throw new ImageDecodeError({ code: 'not-an-image' }, 'bad');
+    const data = new Uint8ClampedArray(bytes);
+    return {
+      contentHash: await sha256Hex(bytes),
+      pixels: { data, width: 1, height: 1, channels: 3 } as unknown as RawImage,
+      width: 4,
+      height: 3,
+      notes: [],
+      thumbnail: new Blob(['thumb'], { type: 'image/webp' }),
+      copy: needsCopy && copies ? new Blob(['copy']) : null,
+    };
+  };
 }
 
-const image = (imageId: string, rgb: number[]) => ({
-  imageId,
-  name: `${imageId}.png`,
-  blob: new Blob([Uint8Array.from(rgb)]),
-});
 const RED = [250, 0, 0];
 const GREEN = [0, 250, 0];
 const BLUE = [0, 0, 250];
+const file = (id: string, rgb: number[] | string): NewImage => ({
+  id,
+  name: `${id}.png`,
+  path: null,
+  file: new Blob([typeof rgb === 'string' ? rgb : Uint8Array.from(rgb)]),
+  lastModified: 1,
+});
 
-function setup(options: { device?: Device; loader?: ModelLoader; visionBatch?: number } = {}) {
+/** A worker as one visit sees it; a second `visit` over the same IndexedDB is a reload. */
+function visit(
+  options: {
+    device?: Device;
+    dtype?: 'q8' | 'fp32';
+    loader?: ModelLoader;
+    visionBatch?: number;
+    model?: FakeModel;
+    copies?: boolean;
+  } = {},
+) {
   const replies: WorkerReply[] = [];
-  const model = new FakeModel(options.device);
+  const reads: string[] = [];
+  const model = options.model ?? new FakeModel(options.device);
+  if (options.dtype) model.info.dtype = options.dtype;
+  const libraryStore = new LibraryStore();
   const service = new ClassifierService({
     post: (reply) => replies.push(structuredClone(reply)),
     loadModel: options.loader ?? (async () => model),
     store: new ModelStore(),
-    decodeImage: fakeDecode,
+    library: new Library(libraryStore),
+    models: { get: (request) => libraryStore.model(request), put: (record) => libraryStore.putModel(record) },
+    texts: {
+      get: (key, prompts) => libraryStore.texts(key, prompts),
+      put: (key, entries) => libraryStore.putTexts(key, entries),
+    },
+    readImage: fakeReader(reads, options.copies),
     visionBatch: options.visionBatch ?? 4,
   });
   let nextId = 1;
@@ -105,156 +141,295 @@ function setup(options: { device?: Device; loader?: ModelLoader; visionBatch?: n
       : never
     : never;
   const send = (request: Body) => service.receive({ id: nextId++, ...request } as WorkerRequest);
-  const load: LoadOptions = {
+  const options_: LoadOptions = {
     source: { modelId: 'fake', host: 'http://h' },
     device: options.device ?? 'wasm',
-    dtypes: ['q8'],
+    dtypes: [options.dtype ?? 'q8'],
     threads: null,
     simulate: null,
   };
   const of = <T extends WorkerReply['type']>(type: T) =>
     replies.filter((r): r is Extract<WorkerReply, { type: T }> => r.type === type);
-  return {
-    service,
-    model,
-    replies,
-    send,
-    of,
-    loadRequest: { type: 'load', protocolVersion: PROTOCOL_VERSION, options: load } as const,
+  /** Every score row sent, by image id, as label → score. */
+  const scores = () => {
+    const out = new Map<string, number[]>();
+    for (const { rows } of of('scores')) {
+      const width = rows.scores.length / rows.imageIds.length;
+      rows.imageIds.forEach((id, i) => out.set(id, Array.from(rows.scores.subarray(i * width, (i + 1) * width))));
+    }
+    return out;
   };
+  const load = () => send({ type: 'load', protocolVersion: PROTOCOL_VERSION, options: options_ });
+  const add = (...images: NewImage[]) => send({ type: 'add-images', images });
+  return { service, model, replies, reads, send, of, scores, load, add };
 }
 
-const classify = (images: ReturnType<typeof image>[], labels: string[], templates = ['a {}']) =>
-  ({ type: 'classify', images, labels, templates, scoring: 'softmax' }) as const;
+const classify = (labels: string[], templates = ['a {}']) =>
+  ({ type: 'classify', labels, templates, scoring: 'softmax' }) as const;
+const top = (row: number[] | undefined, labels: string[]) => (row ? labels[row.indexOf(Math.max(...row))] : undefined);
 
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
 });
 
 describe('ClassifierService', () => {
-  it('loads, then ranks each image, a batch of results at a time', async () => {
-    const { send, of, model, loadRequest } = setup({ visionBatch: 2 });
-    await send(loadRequest);
-    expect(of('loaded')).toHaveLength(1);
-    await send(classify([image('r', RED), image('g', GREEN), image('b', BLUE)], ['red', 'green', 'blue']));
-    expect(model.imageCalls).toEqual([2, 1]);
-    const batches = of('results');
-    expect(batches.map((b) => b.results.map((r) => r.imageId))).toEqual([['r', 'g'], ['b']]);
-    const top = Object.fromEntries(batches.flatMap((b) => b.results).map((r) => [r.imageId, r.scores[0].label]));
-    expect(top).toEqual({ r: 'red', g: 'green', b: 'blue' });
-    expect(batches[0].results[0]).toMatchObject({ width: 4, height: 3, cached: false, notes: [] });
-    expect(of('done')[0].work).toEqual({ textsEncoded: 3, textsCached: 0 });
+  it('classifies the whole library a batch at a time, reading each image once', async () => {
+    const w = visit({ visionBatch: 2 });
+    await w.load();
+    expect(w.of('loaded')).toHaveLength(1);
+    await w.add(file('r', RED), file('g', GREEN), file('b', BLUE));
+    expect(w.of('added')[0].images.map((i) => i.id)).toEqual(['r', 'g', 'b']);
+    const labels = ['red', 'green', 'blue'];
+    await w.send(classify(labels));
+    expect(w.model.imageCalls).toEqual([2, 1]);
+    expect(w.of('scores').map((s) => s.rows.imageIds)).toEqual([['r', 'g'], ['b']]);
+    const rows = w.scores();
+    expect(['r', 'g', 'b'].map((id) => top(rows.get(id), labels))).toEqual(['red', 'green', 'blue']);
+    // Reading found each image's content hash and size; the page hears of it.
+    const updated = w.of('images-updated').flatMap((u) => u.images);
+    expect(updated.map((i) => [i.id, i.width, i.height, i.contentHash?.length])).toEqual([
+      ['r', 4, 3, 64],
+      ['g', 4, 3, 64],
+      ['b', 4, 3, 64],
+    ]);
+    expect(w.of('done')[0].work).toEqual({ textsEncoded: 3, textsCached: 0, imagesEncoded: 3, imagesCached: 0 });
+    expect(w.reads).toHaveLength(3);
   });
 
-  it('encodes only new prompts, and reuses image embeddings by id and by pixels', async () => {
-    const { send, of, model, loadRequest } = setup();
-    await send(loadRequest);
-    await send(classify([image('r', RED)], ['red', 'green']));
-    await send(classify([image('r', RED), image('copy', RED)], ['red', 'green', 'blue']));
-    expect(model.textCalls).toEqual([['a red', 'a green'], ['a blue']]);
-    expect(of('done')[1].work).toEqual({ textsEncoded: 1, textsCached: 2 });
-    // One vision pass in all: `r` is known by id, `copy` by its pixels.
-    expect(model.imageCalls).toEqual([1]);
-    const second = of('results')[1].results;
-    expect(second.map((r) => [r.imageId, r.cached])).toEqual([
-      ['r', true],
-      ['copy', true],
-    ]);
-    // Facts found while decoding travel with cached results too.
-    expect(second[0]).toMatchObject({ width: 4, height: 3 });
+  it('answers new labels from stored embeddings: one text pass, no image read or vision pass', async () => {
+    const w = visit();
+    await w.load();
+    await w.add(file('r', RED), file('b', BLUE));
+    await w.send(classify(['red', 'blue']));
+    await w.send(classify(['red', 'blue', 'green']));
+    expect(w.model.textCalls).toEqual([['a red', 'a blue'], ['a green']]);
+    expect(w.model.imageCalls).toEqual([2]);
+    expect(w.reads).toHaveLength(2);
+    const last = w.of('scores').at(-1);
+    expect(last?.rows.imageIds).toEqual(['r', 'b']);
+    expect(Array.from(last?.rows.cached ?? [])).toEqual([1, 1]);
+    expect(w.of('done')[1].work).toEqual({ textsEncoded: 1, textsCached: 2, imagesEncoded: 0, imagesCached: 2 });
+  });
+
+  it('after a reload, scores the library from storage before the model has loaded', async () => {
+    const first = visit();
+    await first.load();
+    await first.add(file('r', RED), file('b', BLUE));
+    await first.send(classify(['red', 'blue']));
+    // The next visit: same IndexedDB, a model that takes its time.
+    const model = new FakeModel();
+    const loaded = deferred<LoadedModel>();
+    const second = visit({ loader: () => loaded.promise, model });
+    void second.load();
+    await second.send({ type: 'open-library' });
+    expect(second.of('library')[0].library.images.map((i) => i.id)).toEqual(['r', 'b']);
+    await second.send(classify(['red', 'blue']));
+    const rows = second.scores();
+    expect(top(rows.get('r'), ['red', 'blue'])).toBe('red');
+    expect(top(rows.get('b'), ['red', 'blue'])).toBe('blue');
+    // Neither tower ran: texts, image embeddings and the calibration were all stored.
+    expect(model.textCalls).toEqual([]);
+    expect(model.imageCalls).toEqual([]);
+    expect(second.reads).toEqual([]);
+    loaded.resolve(model);
   });
 
   it('averages the templates of an ensemble (normalised mean), each prompt encoded once', async () => {
-    const { send, of, model, loadRequest } = setup();
-    await send(loadRequest);
-    await send(classify([image('r', RED)], ['red', 'green'], ['a {}', 'the {}']));
-    expect(model.textCalls).toEqual([['a red', 'a green', 'the red', 'the green']]);
-    expect(of('done')[0].work.textsEncoded).toBe(4);
+    const w = visit();
+    await w.load();
+    await w.add(file('r', RED));
+    await w.send(classify(['red', 'green'], ['a {}', 'the {}']));
+    expect(w.model.textCalls).toEqual([['a red', 'a green', 'the red', 'the green']]);
     // Worked out by hand: "a red" = [1,0,0,0], "the red" = [1,0,0,1]/√2; their normalised mean has
     // cosine cos(π/8) ≈ 0.92388 with the red image; green's is 0. Softmax at scale 10.
-    const cosRed = Math.cos(Math.PI / 8);
-    const expected = 1 / (1 + Math.exp(-10 * cosRed));
-    const red = of('results')[0].results[0].scores.find((s) => s.label === 'red')?.score;
+    const expected = 1 / (1 + Math.exp(-10 * Math.cos(Math.PI / 8)));
+    const red = w.scores().get('r')?.[0] ?? 0;
     expect(red).toBeCloseTo(expected, 6);
-    // The first template alone would give cosine 1: a visibly different score.
-    expect(Math.abs((red ?? 0) - 1 / (1 + Math.exp(-10)))).toBeGreaterThan(1e-5);
+    // The first template alone would give cosine 1: a different score.
+    expect(Math.abs(red - 1 / (1 + Math.exp(-10)))).toBeGreaterThan(1e-5);
+  });
+
+  it('encodes text in passes of at most 64 prompts', async () => {
+    const w = visit();
+    await w.load();
+    await w.add(file('r', RED));
+    const labels = Array.from({ length: 150 }, (_, i) => `label ${i}`);
+    await w.send(classify(labels));
+    expect(w.model.textCalls.map((call) => call.length)).toEqual([64, 64, 22]);
   });
 
   it('an image that cannot be read fails alone; the rest of its batch is ranked', async () => {
-    const { send, of, loadRequest } = setup();
-    await send(loadRequest);
-    const bad = { imageId: 'x', name: 'x.png', blob: new Blob(['bad']) };
-    await send(classify([image('r', RED), bad, image('g', GREEN)], ['red', 'green']));
-    expect(of('image-failed')).toEqual([expect.objectContaining({ imageId: 'x', failure: { code: 'not-an-image' } })]);
-    expect(of('results')[0].results.map((r) => r.imageId)).toEqual(['r', 'g']);
-    expect(of('done')).toHaveLength(1);
+    const w = visit();
+    await w.load();
+    await w.add(file('r', RED), file('x', 'bad'), file('g', GREEN));
+    await w.send(classify(['red', 'green']));
+    expect(w.of('image-failed')).toEqual([
+      expect.objectContaining({ imageId: 'x', failure: { code: 'not-an-image' } }),
+    ]);
+    expect([...w.scores().keys()]).toEqual(['r', 'g']);
+    // The failure is kept with the image: the next classification does not try it again.
+    await w.send(classify(['red', 'blue']));
+    expect(w.reads).toHaveLength(3);
+  });
+
+  it('duplicates (same content under two names) are read twice but encoded once', async () => {
+    const w = visit();
+    await w.load();
+    await w.add(file('first', RED), { ...file('copy', RED), name: 'copy.png' });
+    await w.send(classify(['red', 'green']));
+    expect(w.model.imageCalls).toEqual([1]);
+    expect([...w.scores().keys()].sort()).toEqual(['copy', 'first']);
   });
 
   it('a failed vision pass on WASM fails its images, not the request', async () => {
-    const { send, of, model, loadRequest } = setup();
-    await send(loadRequest);
-    model.failImages = new Error('out of memory');
-    await send(classify([image('r', RED), image('g', GREEN)], ['red', 'green']));
-    expect(of('image-failed').map((r) => [r.imageId, r.failure])).toEqual([
+    const w = visit();
+    await w.load();
+    w.model.failImages = new Error('out of memory');
+    await w.add(file('r', RED), file('g', GREEN));
+    await w.send(classify(['red', 'green']));
+    expect(w.of('image-failed').map((r) => [r.imageId, r.failure])).toEqual([
       ['r', { code: 'failed', detail: 'out of memory' }],
       ['g', { code: 'failed', detail: 'out of memory' }],
     ]);
-    expect(of('done')).toHaveLength(1);
+    expect(w.of('done')).toHaveLength(1);
   });
 
   it('a failed inference on WebGPU fails the request as a backend failure', async () => {
-    const { send, of, model, loadRequest } = setup({ device: 'webgpu' });
-    await send(loadRequest);
-    model.failImages = new Error('GPU buffer mapping failed');
-    await send(classify([image('r', RED)], ['red', 'green']));
-    expect(of('failed').map((r) => r.failure)).toEqual([{ code: 'backend', detail: 'GPU buffer mapping failed' }]);
-    expect(of('image-failed')).toEqual([]);
+    const w = visit({ device: 'webgpu' });
+    await w.load();
+    w.model.failImages = new Error('GPU buffer mapping failed');
+    await w.add(file('r', RED));
+    await w.send(classify(['red', 'green']));
+    expect(w.of('failed').map((r) => r.failure)).toEqual([{ code: 'backend', detail: 'GPU buffer mapping failed' }]);
   });
 
-  it('a cancel stops a request between batches; the embeddings made are kept for later', async () => {
-    const { send, of, model, loadRequest } = setup({ visionBatch: 1 });
-    await send(loadRequest);
+  it('a cancel stops a classification between batches; the embeddings made are kept', async () => {
+    const w = visit({ visionBatch: 1 });
+    await w.load();
+    await w.add(file('r', RED), file('g', GREEN), file('b', BLUE));
     const passing = deferred();
     const entered = deferred();
-    model.gate = async () => {
+    w.model.gate = async () => {
       entered.resolve();
       await passing.promise;
     };
-    const images = [image('r', RED), image('g', GREEN), image('b', BLUE)];
-    const running = send({ ...classify(images, ['red', 'green']), id: 100 });
+    const running = w.send({ ...classify(['red', 'green']), id: 100 });
     await entered.promise;
-    await send({ type: 'cancel', target: 100 });
+    await w.send({ type: 'cancel', target: 100 });
     passing.resolve();
     await running;
-    expect(model.imageCalls).toEqual([1]);
-    expect(of('results')).toEqual([]);
-    expect(of('failed')).toEqual([{ type: 'failed', id: 100, failure: { code: 'aborted' } }]);
-    model.gate = null;
-    await send(classify(images, ['red', 'green']));
-    expect(model.imageCalls).toEqual([1, 1, 1]);
-    expect(
-      of('results')
-        .flatMap((b) => b.results)
-        .map((r) => [r.imageId, r.cached]),
-    ).toEqual([
-      ['r', true],
-      ['g', false],
-      ['b', false],
-    ]);
+    expect(w.model.imageCalls).toEqual([1]);
+    expect(w.of('scores')).toEqual([]);
+    expect(w.of('failed')).toEqual([{ type: 'failed', id: 100, failure: { code: 'aborted' } }]);
+    w.model.gate = null;
+    await w.send(classify(['red', 'green']));
+    // `r` was encoded before the cancel: it is scored from storage.
+    expect(w.model.imageCalls).toEqual([1, 1, 1]);
+    expect(w.of('scores')[0].rows.imageIds).toEqual(['r']);
   });
 
-  it('answers model-store requests while a classification runs', async () => {
-    const { send, of, model, loadRequest } = setup();
-    await send(loadRequest);
+  it('images added while a classification runs join it', async () => {
+    const w = visit({ visionBatch: 1 });
+    await w.load();
+    await w.add(file('r', RED));
     const passing = deferred();
-    model.gate = () => passing.promise;
-    const running = send(classify([image('r', RED)], ['red', 'green']));
-    await send({ type: 'list-models' });
-    expect(of('models')).toEqual([expect.objectContaining({ models: [] })]);
-    expect(of('results')).toEqual([]);
+    w.model.gate = () => passing.promise;
+    const running = w.send(classify(['red', 'green']));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await w.add(file('g', GREEN));
+    passing.resolve();
+    w.model.gate = null;
+    await running;
+    expect([...w.scores().keys()]).toEqual(['r', 'g']);
+    expect(w.of('done')).toHaveLength(1);
+  });
+
+  it('answers library and model-store requests while a classification runs', async () => {
+    const w = visit();
+    await w.load();
+    await w.add(file('r', RED));
+    const passing = deferred();
+    w.model.gate = () => passing.promise;
+    const running = w.send(classify(['red', 'green']));
+    await w.send({ type: 'list-models' });
+    await w.send({ type: 'thumbnails', ids: ['r'] });
+    expect(w.of('models')).toEqual([expect.objectContaining({ models: [] })]);
+    expect(w.of('thumbnails')).toHaveLength(1);
+    expect(w.of('scores')).toEqual([]);
     passing.resolve();
     await running;
-    expect(of('results')).toHaveLength(1);
+    expect(w.of('scores')).toHaveLength(1);
+  });
+
+  it('keeps a large loose file as a copy, so another model can read it after a reload', async () => {
+    const first = visit();
+    await first.load();
+    const big = { ...file('big', RED), file: new Blob([Uint8Array.from(RED), new Uint8Array(2_000_000)]) };
+    await first.send({ type: 'add-images', images: [big] });
+    await first.send(classify(['red', 'green']));
+    const second = visit({ dtype: 'fp32' });
+    await second.load();
+    await second.send({ type: 'open-library' });
+    expect(second.of('library')[0].library.images[0].source).toBe('copy');
+    await second.send(classify(['red', 'green']));
+    // Encoded again by the other precision, from the kept copy's bytes.
+    expect(second.model.imageCalls).toEqual([1]);
+    expect(second.reads).toEqual(['99,111,112']); // "cop": the fake copy's bytes
+  });
+
+  it('says which images must be added again when their file was not kept', async () => {
+    // A reader that makes no copy (as when storage was full): the large file is gone after it was read.
+    const first = visit({ copies: false });
+    await first.load();
+    const big = { ...file('big', RED), file: new Blob([Uint8Array.from(RED), new Uint8Array(2_000_000)]) };
+    await first.send({ type: 'add-images', images: [big] });
+    await first.send(classify(['red', 'green']));
+    const second = visit({ dtype: 'fp32' });
+    await second.load();
+    await second.send({ type: 'open-library' });
+    expect(second.of('library')[0].library.images[0].source).toBe('none');
+    await second.send(classify(['red', 'green']));
+    expect(second.of('image-failed')).toEqual([
+      expect.objectContaining({ imageId: 'big', failure: { code: 'file-needed' } }),
+    ]);
+    expect(second.of('done')).toHaveLength(1);
+    // Added again (same name, size and date), it gets its file back and is classified.
+    await second.send({ type: 'add-images', images: [{ ...big, id: 'other-id' }] });
+    expect(
+      second
+        .of('added')
+        .at(-1)
+        ?.images.map((i) => i.id),
+    ).toEqual(['big']);
+    await second.send(classify(['red', 'green']));
+    expect(second.scores().has('big')).toBe(true);
+  });
+
+  it('a file added again (same name, same content) is dropped as already in the library', async () => {
+    const w = visit();
+    await w.load();
+    await w.add(file('r', RED));
+    await w.send(classify(['red', 'green']));
+    // The same file picked again later: a new date, so only reading shows it is the same.
+    await w.add({ ...file('r2', RED), name: 'r.png', lastModified: 2 });
+    await w.send(classify(['red', 'green']));
+    expect(w.of('images-updated').at(-1)?.removed).toEqual(['r2']);
+    await w.send({ type: 'open-library' });
+    expect(w.of('library')[0].library.images.map((i) => i.id)).toEqual(['r']);
+  });
+
+  it('removes images, and clears the library', async () => {
+    const w = visit();
+    await w.load();
+    await w.add(file('r', RED), file('g', GREEN));
+    await w.send(classify(['red', 'green']));
+    await w.send({ type: 'remove-images', ids: ['r'] });
+    await w.send({ type: 'open-library' });
+    expect(w.of('library')[0].library.images.map((i) => i.id)).toEqual(['g']);
+    await w.send({ type: 'clear-library' });
+    const again = visit();
+    await again.send({ type: 'open-library' });
+    expect(again.of('library')[0].library.images).toEqual([]);
   });
 
   it('words load failures as typed data', async () => {
@@ -265,24 +440,21 @@ describe('ClassifierService', () => {
       received: 3,
       expected: 9,
     });
-    const { send, of, loadRequest } = setup({ loader: async () => Promise.reject(download) });
-    await send(loadRequest);
-    expect(of('failed')[0].failure).toEqual({ code: 'load', failure: download.failure });
-    await send({ ...loadRequest, protocolVersion: PROTOCOL_VERSION - 1 });
-    expect(of('failed')[1].failure).toEqual({
+    const w = visit({ loader: async () => Promise.reject(download) });
+    await w.load();
+    expect(w.of('failed')[0].failure).toEqual({ code: 'load', failure: download.failure });
+    await w.send({ type: 'load', protocolVersion: PROTOCOL_VERSION - 1, options: {} as LoadOptions });
+    expect(w.of('failed')[1].failure).toEqual({
       code: 'load',
       failure: { code: 'protocol-mismatch', workerVersion: PROTOCOL_VERSION },
     });
   });
 
   it('a WebGPU session failure is a backend failure; classifying without a model says so', async () => {
-    const { send, of, loadRequest } = setup({
-      device: 'webgpu',
-      loader: async () => Promise.reject(new BackendError('no adapter')),
-    });
-    await send(loadRequest);
-    expect(of('failed')[0].failure).toEqual({ code: 'load', failure: { code: 'backend', detail: 'no adapter' } });
-    await send(classify([image('r', RED)], ['red', 'green']));
-    expect(of('failed')[1].failure).toEqual({ code: 'no-model' });
+    const w = visit({ device: 'webgpu', loader: async () => Promise.reject(new BackendError('no adapter')) });
+    await w.load();
+    expect(w.of('failed')[0].failure).toEqual({ code: 'load', failure: { code: 'backend', detail: 'no adapter' } });
+    await w.send(classify(['red', 'green']));
+    expect(w.of('failed')[1].failure).toEqual({ code: 'no-model' });
   });
 });

@@ -1,32 +1,39 @@
 /**
  * The classifier worker's logic, as a class whose dependencies are passed in (the model loader,
- * the model store, image decoding), so that it runs in Node tests with a fake model. Requests that
- * use the model run one at a time; a cancel is handled at once and stops its target between steps;
- * model-store requests do not wait behind classification.
+ * the model store, the library, image reading), so that it runs in Node tests with a fake model.
+ *
+ * A classification covers the whole library: scores from stored embeddings go out at once (before
+ * the model has even loaded, when its calibration and the label texts are stored too), then every
+ * image without an embedding is read and encoded a batch at a time. Loads and library requests are
+ * answered at once; classifications run one at a time; a cancel stops its target between steps.
  */
-import type { RawImage } from '@huggingface/transformers';
 import { errorDetail, type ImageFailure, type RequestFailure } from '../shared/failures.ts';
+import { embeddingKey, type LibraryImage } from '../shared/library.ts';
 import {
   PROTOCOL_VERSION,
-  type ImageScores,
   type LoadOptions,
+  type ScoreRows,
   type WorkerReply,
   type WorkerRequest,
 } from '../shared/protocol.ts';
-import { labelScores, normalise, rankScores } from '../shared/scoring.ts';
+import { labelScores, normalise } from '../shared/scoring.ts';
 import { applyTemplate } from '../shared/template.ts';
-import type { FileProgress, PlannedFile, TextWork } from '../shared/types.ts';
-import type { DecodedImage } from './decode-image.ts';
-import { EmbeddingCache, createStores, type EmbeddingStores, type ImageFacts } from './embedding-cache.ts';
+import type { EncodeWork, FileProgress, PlannedFile, Scoring } from '../shared/types.ts';
+import { LruCache } from '../shared/lru.ts';
 import { ImportError, importModelFolder } from './import-model.ts';
+import { Library } from './library.ts';
+import type { ModelRecord } from './library-store.ts';
 import { describeLoadError } from './load-errors.ts';
-import type { LoadedModel } from './loaded-model.ts';
+import type { Calibration, LoadedModel } from './loaded-model.ts';
 import { BackendError, ImageDecodeError } from './model-errors.ts';
 import type { ModelStore } from './model-store.ts';
-import { sha256Hex } from './sha256.ts';
+import type { ReadImage } from './read-image.ts';
 
 /** Images per vision pass: batching amortises the pass, small batches keep results coming. */
 const VISION_BATCH = 4;
+/** Prompts per text pass: 1,000 labels × 7 templates in one pass could exceed WASM's 4 GB. */
+const TEXT_CHUNK = 64;
+const TEXT_MEMORY = 5000;
 
 export interface LoadProgress {
   onPlan(files: PlannedFile[]): void;
@@ -39,36 +46,55 @@ export interface LoadProgress {
 /** Loads a model as `options` say; `signal` stops its downloads. */
 export type ModelLoader = (options: LoadOptions, progress: LoadProgress, signal: AbortSignal) => Promise<LoadedModel>;
 
+/** Reads an image file: hash, pixels, thumbnail, and a copy when `needsCopy`. */
+export type ImageReader = (blob: Blob, options: { hash?: string; needsCopy: boolean }) => Promise<ReadImage>;
+
 export interface ServiceDeps {
-  post(reply: WorkerReply): void;
+  post(reply: WorkerReply, transfer?: Transferable[]): void;
   loadModel: ModelLoader;
   /** The model store, for the storage panel and folder import; null where IndexedDB is unusable. */
   store: ModelStore | null;
-  decodeImage(blob: Blob): Promise<DecodedImage>;
-  caches?: EmbeddingStores;
+  library: Library;
+  /** What the model needs to score before it loads, kept across visits (null: not kept). */
+  models: { get(request: string): Promise<ModelRecord | undefined>; put(record: ModelRecord): Promise<void> } | null;
+  /** Text embeddings kept across visits (null: not kept). */
+  texts: {
+    get(key: string, prompts: readonly string[]): Promise<(Float32Array | undefined)[]>;
+    put(key: string, entries: readonly (readonly [string, Float32Array])[]): Promise<void>;
+  } | null;
+  readImage: ImageReader;
   visionBatch?: number;
 }
 
 interface Session {
   key: string;
+  /** What identifies the load across visits (not threads or simulated failures). */
+  request: string;
   options: LoadOptions;
   model: Promise<LoadedModel>;
+  /** The model once it has loaded, for synchronous checks. */
+  loaded: LoadedModel | null;
+}
+
+/** How scores are made for one model: where its embeddings are kept, and its calibration. */
+interface Scorer {
+  embeddingKey: string;
+  calibration: Calibration;
 }
 
 class CancelledError extends Error {
   override name = 'AbortError';
 }
 
-/** An image decoded and waiting for its place in a batched vision pass. */
-interface Decoded {
-  imageId: string;
-  pixels: RawImage;
-  pixelHash: string;
-  facts: ImageFacts;
-  decodeMs: number;
+/** A failure already typed for the page. */
+class FailureError extends Error {
+  override name = 'FailureError';
+  constructor(readonly failure: RequestFailure) {
+    super(failure.code);
+  }
 }
 
-type ClassifyRequest = Extract<WorkerRequest, { type: 'classify' }>;
+type Request<T extends WorkerRequest['type']> = Extract<WorkerRequest, { type: T }>;
 
 /**
  * A label's text embedding under several templates: the normalised mean of the normalised
@@ -81,6 +107,18 @@ export function ensembleEmbedding(perTemplate: Float32Array[]): Float32Array {
   return normalise(sum);
 }
 
+function loadRequestKey({ source, device, dtypes }: LoadOptions): string {
+  return JSON.stringify([source.host, source.modelId, device, dtypes]);
+}
+
+/** One image being classified: read (or known), waiting for its place in a vision pass. */
+interface Pending {
+  image: LibraryImage;
+  /** Time spent reading it. */
+  readMs: number;
+  read: ReadImage | null;
+}
+
 export class ClassifierService {
   private session: Session | null = null;
   private queue: Promise<void> = Promise.resolve();
@@ -89,12 +127,15 @@ export class ClassifierService {
   private readonly cancelled = new Set<number>();
   /** Downloads of running loads, stopped at once by a cancel. */
   private readonly loadControllers = new Map<number, AbortController>();
-  private readonly caches: EmbeddingStores;
+  private readonly textMemory = new LruCache<string, Float32Array>(TEXT_MEMORY);
   private readonly visionBatch: number;
 
   constructor(private readonly deps: ServiceDeps) {
-    this.caches = deps.caches ?? createStores();
     this.visionBatch = deps.visionBatch ?? VISION_BATCH;
+  }
+
+  private get library(): Library {
+    return this.deps.library;
   }
 
   /** Takes one request from the page. Resolves when it has been answered (for tests). */
@@ -104,28 +145,66 @@ export class ClassifierService {
         if (this.pending.has(request.target)) this.cancelled.add(request.target);
         this.loadControllers.get(request.target)?.abort();
         return Promise.resolve();
-      case 'list-models':
-      case 'delete-model':
-      case 'import-model':
-        return this.answer(request.id, () => this.storeRequest(request));
-      case 'load':
       case 'classify': {
         this.pending.add(request.id);
-        const handled = this.queue.then(() =>
-          this.answer(request.id, () => (request.type === 'load' ? this.load(request) : this.classify(request))),
-        );
+        const handled = this.queue.then(() => this.answer(request.id, () => this.classify(request)));
         this.queue = handled;
         return handled;
       }
+      default:
+        this.pending.add(request.id);
+        return this.answer(request.id, () => this.handle(request));
     }
   }
 
-  private post(reply: WorkerReply): void {
-    this.deps.post(reply);
+  private handle(request: Exclude<WorkerRequest, { type: 'cancel' | 'classify' }>): Promise<void> {
+    switch (request.type) {
+      case 'load':
+        return this.load(request);
+      case 'open-library':
+        return this.openLibrary(request);
+      case 'add-images':
+        return this.addImages(request.id, () => this.library.add(request.images));
+      case 'add-folder':
+        return this.addFolder(request);
+      case 'rescan-folder':
+        return this.rescanFolder(request);
+      case 'remove-images':
+        return this.library.remove(request.ids).then(() => this.post({ type: 'removed', id: request.id }));
+      case 'clear-library':
+        return this.library.clear().then(() => this.post({ type: 'removed', id: request.id }));
+      case 'thumbnails':
+        return this.thumbnails(request);
+      case 'library-size':
+        return this.librarySize(request);
+      case 'list-models':
+      case 'delete-model':
+      case 'import-model':
+        return this.storeRequest(request);
+    }
+  }
+
+  private post(reply: WorkerReply, transfer: Transferable[] = []): void {
+    this.deps.post(reply, transfer);
   }
 
   private throwIfCancelled(id: number): void {
     if (this.cancelled.has(id)) throw new CancelledError();
+  }
+
+  /** Waits for `promise`, or stops as soon as request `id` is cancelled. */
+  private async untilCancelled<T>(id: number, promise: Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setInterval> | undefined;
+    const cancelled = new Promise<never>((_, reject) => {
+      timer = setInterval(() => {
+        if (this.cancelled.has(id)) reject(new CancelledError());
+      }, 50);
+    });
+    try {
+      return await Promise.race([promise, cancelled]);
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   /** Runs a request's work; whatever it throws becomes its typed failure. */
@@ -148,7 +227,9 @@ export class ClassifierService {
     return { code: 'failed', detail: errorDetail(error) };
   }
 
-  private async load(request: Extract<WorkerRequest, { type: 'load' }>): Promise<void> {
+  // --- The model ----------------------------------------------------------------------------------
+
+  private async load(request: Request<'load'>): Promise<void> {
     const { id, options } = request;
     if (request.protocolVersion !== PROTOCOL_VERSION) {
       throw new FailureError({ code: 'load', failure: { code: 'protocol-mismatch', workerVersion: PROTOCOL_VERSION } });
@@ -158,12 +239,24 @@ export class ClassifierService {
       const previous = this.session;
       const controller = new AbortController();
       this.loadControllers.set(id, controller);
-      const current: Session = { key, options, model: this.openModel(id, options, controller.signal) };
+      const current: Session = {
+        key,
+        request: loadRequestKey(options),
+        options,
+        model: this.openModel(id, options, controller.signal),
+        loaded: null,
+      };
       this.session = current;
-      // A failed or cancelled load is forgotten so that a retry starts afresh.
-      current.model.catch(() => {
-        if (this.session === current) this.session = null;
-      });
+      current.model.then(
+        (model) => {
+          current.loaded = model;
+          void this.remember(current, model);
+        },
+        // A failed or cancelled load is forgotten so that a retry starts afresh.
+        () => {
+          if (this.session === current) this.session = null;
+        },
+      );
       previous?.model.then((model) => model.dispose()).catch(() => undefined);
     }
     const loading = this.session;
@@ -193,113 +286,354 @@ export class ClassifierService {
     return model;
   }
 
-  /** Embeddings for `prompts` in order, encoding in one batch only those not cached yet. */
-  private async textEmbeddings(
-    cache: EmbeddingCache,
-    model: LoadedModel,
-    prompts: string[],
-    work: TextWork,
-  ): Promise<Float32Array[]> {
-    // Taken out of the cache first: storing new entries may evict ones this request still needs.
-    const found = new Map<string, Float32Array>();
-    const missing: string[] = [];
-    for (const prompt of new Set(prompts)) {
-      const cached = cache.text(prompt);
-      if (cached) found.set(prompt, cached);
-      else missing.push(prompt);
+  /** Keeps what scoring needs of a loaded model, so the next visit scores before it loads. */
+  private async remember(session: Session, model: LoadedModel): Promise<void> {
+    const { source } = session.options;
+    await this.deps.models
+      ?.put({
+        request: session.request,
+        embeddingKey: embeddingKey(source.host, source.modelId, model.info.dtype),
+        dtype: model.info.dtype,
+        calibration: model.calibration,
+        scoring: model.info.scoring,
+      })
+      .catch(() => undefined);
+  }
+
+  /** How the current model scores: from the loaded model, else from its last visit, else once it loads. */
+  private async scorer(id: number, session: Session): Promise<Scorer> {
+    const { source } = session.options;
+    const fromModel = (model: LoadedModel): Scorer => ({
+      embeddingKey: embeddingKey(source.host, source.modelId, model.info.dtype),
+      calibration: model.calibration,
+    });
+    if (session.loaded) return fromModel(session.loaded);
+    const known = await this.deps.models?.get(session.request).catch(() => undefined);
+    if (known) return { embeddingKey: known.embeddingKey, calibration: known.calibration };
+    return fromModel(await this.model(id, session));
+  }
+
+  private async model(id: number, session: Session): Promise<LoadedModel> {
+    try {
+      return await this.untilCancelled(id, session.model);
+    } catch (error) {
+      if (error instanceof CancelledError) throw error;
+      // The load's own request reports why; this one just cannot go on.
+      throw new FailureError({ code: 'no-model' });
     }
-    work.textsCached += found.size;
-    work.textsEncoded += missing.length;
-    if (missing.length > 0) {
-      const embeds = await model.encodeTexts(missing);
-      missing.forEach((prompt, i) => {
-        found.set(prompt, embeds[i]);
-        cache.setText(prompt, embeds[i]);
+  }
+
+  // --- Texts --------------------------------------------------------------------------------------
+
+  /** Embeddings for `prompts` in order: from memory, the library's store, or one text pass per 64 missing. */
+  private async textEmbeddings(
+    id: number,
+    session: Session,
+    scorer: Scorer,
+    prompts: string[],
+    work: EncodeWork,
+  ): Promise<Float32Array[]> {
+    const key = (prompt: string) => `${scorer.embeddingKey}\u0000${prompt}`;
+    const found = new Map<string, Float32Array>();
+    const unique = [...new Set(prompts)];
+    for (const prompt of unique) {
+      const known = this.textMemory.get(key(prompt));
+      if (known) found.set(prompt, known);
+    }
+    const notInMemory = unique.filter((prompt) => !found.has(prompt));
+    if (notInMemory.length > 0 && this.deps.texts) {
+      const stored = await this.deps.texts.get(scorer.embeddingKey, notInMemory).catch(() => []);
+      notInMemory.forEach((prompt, i) => {
+        const vector = stored[i];
+        if (vector) found.set(prompt, vector);
       });
     }
+    const missing = unique.filter((prompt) => !found.has(prompt));
+    work.textsCached += unique.length - missing.length;
+    work.textsEncoded += missing.length;
+    if (missing.length > 0) {
+      const model = await this.model(id, session);
+      const onGpu = session.options.device === 'webgpu';
+      for (let start = 0; start < missing.length; start += TEXT_CHUNK) {
+        this.throwIfCancelled(id);
+        const chunk = missing.slice(start, start + TEXT_CHUNK);
+        const vectors = await model.encodeTexts(chunk).catch((error: unknown) => {
+          throw onGpu && !(error instanceof BackendError) ? new BackendError(errorDetail(error)) : error;
+        });
+        chunk.forEach((prompt, i) => found.set(prompt, vectors[i]));
+        await this.deps.texts
+          ?.put(
+            scorer.embeddingKey,
+            chunk.map((prompt, i) => [prompt, vectors[i]] as const),
+          )
+          .catch(() => undefined);
+      }
+    }
+    for (const [prompt, vector] of found) this.textMemory.set(key(prompt), vector);
     return prompts.map((prompt) => found.get(prompt) as Float32Array);
   }
 
-  private async classify(request: ClassifyRequest): Promise<void> {
-    const { id, images, labels, templates, scoring } = request;
-    const current = this.session;
-    if (!current) throw new FailureError({ code: 'no-model' });
-    const model = await current.model;
-    this.throwIfCancelled(id);
-    const { device, source } = current.options;
-    const onGpu = device === 'webgpu';
-    // An inference that fails on WebGPU fails the request: the page moves everything to WASM.
-    const onBackend = (error: unknown): never => {
-      if (onGpu && !(error instanceof BackendError)) throw new BackendError(errorDetail(error));
-      throw error;
-    };
-    const cache = new EmbeddingCache(`${source.host}|${source.modelId}|${model.info.dtype}`, this.caches);
-    const prompts = templates.flatMap((template) => labels.map((label) => applyTemplate(template, label)));
-    const work: TextWork = { textsEncoded: 0, textsCached: 0 };
-    const embeddings = await this.textEmbeddings(cache, model, prompts, work).catch(onBackend);
-    const texts = labels.map((_, i) => ensembleEmbedding(templates.map((_, t) => embeddings[t * labels.length + i])));
-    const scored = (imageId: string, embedding: Float32Array, facts: ImageFacts, ms: number, cached: boolean) =>
-      ({
-        imageId,
-        scores: rankScores(labels, labelScores(embedding, texts, model.calibration, scoring)),
-        ms,
-        cached,
-        ...facts,
-      }) satisfies ImageScores;
+  // --- Classification -----------------------------------------------------------------------------
 
-    for (let start = 0; start < images.length; start += this.visionBatch) {
-      const batch: Decoded[] = [];
-      const results: ImageScores[] = [];
-      for (const image of images.slice(start, start + this.visionBatch)) {
-        this.throwIfCancelled(id);
-        const known = cache.imageById(image.imageId);
-        if (known) {
-          results.push(scored(image.imageId, known.embedding, known.facts, 0, true));
-          continue;
-        }
-        const started = performance.now();
-        try {
-          const { pixels, width, height, notes } = await this.deps.decodeImage(image.blob);
-          const facts = { width, height, notes };
-          // Decoded pixels live in a plain ArrayBuffer (getImageData), never a shared one.
-          const pixelHash = await sha256Hex(pixels.data as Uint8ClampedArray<ArrayBuffer>);
-          cache.rememberImage(image.imageId, pixelHash, facts);
-          const cached = cache.image(pixelHash);
-          if (cached) results.push(scored(image.imageId, cached, facts, performance.now() - started, true));
-          else batch.push({ imageId: image.imageId, pixels, pixelHash, facts, decodeMs: performance.now() - started });
-        } catch (error) {
-          const failure: ImageFailure =
-            error instanceof ImageDecodeError ? error.failure : { code: 'failed', detail: errorDetail(error) };
-          this.post({ type: 'image-failed', id, imageId: image.imageId, failure });
-        }
-      }
-      if (batch.length > 0) {
-        this.throwIfCancelled(id);
-        const started = performance.now();
-        try {
-          const embeddings = await model.encodeImages(batch.map((item) => item.pixels));
-          const perImage = (performance.now() - started) / batch.length;
-          batch.forEach((item, i) => {
-            cache.setImage(item.pixelHash, embeddings[i]);
-            results.push(scored(item.imageId, embeddings[i], item.facts, item.decodeMs + perImage, false));
-          });
-        } catch (error) {
-          this.throwIfCancelled(id);
-          if (onGpu) onBackend(error);
-          const failure: ImageFailure = { code: 'failed', detail: errorDetail(error) };
-          for (const item of batch) this.post({ type: 'image-failed', id, imageId: item.imageId, failure });
-        }
-      }
-      // Stopped meanwhile: the embeddings are kept for later, the results are not wanted now.
+  private async classify(request: Request<'classify'>): Promise<void> {
+    const { id, labels, templates, scoring } = request;
+    const session = this.session;
+    if (!session) throw new FailureError({ code: 'no-model' });
+    await this.library.open();
+    const scorer = await this.scorer(id, session);
+    this.throwIfCancelled(id);
+    const work: EncodeWork = { textsEncoded: 0, textsCached: 0, imagesEncoded: 0, imagesCached: 0 };
+    const prompts = templates.flatMap((template) => labels.map((label) => applyTemplate(template, label)));
+    const embeddings = await this.textEmbeddings(id, session, scorer, prompts, work);
+    const texts = labels.map((_, i) => ensembleEmbedding(templates.map((_, t) => embeddings[t * labels.length + i])));
+    const score = (vectors: Float32Array[]) => this.scoreRows(vectors, texts, scorer.calibration, scoring);
+    const stored = await this.library.embeddings(scorer.embeddingKey);
+    this.throwIfCancelled(id);
+
+    // Everything with a stored embedding, at once.
+    const known = this.library.all().filter((image) => image.contentHash !== null && stored.has(image.contentHash));
+    const done = new Set(known.map((image) => image.id));
+    if (known.length > 0) {
+      const rows = score(known.map((image) => stored.get(image.contentHash as string) as Float32Array));
+      this.postScores(
+        id,
+        known.map((image) => image.id),
+        rows,
+        new Float32Array(known.length),
+        new Uint8Array(known.length).fill(1),
+      );
+      work.imagesCached += known.length;
+    }
+
+    // Then every image without one (images added meanwhile join), a batch at a time.
+    const next = (): LibraryImage[] =>
+      this.library
+        .all()
+        .filter((image) => !done.has(image.id) && image.failure === null)
+        .slice(0, this.visionBatch);
+    const start = (): Promise<Pending[]> | null => {
+      const batch = next();
+      // Taken now, whatever becomes of them: every image ends with scores or a failure, once.
+      for (const image of batch) done.add(image.id);
+      return batch.length > 0 ? this.readBatch(id, batch) : null;
+    };
+    let model: LoadedModel | null = null;
+    let reading = start();
+    while (reading) {
+      const pending = await reading;
       this.throwIfCancelled(id);
-      if (results.length > 0) this.post({ type: 'results', id, results });
+      model ??= await this.model(id, session);
+      // Read the next batch while this one is encoded: decoding runs beside the vision pass.
+      reading = start();
+      const rows = await this.encodeBatch(id, session, model, scorer, stored, pending, work);
+      this.throwIfCancelled(id);
+      if (rows) this.postScores(id, rows.ids, score(rows.vectors), rows.ms, rows.cached);
+      // Images added during the pass join the run.
+      reading ??= start();
     }
     this.post({ type: 'done', id, work });
   }
 
-  private async storeRequest(
-    request: Extract<WorkerRequest, { type: 'list-models' | 'delete-model' | 'import-model' }>,
-  ): Promise<void> {
+  /** One row of scores per image vector, for the labels' text vectors. */
+  private scoreRows(vectors: Float32Array[], texts: Float32Array[], calibration: Calibration, scoring: Scoring) {
+    const out = new Float32Array(vectors.length * texts.length);
+    vectors.forEach((vector, row) => out.set(labelScores(vector, texts, calibration, scoring), row * texts.length));
+    return out;
+  }
+
+  private postScores(id: number, imageIds: string[], scores: Float32Array, ms: Float32Array, cached: Uint8Array): void {
+    const rows: ScoreRows = { imageIds, scores, ms, cached };
+    this.post({ type: 'scores', id, rows }, [scores.buffer, ms.buffer, cached.buffer]);
+  }
+
+  /** Reads the images of a batch that have not been read yet; an image that cannot be read fails alone. */
+  private async readBatch(id: number, batch: LibraryImage[]): Promise<Pending[]> {
+    const out: Pending[] = [];
+    const updated: LibraryImage[] = [];
+    const removed: string[] = [];
+    for (const image of batch) {
+      const started = performance.now();
+      if (image.contentHash !== null && image.width > 0) {
+        out.push({ image, readMs: 0, read: null });
+        continue;
+      }
+      try {
+        const source = await this.library.source(image);
+        if (!source) {
+          this.failImage(id, image, { code: 'file-needed' });
+          continue;
+        }
+        const needsCopy = image.folderId === null && !Library.keepsOriginal(image);
+        const read = await this.deps.readImage(source, { needsCopy });
+        if (this.library.sameFile(image, read.contentHash)) {
+          // The same file added again: it is in the library already.
+          await this.library.remove([image.id]);
+          removed.push(image.id);
+          continue;
+        }
+        const next: LibraryImage = {
+          ...image,
+          contentHash: read.contentHash,
+          width: read.width,
+          height: read.height,
+          notes: read.notes,
+          source: Library.sourceAfterRead(image, read.copy !== null),
+        };
+        await this.library.saveRead(next, read.thumbnail, read.copy);
+        updated.push(next);
+        out.push({ image: next, readMs: performance.now() - started, read });
+      } catch (error) {
+        const failure: ImageFailure =
+          error instanceof ImageDecodeError ? error.failure : { code: 'failed', detail: errorDetail(error) };
+        const failed = await this.library.fail(image, failure);
+        updated.push(failed);
+        this.post({ type: 'image-failed', id, imageId: image.id, failure });
+      }
+    }
+    if (updated.length > 0 || removed.length > 0) this.post({ type: 'images-updated', id, images: updated, removed });
+    return out;
+  }
+
+  private failImage(id: number, image: LibraryImage, failure: ImageFailure): void {
+    this.post({ type: 'image-failed', id, imageId: image.id, failure });
+  }
+
+  /** The batch's vectors: stored ones (duplicates, images read before) as they are, the rest from one vision pass. */
+  private async encodeBatch(
+    id: number,
+    session: Session,
+    model: LoadedModel,
+    scorer: Scorer,
+    stored: Map<string, Float32Array>,
+    pending: Pending[],
+    work: EncodeWork,
+  ): Promise<{ ids: string[]; vectors: Float32Array[]; ms: Float32Array; cached: Uint8Array } | null> {
+    const ids: string[] = [];
+    const vectors: Float32Array[] = [];
+    const ms: number[] = [];
+    const cached: number[] = [];
+    const toEncode: Pending[] = [];
+    for (const item of pending) {
+      const hash = item.image.contentHash as string;
+      const known = stored.get(hash);
+      if (known) {
+        ids.push(item.image.id);
+        vectors.push(known);
+        ms.push(item.readMs);
+        cached.push(1);
+      } else if (item.read) {
+        toEncode.push(item);
+      } else {
+        // Read on an earlier visit, but never encoded by this model: read it again.
+        const source = await this.library.source(item.image);
+        if (!source) {
+          this.failImage(id, item.image, { code: 'file-needed' });
+          continue;
+        }
+        try {
+          const started = performance.now();
+          item.read = await this.deps.readImage(source, { hash, needsCopy: false });
+          item.readMs = performance.now() - started;
+          toEncode.push(item);
+        } catch (error) {
+          const failure: ImageFailure =
+            error instanceof ImageDecodeError ? error.failure : { code: 'failed', detail: errorDetail(error) };
+          this.failImage(id, item.image, failure);
+        }
+      }
+    }
+    // Duplicates within the batch are encoded once.
+    const unique = new Map<string, Pending[]>();
+    for (const item of toEncode) {
+      const hash = item.image.contentHash as string;
+      unique.set(hash, [...(unique.get(hash) ?? []), item]);
+    }
+    if (unique.size > 0) {
+      this.throwIfCancelled(id);
+      const started = performance.now();
+      const groups = [...unique.values()];
+      try {
+        const encoded = await model.encodeImages(groups.map((items) => (items[0].read as ReadImage).pixels));
+        const share = (performance.now() - started) / groups.length;
+        const entries = groups.map((items, i) => [items[0].image.contentHash as string, encoded[i]] as const);
+        await this.library.addEmbeddings(scorer.embeddingKey, entries);
+        groups.forEach((items, i) => {
+          for (const item of items) {
+            ids.push(item.image.id);
+            vectors.push(encoded[i]);
+            ms.push(item.readMs + share);
+            cached.push(0);
+          }
+        });
+        work.imagesEncoded += groups.length;
+      } catch (error) {
+        this.throwIfCancelled(id);
+        // An inference that fails on WebGPU fails the request: the page moves everything to WASM.
+        if (session.options.device === 'webgpu') {
+          throw error instanceof BackendError ? error : new BackendError(errorDetail(error));
+        }
+        const failure: ImageFailure = { code: 'failed', detail: errorDetail(error) };
+        for (const item of toEncode) this.failImage(id, item.image, failure);
+      }
+    }
+    work.imagesCached += cached.filter((flag) => flag === 1).length;
+    return ids.length > 0 ? { ids, vectors, ms: Float32Array.from(ms), cached: Uint8Array.from(cached) } : null;
+  }
+
+  // --- The library --------------------------------------------------------------------------------
+
+  private async openLibrary({ id }: Request<'open-library'>): Promise<void> {
+    await this.library.open();
+    this.post({
+      type: 'library',
+      id,
+      library: { images: this.library.all(), folders: this.library.folderList(), problem: this.library.problem },
+    });
+  }
+
+  private async addImages(id: number, add: () => Promise<LibraryImage[]>): Promise<void> {
+    const images = await add();
+    this.post({ type: 'added', id, images, folder: null, problem: this.library.problem });
+  }
+
+  private async addFolder({ id, handle }: Request<'add-folder'>): Promise<void> {
+    await this.library.open();
+    const folder = { id: crypto.randomUUID(), name: handle.name, handle };
+    await this.library.addFolder(folder);
+    const images = await this.library.add(await Library.scan(handle), folder.id);
+    const listed = this.library.folderList().find((entry) => entry.id === folder.id) ?? { ...folder, images: 0 };
+    this.post({ type: 'added', id, images, folder: listed, problem: this.library.problem });
+  }
+
+  private async rescanFolder({ id, folderId }: Request<'rescan-folder'>): Promise<void> {
+    await this.library.open();
+    const folder = this.library.folder(folderId);
+    if (!folder) throw new FailureError({ code: 'failed', detail: 'That folder is no longer in the library.' });
+    if ((await folder.handle.queryPermission({ mode: 'read' })) !== 'granted') {
+      throw new FailureError({ code: 'permission-needed', folder: folder.name });
+    }
+    const { added, removed } = await this.library.rescan(folderId);
+    const listed = this.library.folderList().find((entry) => entry.id === folderId);
+    this.post({ type: 'rescanned', id, added, removed, folder: listed ?? { ...folder, images: 0 } });
+  }
+
+  private async thumbnails({ id, ids }: Request<'thumbnails'>): Promise<void> {
+    const thumbnails = await Promise.all(
+      ids.map(async (imageId) => {
+        const image = this.library.get(imageId);
+        return { id: imageId, blob: image ? await this.library.thumbnail(image) : null };
+      }),
+    );
+    this.post({ type: 'thumbnails', id, thumbnails });
+  }
+
+  private async librarySize({ id }: Request<'library-size'>): Promise<void> {
+    this.post({ type: 'library-size', id, bytes: await this.library.size() });
+  }
+
+  // --- The model store ----------------------------------------------------------------------------
+
+  private async storeRequest(request: Request<'list-models' | 'delete-model' | 'import-model'>): Promise<void> {
     const store = this.deps.store;
     const ready = store
       ? await store.ready().then(
@@ -334,13 +668,5 @@ export class ClassifierService {
         }
         return;
     }
-  }
-}
-
-/** A failure already typed for the page. */
-class FailureError extends Error {
-  override name = 'FailureError';
-  constructor(readonly failure: RequestFailure) {
-    super(failure.code);
   }
 }

@@ -5,18 +5,28 @@
 import type { WorkerRequest } from '../shared/protocol.ts';
 import { ClassifierService } from './classifier-service.ts';
 import { decodeImage } from './decode-image.ts';
+import { Library } from './library.ts';
+import { LibraryStore } from './library-store.ts';
 import { createModelLoader } from './model-loader.ts';
 import { ModelStore } from './model-store.ts';
+import { readImage } from './read-image.ts';
 import { withSimulatedFailures } from './simulated-failures.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
 const store = new ModelStore();
+const libraryStore = new LibraryStore();
 const service = new ClassifierService({
-  post: (reply) => self.postMessage(reply),
+  post: (reply, transfer) => self.postMessage(reply, transfer ?? []),
   loadModel: withSimulatedFailures(createModelLoader(store)),
   store,
-  decodeImage,
+  library: new Library(libraryStore),
+  models: { get: (request) => libraryStore.model(request), put: (record) => libraryStore.putModel(record) },
+  texts: {
+    get: (key, prompts) => libraryStore.texts(key, prompts),
+    put: (key, entries) => libraryStore.putTexts(key, entries),
+  },
+  readImage: (blob, options) => readImage(blob, decodeImage, options),
 });
 
 self.addEventListener('message', (event: MessageEvent<WorkerRequest>) => {

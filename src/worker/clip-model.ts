@@ -31,6 +31,7 @@ interface ModelFamily {
   towers: { text: typeof CLIPTextModelWithProjection; vision: typeof CLIPVisionModelWithProjection } | null;
   jointModel: typeof CLIPModel;
   scoring: ModelInfo['scoring'];
+  languages: ModelInfo['languages'];
   /** exp(logit_scale) after training, for the split towers (which do not carry it). */
   logitScale: number;
   padding: true | 'max_length';
@@ -43,13 +44,28 @@ export const FAMILIES: Record<string, ModelFamily> = {
     towers: { text: CLIPTextModelWithProjection, vision: CLIPVisionModelWithProjection },
     jointModel: CLIPModel,
     scoring: 'softmax',
+    languages: ['en'],
     logitScale: 100,
     padding: true,
   },
   // SigLIP's separate towers export pooled outputs without the scale and bias: the joint model is
   // used, its learned scale and bias read off one calibration run.
-  siglip: { towers: null, jointModel: SiglipModel, scoring: 'sigmoid', logitScale: 1, padding: 'max_length' },
-  chinese_clip: { towers: null, jointModel: ChineseCLIPModel, scoring: 'softmax', logitScale: 100, padding: true },
+  siglip: {
+    towers: null,
+    jointModel: SiglipModel,
+    scoring: 'sigmoid',
+    languages: ['en'],
+    logitScale: 1,
+    padding: 'max_length',
+  },
+  chinese_clip: {
+    towers: null,
+    jointModel: ChineseCLIPModel,
+    scoring: 'softmax',
+    languages: ['zh'],
+    logitScale: 100,
+    padding: true,
+  },
 };
 
 /** Texts for reading a joint model's logit scale and bias: any two whose embeddings differ. */
@@ -245,6 +261,7 @@ export async function loadClipModel(options: LoadOptions, callbacks: LoadCallbac
       layout,
       threads: wasmThreads(),
       scoring: family.scoring,
+      languages: family.languages,
       notices: [],
       timings: { loadMs: performance.now() - started, warmUpMs: 0 },
     },

@@ -14,6 +14,8 @@ const MAX_PIXELS = 4_000_000;
 
 export interface DecodedImage {
   pixels: RawImage;
+  /** The pixels drawn on white, for thumbnails and kept copies. */
+  canvas: OffscreenCanvas;
   /** The image's size as shown (after EXIF rotation), before any downscaling. */
   width: number;
   height: number;
@@ -75,7 +77,8 @@ export async function decodeImage(blob: Blob): Promise<DecodedImage> {
     const drawScale = Math.min(1, Math.sqrt(MAX_PIXELS / (bitmap.width * bitmap.height)));
     const width = Math.max(1, Math.round(bitmap.width * drawScale));
     const height = Math.max(1, Math.round(bitmap.height * drawScale));
-    const context = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+    const canvas = new OffscreenCanvas(width, height);
+    const context = canvas.getContext('2d', { willReadFrequently: true });
     if (!context) {
       const detail = 'no 2D canvas is available to read the image';
       throw new ImageDecodeError({ code: 'failed', detail }, detail);
@@ -87,6 +90,7 @@ export async function decodeImage(blob: Blob): Promise<DecodedImage> {
     if ((await frameCount(blob, head, format)) > 1) notes.push({ kind: 'animated' });
     return {
       pixels: new RawImage(context.getImageData(0, 0, width, height).data, width, height, 4),
+      canvas,
       width: shown.width,
       height: shown.height,
       notes,

@@ -1,9 +1,14 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useI18n } from '../i18n.ts';
 import { filesFromDrop } from '../image-sources.ts';
+import type { FileToAdd } from '../session/classifier-session.ts';
 
 interface Props {
-  onFiles(files: File[]): void;
+  /** A one-line zone above a library that has images; the full invitation when it is empty. */
+  compact: boolean;
+  onFiles(files: FileToAdd[]): void;
+  /** A dropped folder, as a handle the library keeps (where the browser gives one). */
+  onFolder(handle: FileSystemDirectoryHandle): Promise<void>;
   /** Files in dropped folders that were not images and were left out. */
   onSkipped(count: number): void;
 }
@@ -12,16 +17,14 @@ interface Props {
  * Takes images from the file picker or dropped anywhere on the page (a drop outside the zone
  * must not navigate away and lose the page). The zone itself is focusable: Enter opens the picker.
  */
-export function DropZone({ onFiles, onSkipped }: Props) {
+export function DropZone({ compact, onFiles, onFolder, onSkipped }: Props) {
   const input = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
   const { t } = useI18n();
-  const onFilesRef = useRef(onFiles);
-  const onSkippedRef = useRef(onSkipped);
+  const handlers = useRef({ onFiles, onFolder, onSkipped });
   useEffect(() => {
-    onFilesRef.current = onFiles;
-    onSkippedRef.current = onSkipped;
-  }, [onFiles, onSkipped]);
+    handlers.current = { onFiles, onFolder, onSkipped };
+  }, [onFiles, onFolder, onSkipped]);
 
   useEffect(() => {
     const hasFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') ?? false;
@@ -38,10 +41,11 @@ export function DropZone({ onFiles, onSkipped }: Props) {
       if (!event.dataTransfer || !hasFiles(event)) return;
       event.preventDefault();
       setDragging(false);
-      // Entries must be taken during the event; a dropped folder is then walked for its images.
-      void filesFromDrop(event.dataTransfer).then(({ files, skipped }) => {
-        onFilesRef.current(files);
-        onSkippedRef.current(skipped);
+      // Entries and handles must be taken during the event; folders are then kept or walked.
+      void filesFromDrop(event.dataTransfer).then(({ files, folders, skipped }) => {
+        handlers.current.onFiles(files);
+        for (const folder of folders) void handlers.current.onFolder(folder);
+        handlers.current.onSkipped(skipped);
       });
     };
     document.addEventListener('dragover', onDragOver);
@@ -63,7 +67,7 @@ export function DropZone({ onFiles, onSkipped }: Props) {
   };
 
   return (
-    <div className="dropzone-wrap">
+    <div className={compact ? 'dropzone-wrap compact' : 'dropzone-wrap'}>
       <div
         className={dragging ? 'dropzone dragging' : 'dropzone'}
         role="button"
@@ -91,7 +95,7 @@ export function DropZone({ onFiles, onSkipped }: Props) {
         tabIndex={-1}
         aria-label={t.addImages}
         onChange={(event) => {
-          onFiles([...(event.target.files ?? [])]);
+          onFiles([...(event.target.files ?? [])].map((file) => ({ file, path: null })));
           // Cleared so that choosing the same file again still fires a change.
           event.target.value = '';
         }}

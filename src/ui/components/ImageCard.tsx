@@ -1,17 +1,20 @@
-import { memo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { backendName } from '../../shared/backend.ts';
+import { imageKey } from '../../shared/library.ts';
 import { formatPercent } from '../../shared/scoring.ts';
 import type { LabelScore } from '../../shared/types.ts';
 import { useI18n } from '../i18n.ts';
+import { rankedScores, type LibraryItem } from '../library-view.ts';
 import { imageErrorMessage, imageNoteText } from '../messages.ts';
-import type { ImageEntry } from '../use-classifier.ts';
+import { useThumbnail } from '../use-thumbnail.ts';
 
 interface Props {
-  image: ImageEntry;
-  resultKey: string;
+  item: LibraryItem;
   /** Why there is nothing to show yet, when nothing is being computed. */
   idleReason: string | null;
-  onRemove(id: string): void;
+  selected: boolean;
+  onSelect(id: string, selected: boolean): void;
+  onRemove(ids: string[]): void;
 }
 
 function ScoreBars({ scores }: { scores: LabelScore[] }) {
@@ -29,75 +32,102 @@ function ScoreBars({ scores }: { scores: LabelScore[] }) {
 const LONG_LIST = 20;
 const TOP_ENTRIES = 10;
 
-/** Memoised: with many images, a result for one card must not re-render the others. */
-export const ImageCard = memo(function ImageCard({ image, resultKey, idleReason, onRemove }: Props) {
+/** One picture of the library: its thumbnail, every name it was added under, its ranked scores. */
+export const ImageCard = memo(function ImageCard({ item, idleReason, selected, onSelect, onRemove }: Props) {
   const [showAll, setShowAll] = useState(false);
   const { t } = useI18n();
-  const fresh = image.result?.key === resultKey ? image.result : undefined;
-  const stale = !fresh && image.result ? image.result : undefined;
+  const [image, ...twins] = item.images;
+  const name = image.name;
+  const thumbnail = useThumbnail(image);
+  const ranked = useMemo(() => (item.result ? rankedScores(item.result) : []), [item.result]);
+  const fresh = item.fresh ? item.result : undefined;
+  const headingId = `card-${image.id}`;
   return (
-    <article className="card" aria-labelledby={`${image.id}-name`} aria-busy={!fresh && !image.failure && !idleReason}>
-      <div className="thumb">
-        <img src={image.url} alt={image.name} loading="lazy" decoding="async" />
+    <article className="card" aria-labelledby={headingId} aria-busy={!fresh && !item.failure && !idleReason}>
+      <div className={thumbnail ? 'thumb' : 'thumb thumb-empty'}>
+        {thumbnail ? (
+          <img src={thumbnail} alt={name} decoding="async" />
+        ) : (
+          <span className="thumb-placeholder" aria-hidden="true">
+            {item.failure ? '!' : ''}
+          </span>
+        )}
       </div>
       <div className="card-body">
         <header className="card-header">
-          <h3 id={`${image.id}-name`} className="card-title" title={image.name}>
-            {image.name}
+          <input
+            type="checkbox"
+            className="card-select"
+            aria-label={t.select(name)}
+            checked={selected}
+            onChange={(event) => onSelect(image.id, event.target.checked)}
+          />
+          <h3 id={headingId} className="card-title" title={imageKey(image)}>
+            {name}
           </h3>
           <button
             type="button"
             className="icon-button"
-            aria-label={t.remove(image.name)}
-            onClick={() => onRemove(image.id)}
+            aria-label={t.remove(name)}
+            onClick={() => onRemove(item.images.map((i) => i.id))}
           >
             ×
           </button>
         </header>
-        {image.failure ? (
+        {image.path && <p className="card-path hint">{image.path}</p>}
+        {twins.length > 0 && <p className="card-twins hint">{t.alsoAddedAs(twins.map((twin) => imageKey(twin)))}</p>}
+        {item.failure ? (
           <p role="alert" className="error">
-            {imageErrorMessage(t, image.name, image.failure)}
+            {imageErrorMessage(t, name, item.failure)}
           </p>
         ) : fresh ? (
           <>
-            <ol className="scores" role="list" aria-label={t.scoresFor(image.name)}>
-              <ScoreBars
-                scores={showAll || fresh.scores.length <= LONG_LIST ? fresh.scores : fresh.scores.slice(0, TOP_ENTRIES)}
-              />
+            <ol className="scores" role="list" aria-label={t.scoresFor(name)}>
+              <ScoreBars scores={showAll || ranked.length <= LONG_LIST ? ranked : ranked.slice(0, TOP_ENTRIES)} />
             </ol>
-            {fresh.scores.length > LONG_LIST && (
+            {twins
+              .filter((twin) => twin.name !== name)
+              .map((twin) => (
+                // The same scores under each other name the picture was added as: shown once, findable by every name.
+                <ol key={twin.id} className="visually-hidden" role="list" aria-label={t.scoresFor(twin.name)}>
+                  <ScoreBars scores={ranked.length <= LONG_LIST ? ranked : ranked.slice(0, TOP_ENTRIES)} />
+                </ol>
+              ))}
+            {ranked.length > LONG_LIST && (
               <button
                 type="button"
                 className="link-button"
                 aria-expanded={showAll}
                 onClick={() => setShowAll((value) => !value)}
               >
-                {showAll ? t.showTop(TOP_ENTRIES) : t.showAll(fresh.scores.length)}
+                {showAll ? t.showTop(TOP_ENTRIES) : t.showAll(ranked.length)}
               </button>
             )}
-            <p className="card-meta">{t.msPerImage(fresh.ms.toFixed(0), backendName(fresh.device))}</p>
-            {fresh.width > 0 && (
-              <p className="card-size">
-                {fresh.width} × {fresh.height} px
-              </p>
-            )}
-            {fresh.notes.map((note) => (
-              <p key={note.kind} className="card-note">
-                {imageNoteText(t, note)}
-              </p>
-            ))}
+            <p className="card-meta">
+              {fresh.cached ? t.fromLibrary : t.msPerImage(fresh.ms.toFixed(0), backendName(fresh.device))}
+            </p>
           </>
         ) : (
           <>
             <p className="card-pending">{idleReason ?? t.classifying}</p>
-            {stale && (
+            {item.result && (
               // Previous scores stay visible but dimmed, and hidden from assistive technology.
               <ol className="scores stale" aria-hidden="true">
-                <ScoreBars scores={stale.scores} />
+                <ScoreBars scores={ranked.slice(0, TOP_ENTRIES)} />
               </ol>
             )}
           </>
         )}
+        {image.width > 0 && (
+          <p className="card-size">
+            {image.width} × {image.height} px
+          </p>
+        )}
+        {image.notes.map((note) => (
+          <p key={note.kind} className="card-note">
+            {imageNoteText(t, note)}
+          </p>
+        ))}
       </div>
     </article>
   );

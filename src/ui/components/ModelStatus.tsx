@@ -2,6 +2,7 @@ import { formatBytes } from '../../shared/format.ts';
 import type { Device, ModelSource } from '../../shared/types.ts';
 import { useI18n, type Messages } from '../i18n.ts';
 import { loadErrorMessage } from '../messages.ts';
+import { useSessionValue } from '../use-session.ts';
 import type { DownloadItem, ModelState } from '../use-classifier.ts';
 
 function totals(files: DownloadItem[]): { loaded: number; total: number; toDownload: number } {
@@ -74,15 +75,18 @@ function FileRow({ file }: { file: DownloadItem }) {
 interface Props {
   model: ModelState;
   source: ModelSource;
-  busyImages: number;
   /** The backend being loaded, once chosen. */
   device: Device | null;
   onCancel(): void;
   onRetry(): void;
 }
 
-export function ModelStatus({ model, source, busyImages, device, onCancel, onRetry }: Props) {
+export function ModelStatus({ model, source, device, onCancel, onRetry }: Props) {
   const { t } = useI18n();
+  // Images still to classify, said in the status while the model works on them.
+  const busyImages = useSessionValue((s) =>
+    s.model.phase === 'ready' && s.labels.labels.length > 0 && !s.stopped ? s.progress.total - s.progress.done : 0,
+  );
   const sums = model.phase === 'loading' ? totals(model.files) : null;
   return (
     <section className="model-status" aria-label={t.modelRegion}>

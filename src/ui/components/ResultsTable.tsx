@@ -1,42 +1,57 @@
-import { useMemo, useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
+import { useWindowVirtualizer } from '@tanstack/react-virtual';
+import { imageKey } from '../../shared/library.ts';
 import { formatPercent } from '../../shared/scoring.ts';
 import { useI18n } from '../i18n.ts';
-import type { ImageEntry } from '../use-classifier.ts';
+import type { LibraryItem, LibrarySort } from '../library-view.ts';
+import { useThumbnail } from '../use-thumbnail.ts';
 
 interface Props {
-  images: readonly ImageEntry[];
-  labels: string[];
-  resultKey: string;
+  items: readonly LibraryItem[];
+  labels: readonly string[];
+  sort: LibrarySort;
+  onSort(sort: LibrarySort): void;
 }
 
-type Sort = { by: 'name' } | { by: 'label'; label: string };
+const ROW_HEIGHT = 44;
 
-/** A compact image × label table for many images, sortable by the name or by any label's score. */
-export function ResultsTable({ images, labels, resultKey }: Props) {
-  const [sort, setSort] = useState<Sort>({ by: 'name' });
-  const [descending, setDescending] = useState(false);
+function Thumb({ item }: { item: LibraryItem }) {
+  const url = useThumbnail(item.images[0]);
+  return url ? <img src={url} alt="" className="table-thumb" /> : <span className="table-thumb" aria-hidden="true" />;
+}
+
+/**
+ * A compact image × label table for many images, sortable by the name or by any label's score.
+ * Only the rows on (and near) the screen are rendered.
+ */
+export function ResultsTable({ items, labels, sort, onSort }: Props) {
   const { t } = useI18n();
-  const rows = useMemo(() => {
-    const withScores = images.map((image) => {
-      const fresh = image.result?.key === resultKey ? image.result : undefined;
-      return { image, scores: new Map(fresh?.scores.map(({ label, score }) => [label, score]) ?? []) };
-    });
-    const value = (row: (typeof withScores)[number]) =>
-      sort.by === 'name' ? row.image.name : (row.scores.get(sort.label) ?? -1);
-    return withScores.sort((a, b) => {
-      const [x, y] = [value(a), value(b)];
-      const order = typeof x === 'string' ? x.localeCompare(String(y)) : x - Number(y);
-      return descending ? -order : order;
-    });
-  }, [images, resultKey, sort, descending]);
-
-  const sortBy = (next: Sort, firstDescending: boolean) => {
-    const same = JSON.stringify(next) === JSON.stringify(sort);
-    setSort(next);
-    setDescending(same ? !descending : firstDescending);
-  };
-  const ariaSort = (column: Sort) =>
-    JSON.stringify(column) === JSON.stringify(sort) ? (descending ? 'descending' : 'ascending') : undefined;
+  const body = useRef<HTMLTableSectionElement>(null);
+  const [offset, setOffset] = useState(0);
+  useLayoutEffect(() => {
+    const element = body.current;
+    if (!element) return undefined;
+    const measure = () => setOffset(element.getBoundingClientRect().top + window.scrollY);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(document.body);
+    return () => observer.disconnect();
+  }, []);
+  const virtualizer = useWindowVirtualizer({
+    count: items.length,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 20,
+    scrollMargin: offset,
+  });
+  const rows = virtualizer.getVirtualItems();
+  const before = rows.length > 0 ? rows[0].start - offset : 0;
+  const after = rows.length > 0 ? virtualizer.getTotalSize() - (rows[rows.length - 1].end - offset) : 0;
+  const ariaSort = (column: LibrarySort) =>
+    JSON.stringify(column) === JSON.stringify(sort)
+      ? column.kind === 'score'
+        ? 'descending'
+        : 'ascending'
+      : undefined;
 
   return (
     <div className="table-wrap">
@@ -44,18 +59,18 @@ export function ResultsTable({ images, labels, resultKey }: Props) {
         <caption className="visually-hidden">{t.tableCaption}</caption>
         <thead>
           <tr>
-            <th scope="col" aria-sort={ariaSort({ by: 'name' })}>
-              <button type="button" className="sort-button" onClick={() => sortBy({ by: 'name' }, false)}>
+            <th scope="col" aria-sort={ariaSort({ kind: 'name' })}>
+              <button type="button" className="sort-button" onClick={() => onSort({ kind: 'name' })}>
                 {t.tableImage}
               </button>
             </th>
             {labels.map((label) => (
-              <th key={label} scope="col" aria-sort={ariaSort({ by: 'label', label })}>
+              <th key={label} scope="col" aria-sort={ariaSort({ kind: 'score', label })}>
                 <button
                   type="button"
                   className="sort-button"
                   aria-label={t.sortBy(label)}
-                  onClick={() => sortBy({ by: 'label', label }, true)}
+                  onClick={() => onSort({ kind: 'score', label })}
                 >
                   {label}
                 </button>
@@ -63,23 +78,38 @@ export function ResultsTable({ images, labels, resultKey }: Props) {
             ))}
           </tr>
         </thead>
-        <tbody>
-          {rows.map(({ image, scores }) => (
-            <tr key={image.id}>
-              <th scope="row">
-                <img src={image.url} alt="" className="table-thumb" />
-                {image.name}
-              </th>
-              {labels.map((label) => {
-                const score = scores.get(label);
-                return (
-                  <td key={label} data-score={score}>
-                    {image.failure ? '—' : score === undefined ? '…' : formatPercent(score)}
-                  </td>
-                );
-              })}
+        <tbody ref={body}>
+          {before > 0 && (
+            <tr aria-hidden="true">
+              <td style={{ height: before, padding: 0, border: 0 }} colSpan={labels.length + 1} />
             </tr>
-          ))}
+          )}
+          {rows.map((row) => {
+            const item = items[row.index];
+            const scores = item.fresh && item.result ? item.result : undefined;
+            return (
+              <tr key={item.id} style={{ height: ROW_HEIGHT }}>
+                <th scope="row" title={imageKey(item.images[0])}>
+                  <Thumb item={item} />
+                  {item.images[0].name}
+                </th>
+                {labels.map((label) => {
+                  const index = scores ? scores.labels.indexOf(label) : -1;
+                  const score = scores && index >= 0 ? scores.scores[index] : undefined;
+                  return (
+                    <td key={label} data-score={score}>
+                      {item.failure ? '—' : score === undefined ? '…' : formatPercent(score)}
+                    </td>
+                  );
+                })}
+              </tr>
+            );
+          })}
+          {after > 0 && (
+            <tr aria-hidden="true">
+              <td style={{ height: after, padding: 0, border: 0 }} colSpan={labels.length + 1} />
+            </tr>
+          )}
         </tbody>
       </table>
     </div>

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import {
   DEVICE_PREFERENCES,
   DTYPES,
@@ -10,13 +10,7 @@ import { CATALOGUE, catalogueEntry, downloadSize, type CatalogueEntry } from '..
 import { useI18n, type Messages } from '../i18n.ts';
 import { DEFAULT_HOST, isValidModelId, resolveHost } from '../../shared/model-source.ts';
 import type { Dtype, ModelSource } from '../../shared/types.ts';
-
-export interface SettingsChange {
-  source: ModelSource;
-  /** The host as typed (kept in the URL: `/models` rather than this origin's absolute URL). */
-  hostAsTyped: string;
-  runtime: RuntimeSettings;
-}
+import type { SettingsChange } from '../session/classifier-session.ts';
 
 interface Props {
   source: ModelSource;
@@ -27,6 +21,8 @@ interface Props {
   dtypes: Dtype[];
   onChange(change: SettingsChange): void;
   onImportFolder(files: File[]): void;
+  /** More settings shown in the drawer after the model's (the storage panel). */
+  children?: ReactNode;
 }
 
 const OTHER_MODEL = '';
@@ -37,7 +33,8 @@ function describeEntry(t: Messages, entry: CatalogueEntry, dtypes: Dtype[]): str
   return t.catalogueEntry(entry.name, size ? size.mb.toLocaleString('en') : null, size?.dtype ?? '', entry.accuracy);
 }
 
-export function SettingsForm({ source, runtime, open, dtypes, onChange, onImportFolder }: Props) {
+/** The settings drawer: the model, where it comes from, backend and precision, import, and what is stored. */
+export function SettingsForm({ source, runtime, open, dtypes, onChange, onImportFolder, children }: Props) {
   const [modelId, setModelId] = useState(source.modelId);
   const [host, setHost] = useState(source.host === DEFAULT_HOST ? '' : source.host);
   const [device, setDevice] = useState<DevicePreference>(runtime.device);
@@ -82,98 +79,114 @@ export function SettingsForm({ source, runtime, open, dtypes, onChange, onImport
 
   return (
     <details className="settings" open={open || undefined}>
-      <summary>{t.settings}</summary>
-      <form onSubmit={submit} noValidate>
-        <label className="field-label" htmlFor={`${id}-model`}>
-          {t.modelCatalogue}
-        </label>
-        <select
-          id={`${id}-model`}
-          value={picked ? picked.id : OTHER_MODEL}
-          aria-describedby={`${id}-model-note`}
-          onChange={(e) => e.target.value !== OTHER_MODEL && setModelId(e.target.value)}
-        >
-          {CATALOGUE.map((entry) => (
-            <option key={entry.id} value={entry.id}>
-              {describeEntry(t, entry, plannedDtypes)}
-            </option>
-          ))}
-          <option value={OTHER_MODEL}>{t.anotherModel}</option>
-        </select>
-        <p className="hint" id={`${id}-model-note`}>
-          {picked
-            ? locale === 'zh'
-              ? `${picked.languagesZh}。${picked.noteZh}`
-              : `${picked.languages}. ${picked.note}`
-            : t.anyModelHint}
-        </p>
-        <label>
-          <span className="field-label">{t.modelId}</span>
-          <input value={modelId} onChange={(e) => setModelId(e.target.value)} spellCheck={false} autoComplete="off" />
-        </label>
-        <label>
-          <span className="field-label">{t.modelHost}</span>
-          <input
-            value={host}
-            onChange={(e) => setHost(e.target.value)}
-            placeholder={DEFAULT_HOST}
-            spellCheck={false}
-            autoComplete="url"
-          />
-        </label>
-        <p className="hint">{t.hostHint('{host}/{model id}/resolve/main/…')}</p>
-        <div className="settings-row">
-          {/* Labels point at their selects (not wrap them): the option texts stay out of the names. */}
-          <div>
-            <label className="field-label" htmlFor={`${id}-device`}>
-              {t.backend}
-            </label>
-            <select id={`${id}-device`} value={device} onChange={(e) => setDevice(e.target.value as DevicePreference)}>
-              {DEVICE_PREFERENCES.map((value) => (
-                <option key={value} value={value}>
-                  {deviceLabels[value]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label className="field-label" htmlFor={`${id}-dtype`}>
-              {t.precision}
-            </label>
-            <select id={`${id}-dtype`} value={dtype} onChange={(e) => setDtype(e.target.value as Dtype | '')}>
-              <option value="">{t.precisionAuto}</option>
-              {DTYPES.map((value) => (
-                <option key={value} value={value}>
-                  {value}
-                </option>
-              ))}
-            </select>
-          </div>
+      <summary className="button secondary">{t.settings}</summary>
+      <div className="settings-drawer">
+        <div className="settings-drawer-header">
+          <button
+            type="button"
+            className="secondary small"
+            onClick={(event) => event.currentTarget.closest('details')?.removeAttribute('open')}
+          >
+            {t.closeSettings}
+          </button>
         </div>
-        {problem && (
-          <p role="alert" className="error">
-            {problem}
+        <form onSubmit={submit} noValidate>
+          <label className="field-label" htmlFor={`${id}-model`}>
+            {t.modelCatalogue}
+          </label>
+          <select
+            id={`${id}-model`}
+            value={picked ? picked.id : OTHER_MODEL}
+            aria-describedby={`${id}-model-note`}
+            onChange={(e) => e.target.value !== OTHER_MODEL && setModelId(e.target.value)}
+          >
+            {CATALOGUE.map((entry) => (
+              <option key={entry.id} value={entry.id}>
+                {describeEntry(t, entry, plannedDtypes)}
+              </option>
+            ))}
+            <option value={OTHER_MODEL}>{t.anotherModel}</option>
+          </select>
+          <p className="hint" id={`${id}-model-note`}>
+            {picked
+              ? locale === 'zh'
+                ? `${picked.languagesZh}。${picked.noteZh}`
+                : `${picked.languages}. ${picked.note}`
+              : t.anyModelHint}
           </p>
-        )}
-        <button type="submit">{t.loadModel}</button>
-      </form>
-      <div className="import-folder">
-        <label className="button secondary">
-          {t.importFolder}
-          <input
-            type="file"
-            className="visually-hidden"
-            // A directory picker: the folder's files arrive with their paths inside it.
-            {...{ webkitdirectory: '' }}
-            multiple
-            onChange={(event) => {
-              const files = [...(event.target.files ?? [])];
-              event.target.value = '';
-              if (files.length > 0) onImportFolder(files);
-            }}
-          />
-        </label>
-        <p className="hint">{t.importHint}</p>
+          <label>
+            <span className="field-label">{t.modelId}</span>
+            <input value={modelId} onChange={(e) => setModelId(e.target.value)} spellCheck={false} autoComplete="off" />
+          </label>
+          <label>
+            <span className="field-label">{t.modelHost}</span>
+            <input
+              value={host}
+              onChange={(e) => setHost(e.target.value)}
+              placeholder={DEFAULT_HOST}
+              spellCheck={false}
+              autoComplete="url"
+            />
+          </label>
+          <p className="hint">{t.hostHint('{host}/{model id}/resolve/main/…')}</p>
+          <div className="settings-row">
+            {/* Labels point at their selects (not wrap them): the option texts stay out of the names. */}
+            <div>
+              <label className="field-label" htmlFor={`${id}-device`}>
+                {t.backend}
+              </label>
+              <select
+                id={`${id}-device`}
+                value={device}
+                onChange={(e) => setDevice(e.target.value as DevicePreference)}
+              >
+                {DEVICE_PREFERENCES.map((value) => (
+                  <option key={value} value={value}>
+                    {deviceLabels[value]}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div>
+              <label className="field-label" htmlFor={`${id}-dtype`}>
+                {t.precision}
+              </label>
+              <select id={`${id}-dtype`} value={dtype} onChange={(e) => setDtype(e.target.value as Dtype | '')}>
+                <option value="">{t.precisionAuto}</option>
+                {DTYPES.map((value) => (
+                  <option key={value} value={value}>
+                    {value}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+          {problem && (
+            <p role="alert" className="error">
+              {problem}
+            </p>
+          )}
+          <button type="submit">{t.loadModel}</button>
+        </form>
+        <div className="import-folder">
+          <label className="button secondary">
+            {t.importFolder}
+            <input
+              type="file"
+              className="visually-hidden"
+              // A directory picker: the folder's files arrive with their paths inside it.
+              {...{ webkitdirectory: '' }}
+              multiple
+              onChange={(event) => {
+                const files = [...(event.target.files ?? [])];
+                event.target.value = '';
+                if (files.length > 0) onImportFolder(files);
+              }}
+            />
+          </label>
+          <p className="hint">{t.importHint}</p>
+        </div>
+        {children}
       </div>
     </details>
   );

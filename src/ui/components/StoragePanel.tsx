@@ -5,7 +5,7 @@ import type { StoredModel } from '../../shared/types.ts';
 import { useI18n } from '../i18n.ts';
 import { usageText } from '../messages.ts';
 import { RequestError } from '../session/worker-client.ts';
-import { useSession } from '../use-session.ts';
+import { useSession, useSessionValue } from '../use-session.ts';
 
 interface Props {
   /** Changes whenever the stored models may have changed (a model finished loading). */
@@ -24,6 +24,8 @@ export function StoragePanel({ refreshKey }: Props) {
   const [persisted, setPersisted] = useState<boolean | null>(null);
   const [persistAnswer, setPersistAnswer] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
+  const [librarySize, setLibrarySize] = useState<number | null>(null);
+  const libraryImages = useSessionValue((snapshot) => snapshot.images.length);
   const { t } = useI18n();
 
   useEffect(() => {
@@ -37,16 +39,24 @@ export function StoragePanel({ refreshKey }: Props) {
         error.failure.code === 'storage-unavailable' &&
         setListing({ status: 'unavailable' }),
     );
+    session.librarySize(controller.signal).then(
+      (bytes) => live && setLibrarySize(bytes),
+      () => undefined,
+    );
     navigator.storage?.estimate?.().then((value) => live && setEstimate(value));
     navigator.storage?.persisted?.().then((value) => live && setPersisted(value));
     return () => {
       live = false;
       controller.abort();
     };
-  }, [session, refreshKey, version]);
+  }, [session, refreshKey, version, libraryImages]);
 
   const remove = async (model: StoredModel) => {
     await session.deleteModel(model.modelKey);
+    setVersion((v) => v + 1);
+  };
+  const deleteLibrary = async () => {
+    await session.clearLibrary();
     setVersion((v) => v + 1);
   };
   const models = listing.status === 'listed' ? listing.models : null;
@@ -62,6 +72,14 @@ export function StoragePanel({ refreshKey }: Props) {
     <section className="storage" aria-labelledby="storage-heading">
       <h2 id="storage-heading">{t.storage}</h2>
       {listing.status === 'unavailable' && <p className="notice">{t.storageUnavailable}</p>}
+      <div className="stored-library">
+        <span>{t.librarySize(libraryImages, librarySize === null ? '…' : formatBytes(librarySize))}</span>
+        {libraryImages > 0 && (
+          <button type="button" className="secondary" onClick={() => void deleteLibrary()}>
+            {t.deleteLibrary}
+          </button>
+        )}
+      </div>
       {estimate?.quota !== undefined && <p className="hint">{usageText(t, estimate.usage ?? 0, estimate.quota)}</p>}
       {models !== null && models.length === 0 && <p>{t.noStoredModels}</p>}
       {models !== null && models.length > 0 && (

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WebGPUProbe } from '../../shared/backend.ts';
-import type { ImageScores } from '../../shared/protocol.ts';
+import type { LibraryImage } from '../../shared/library.ts';
 import { parseSettings } from '../../shared/settings.ts';
 import type { ModelInfo } from '../../shared/types.ts';
 import { ClassifierSession } from './classifier-session.ts';
@@ -9,6 +9,7 @@ import { ClassifierClient } from './worker-client.ts';
 
 const GPU: WebGPUProbe = { available: true, fallbackAdapter: false, shaderF16: false, description: 'gpu' };
 const NO_GPU: WebGPUProbe = { available: false, reason: 'no GPU adapter was found' };
+const NO_WORK = { textsEncoded: 0, textsCached: 0, imagesEncoded: 0, imagesCached: 0 };
 
 function info(device: 'wasm' | 'webgpu'): ModelInfo {
   return {
@@ -18,30 +19,47 @@ function info(device: 'wasm' | 'webgpu'): ModelInfo {
     layout: 'split',
     threads: 2,
     scoring: 'softmax',
+    languages: ['en'],
     notices: [],
     timings: { loadMs: 1, warmUpMs: 1 },
   };
 }
 
-/** Scores as the worker would send them: the first label wins. */
-function scores(imageId: string, labels: string[]): ImageScores {
+function record(id: string): LibraryImage {
   return {
-    imageId,
-    scores: labels.map((label, i) => ({ label, score: i === 0 ? 0.9 : 0.1 / (labels.length - 1) })),
-    ms: 5,
-    cached: false,
-    width: 2,
-    height: 2,
+    id,
+    name: `${id}.png`,
+    path: null,
+    folderId: null,
+    size: 3,
+    lastModified: 1,
+    addedAt: 1,
+    contentHash: null,
+    width: 0,
+    height: 0,
     notes: [],
+    failure: null,
+    source: 'file',
   };
 }
 
+/** Score rows as the worker sends them: the first label wins for every image. */
+function rows(ids: string[], labels: number, cached = 0) {
+  const scores = new Float32Array(ids.length * labels).fill(0.1);
+  ids.forEach((_, i) => (scores[i * labels] = 0.9));
+  const flags = new Uint8Array(ids.length);
+  flags.fill(1, 0, cached);
+  return { imageIds: ids, scores, ms: new Float32Array(ids.length).fill(5), cached: flags };
+}
+
 async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await Promise.resolve();
+  for (let i = 0; i < 10; i++) await Promise.resolve();
 }
 
 function setup(query = 'host=/models&model=fixtures/clip-colors', probe: WebGPUProbe = NO_GPU) {
   const workers: FakeWorker[] = [];
+  let ids = 0;
+  let clock = 0;
   const session = new ClassifierSession({
     settings: parseSettings(new URLSearchParams(query), 'http://localhost'),
     probeWebGPU: async () => probe,
@@ -50,7 +68,8 @@ function setup(query = 'host=/models&model=fixtures/clip-colors', probe: WebGPUP
         workers.push(new FakeWorker());
         return workers[workers.length - 1] as unknown as Worker;
       }),
-    objectUrls: { create: () => 'blob:x', revoke: () => undefined },
+    newId: () => `image-${++ids}`,
+    now: () => clock,
     debounceMs: 250,
   });
   const worker = () => workers[workers.length - 1];
@@ -63,25 +82,49 @@ function setup(query = 'host=/models&model=fixtures/clip-colors', probe: WebGPUP
   };
   const snapshots: ReturnType<typeof session.getSnapshot>[] = [];
   session.subscribe(() => snapshots.push(session.getSnapshot()));
-  return { session, workers, worker, lastClassify, sent, snapshots };
+  return {
+    session,
+    workers,
+    worker,
+    lastClassify,
+    sent,
+    snapshots,
+    tick: (ms: number) => (clock += ms),
+  };
 }
+type Setup = ReturnType<typeof setup>;
 
-async function ready(t: ReturnType<typeof setup>, device: 'wasm' | 'webgpu' = 'wasm') {
+/** Starts the session: the library opens (with `images`), and the model loads. */
+async function ready(t: Setup, device: 'wasm' | 'webgpu' = 'wasm', images: LibraryImage[] = []) {
   t.session.start();
   await settle();
+  const open = t.worker().requests('open-library').at(-1);
+  if (open) t.worker().reply({ type: 'library', id: open.id, library: { images, folders: [], problem: null } });
   const load = t.worker().requests('load').at(-1);
   if (!load) throw new Error('no load request');
   t.worker().reply({ type: 'loaded', id: load.id, info: info(device) });
   await settle();
 }
 
-async function typeLabels(t: ReturnType<typeof setup>, text: string) {
+async function typeLabels(t: Setup, text: string) {
   t.session.setLabelsText(text);
   await vi.advanceTimersByTimeAsync(250);
 }
 
-async function addImages(t: ReturnType<typeof setup>, ...names: string[]) {
-  t.session.addImages(names.map((name) => new File([name], `${name}.png`, { type: 'image/png' })));
+/** Adds images; the fake worker acknowledges them as stored. */
+async function addImages(t: Setup, ...names: string[]) {
+  const adding = t.session.addImages(names.map((name) => new File([name], `${name}.png`, { type: 'image/png' })));
+  await settle();
+  const request = t.worker().requests('add-images').at(-1);
+  if (!request) throw new Error('no add-images request');
+  t.worker().reply({
+    type: 'added',
+    id: request.id,
+    images: request.images.map(({ id }) => record(id)),
+    folder: null,
+    problem: null,
+  });
+  await adding;
   await settle();
 }
 
@@ -93,33 +136,54 @@ afterEach(() => {
 });
 
 describe('ClassifierSession', () => {
-  it('loads on WASM when there is no GPU, then asks for the scores the images lack', async () => {
+  it('opens the library and loads on WASM; with labels, one classification covers the library', async () => {
     const t = setup();
-    await ready(t);
+    await ready(t, 'wasm', [record('kept-1')]);
     expect(t.session.getSnapshot().model.phase).toBe('ready');
+    expect(t.session.getSnapshot().images.map((i) => i.id)).toEqual(['kept-1']);
     expect(t.worker().requests('load')[0].options).toMatchObject({ device: 'wasm', dtypes: ['q8', 'fp32'] });
-    await addImages(t, 'a', 'b');
     expect(t.lastClassify()).toBeUndefined(); // no labels yet
     await typeLabels(t, 'red, blue');
     const request = t.sent();
     expect(request.labels).toEqual(['red', 'blue']);
-    expect(request.images.map((i) => i.name)).toEqual(['a.png', 'b.png']);
-    t.worker().reply({ type: 'results', id: request.id, results: [scores('image-1', ['red', 'blue'])] });
+    t.worker().reply({ type: 'scores', id: request.id, rows: rows(['kept-1'], 2, 1) });
+    // Images added while it runs join it: no second classification.
+    await addImages(t, 'a');
     expect(t.session.getSnapshot().progress).toEqual({ done: 1, total: 2 });
-    t.worker().reply({ type: 'results', id: request.id, results: [scores('image-2', ['red', 'blue'])] });
-    t.worker().reply({ type: 'done', id: request.id, work: { textsEncoded: 2, textsCached: 0 } });
+    expect(t.worker().requests('classify')).toHaveLength(1);
+    t.worker().reply({ type: 'scores', id: request.id, rows: rows(['image-1'], 2) });
+    // The worker's own count of the run: images are not counted twice (they were counted as rows came).
+    t.worker().reply({
+      type: 'done',
+      id: request.id,
+      work: { textsEncoded: 2, textsCached: 0, imagesEncoded: 1, imagesCached: 1 },
+    });
     await settle();
     const snapshot = t.session.getSnapshot();
     expect(snapshot.progress).toEqual({ done: 2, total: 2 });
-    expect(snapshot.work).toEqual({ textsEncoded: 2, textsCached: 0, imagesEncoded: 2, imagesCached: 0 });
-    // Nothing left to ask for.
+    expect(snapshot.work).toEqual({ textsEncoded: 2, textsCached: 0, imagesEncoded: 1, imagesCached: 1 });
+    expect(snapshot.results.get('image-1')?.scores[0]).toBeCloseTo(0.9);
     expect(t.worker().requests('classify')).toHaveLength(1);
+  });
+
+  it('asks for stored scores while the model is still loading', async () => {
+    const t = setup();
+    t.session.start();
+    await settle();
+    const open = t.worker().requests('open-library')[0];
+    t.worker().reply({
+      type: 'library',
+      id: open.id,
+      library: { images: [record('kept')], folders: [], problem: null },
+    });
+    await typeLabels(t, 'red, blue');
+    expect(t.session.getSnapshot().model.phase).toBe('loading');
+    expect(t.sent().labels).toEqual(['red', 'blue']);
   });
 
   it('applies labels only once typing pauses', async () => {
     const t = setup();
-    await ready(t);
-    await addImages(t, 'a');
+    await ready(t, 'wasm', [record('a')]);
     t.session.setLabelsText('re');
     await vi.advanceTimersByTimeAsync(100);
     t.session.setLabelsText('red, blue');
@@ -135,15 +199,13 @@ describe('ClassifierSession', () => {
     ).toEqual([['red', 'blue']]);
   });
 
-  it('cancels a superseded request and never shows its scores as current', async () => {
+  it('cancels a superseded classification and never shows its scores as current', async () => {
     const t = setup();
-    await ready(t);
-    await addImages(t, 'a', 'b');
+    await ready(t, 'wasm', [record('a'), record('b')]);
     await typeLabels(t, 'red, blue');
     const first = t.sent();
-    t.worker().reply({ type: 'results', id: first.id, results: [scores('image-1', ['red', 'blue'])] });
+    t.worker().reply({ type: 'scores', id: first.id, rows: rows(['a'], 2) });
     await typeLabels(t, 'green, blue');
-    // The old request is cancelled, and both images are asked for again with the new labels.
     expect(
       t
         .worker()
@@ -152,32 +214,30 @@ describe('ClassifierSession', () => {
     ).toContain(first.id);
     const second = t.sent();
     expect(second.labels).toEqual(['green', 'blue']);
-    expect(second.images.map((i) => i.imageId)).toEqual(['image-1', 'image-2']);
     // A late reply to the old request changes nothing.
-    t.worker().reply({ type: 'results', id: first.id, results: [scores('image-2', ['red', 'blue'])] });
-    const { images, resultKey, progress } = t.session.getSnapshot();
+    t.worker().reply({ type: 'scores', id: first.id, rows: rows(['b'], 2) });
+    const { results, resultKey, progress } = t.session.getSnapshot();
     expect(progress.done).toBe(0);
-    expect(images.find((i) => i.id === 'image-2')?.result).toBeUndefined();
-    // image-1 keeps its old scores, marked with the old key: stale, not current.
-    expect(images.find((i) => i.id === 'image-1')?.result?.key).not.toBe(resultKey);
-    t.worker().reply({ type: 'results', id: second.id, results: [scores('image-1', ['green', 'blue'])] });
+    expect(results.get('b')).toBeUndefined();
+    // `a` keeps its old scores, marked with the old key: stale, not current.
+    expect(results.get('a')?.key).not.toBe(resultKey);
+    t.worker().reply({ type: 'scores', id: second.id, rows: rows(['a'], 2) });
     // In every snapshot, a current result carries the labels current at that moment.
     for (const snapshot of t.snapshots) {
-      for (const image of snapshot.images) {
-        if (image.result?.key !== snapshot.resultKey) continue;
-        expect(image.result.scores.map((s) => s.label).sort()).toEqual([...snapshot.labels.labels].sort());
+      for (const [, result] of snapshot.results) {
+        if (result.key !== snapshot.resultKey) continue;
+        expect([...result.labels]).toEqual(snapshot.labels.labels);
       }
     }
   });
 
-  it('falls back from WebGPU to WASM in a fresh worker and asks again for what was pending', async () => {
+  it('falls back from WebGPU to WASM in a fresh worker and asks again for the library', async () => {
     const t = setup('host=/models&model=fixtures/clip-colors&device=webgpu', GPU);
-    await ready(t, 'webgpu');
+    await ready(t, 'webgpu', [record('a'), record('b')]);
     expect(t.workers[0].requests('load')[0].options.device).toBe('webgpu');
-    await addImages(t, 'a', 'b');
     await typeLabels(t, 'red, blue');
     const request = t.sent();
-    t.worker().reply({ type: 'results', id: request.id, results: [scores('image-1', ['red', 'blue'])] });
+    t.worker().reply({ type: 'scores', id: request.id, rows: rows(['a'], 2) });
     t.worker().reply({ type: 'failed', id: request.id, failure: { code: 'backend', detail: 'the GPU hung' } });
     await settle();
     expect(t.workers).toHaveLength(2);
@@ -186,10 +246,8 @@ describe('ClassifierSession', () => {
     expect(snapshot.backend).toEqual({ device: 'wasm', dtypes: ['q8', 'fp32'], fallbackReason: 'the GPU hung' });
     expect(snapshot.images).toHaveLength(2);
     expect(t.workers[1].requests('load')[0].options.device).toBe('wasm');
-    t.workers[1].reply({ type: 'loaded', id: t.workers[1].requests('load')[0].id, info: info('wasm') });
-    await settle();
-    // Both images are asked for again on WASM (the WebGPU result belonged to another backend).
-    expect(t.lastClassify()?.images.map((i) => i.imageId)).toEqual(['image-1', 'image-2']);
+    // The whole library is asked for on WASM (the WebGPU result belonged to another backend).
+    expect(t.workers[1].requests('classify').map((r) => r.labels)).toEqual([['red', 'blue']]);
     expect(t.session.getSnapshot().settings.labels).toBe('red, blue');
   });
 
@@ -224,13 +282,12 @@ describe('ClassifierSession', () => {
     expect(t.workers[1].requests('load')).toHaveLength(2);
   });
 
-  it('stops and resumes: a stop cancels the request, resume asks only for what is missing', async () => {
+  it('stops and resumes: a stop cancels the classification, resume starts it again', async () => {
     const t = setup();
-    await ready(t);
-    await addImages(t, 'a', 'b', 'c');
+    await ready(t, 'wasm', [record('a'), record('b'), record('c')]);
     await typeLabels(t, 'red, blue');
     const first = t.sent();
-    t.worker().reply({ type: 'results', id: first.id, results: [scores('image-1', ['red', 'blue'])] });
+    t.worker().reply({ type: 'scores', id: first.id, rows: rows(['a'], 2) });
     t.session.stop();
     expect(t.session.getSnapshot().stopped).toBe(true);
     expect(
@@ -243,13 +300,13 @@ describe('ClassifierSession', () => {
     expect(t.worker().requests('classify')).toHaveLength(1);
     t.session.resume();
     expect(t.session.getSnapshot().stopped).toBe(false);
-    expect(t.lastClassify()?.images.map((i) => i.imageId)).toEqual(['image-2', 'image-3']);
+    expect(t.worker().requests('classify')).toHaveLength(2);
+    expect(t.session.getSnapshot().results.get('a')?.key).toBe(t.session.getSnapshot().resultKey);
   });
 
   it('a stop holds only for the labels and images it was made on', async () => {
     const t = setup();
-    await ready(t);
-    await addImages(t, 'a');
+    await ready(t, 'wasm', [record('a')]);
     await typeLabels(t, 'red, blue');
     t.session.stop();
     await typeLabels(t, 'red, green');
@@ -259,31 +316,56 @@ describe('ClassifierSession', () => {
 
   it('keeps a failed request apart from image failures: its images can be retried', async () => {
     const t = setup();
-    await ready(t);
-    await addImages(t, 'a', 'b');
+    await ready(t, 'wasm', [record('a'), record('b')]);
     await typeLabels(t, 'red, blue');
     const request = t.sent();
-    t.worker().reply({ type: 'image-failed', id: request.id, imageId: 'image-1', failure: { code: 'not-an-image' } });
+    t.worker().reply({ type: 'image-failed', id: request.id, imageId: 'a', failure: { code: 'not-an-image' } });
     t.worker().reply({ type: 'failed', id: request.id, failure: { code: 'failed', detail: 'busy' } });
     await settle();
-    const failures = () => t.session.getSnapshot().images.map((i) => i.failure);
-    expect(failures()).toEqual([{ code: 'not-an-image' }, { code: 'request-failed', detail: 'busy' }]);
+    const failures = () => t.session.getSnapshot().failures;
+    expect(failures().get('a')).toEqual({ code: 'not-an-image' });
+    expect(failures().get('b')).toEqual({ code: 'request-failed', detail: 'busy' });
     expect(t.worker().requests('classify')).toHaveLength(1);
     t.session.retryFailed();
-    expect(t.lastClassify()?.images.map((i) => i.imageId)).toEqual(['image-2']);
-    expect(failures()[0]).toEqual({ code: 'not-an-image' });
+    expect(t.worker().requests('classify')).toHaveLength(2);
   });
 
-  it('removing an image updates the progress and never asks for it again', async () => {
+  it('an image that a finished classification neither scored nor failed is said, not retried in a loop', async () => {
     const t = setup();
-    await ready(t);
-    await addImages(t, 'a', 'b');
+    await ready(t, 'wasm', [record('a'), record('b')]);
     await typeLabels(t, 'red, blue');
     const request = t.sent();
-    t.worker().reply({ type: 'results', id: request.id, results: [scores('image-1', ['red', 'blue'])] });
-    t.session.removeImage('image-2');
+    t.worker().reply({ type: 'scores', id: request.id, rows: rows(['a'], 2) });
+    t.worker().reply({ type: 'done', id: request.id, work: NO_WORK });
+    await settle();
+    expect(t.session.getSnapshot().failures.get('b')?.code).toBe('request-failed');
+    expect(t.worker().requests('classify')).toHaveLength(1);
+  });
+
+  it('removing an image updates the progress and tells the worker', async () => {
+    const t = setup();
+    await ready(t, 'wasm', [record('a'), record('b')]);
+    await typeLabels(t, 'red, blue');
+    t.worker().reply({ type: 'scores', id: t.sent().id, rows: rows(['a'], 2) });
+    void t.session.removeImages(['b']);
     expect(t.session.getSnapshot().progress).toEqual({ done: 1, total: 1 });
-    await typeLabels(t, 'red, green');
-    expect(t.lastClassify()?.images.map((i) => i.imageId)).toEqual(['image-1']);
+    expect(
+      t
+        .worker()
+        .requests('remove-images')
+        .map((r) => r.ids),
+    ).toEqual([['b']]);
+  });
+
+  it('says the pace in images per second and the time left', async () => {
+    const t = setup();
+    await ready(t, 'wasm', ['a', 'b', 'c', 'd', 'e', 'f'].map(record));
+    await typeLabels(t, 'red, blue');
+    const request = t.sent();
+    t.worker().reply({ type: 'scores', id: request.id, rows: rows(['a', 'b'], 2) });
+    t.tick(1000);
+    t.worker().reply({ type: 'scores', id: request.id, rows: rows(['c', 'd'], 2) });
+    // Two images a second; two left: one second.
+    expect(t.session.getSnapshot().pace).toEqual({ imagesPerSecond: 2, secondsLeft: 1 });
   });
 });

@@ -1,14 +1,16 @@
 /**
- * The classifier session: plain TypeScript that owns the worker client, the images and their
- * results, the request queue, stop and resume, the work counters and the WebGPU → WASM fallback.
- * Components read its snapshot through `useSyncExternalStore` and send it intents; nothing here
- * knows React, and no scheduling hides in effects: every intent and every reply ends in `pump()`,
- * which asks the worker for exactly the results the snapshot lacks.
+ * The classifier session: plain TypeScript that owns the worker client, the library as the page
+ * sees it (images, their scores for the current labels, failures), the classification run, stop
+ * and resume, the work counters and the WebGPU → WASM fallback. Components read its snapshot
+ * through `useSyncExternalStore` and send it intents; nothing here knows React, and no scheduling
+ * hides in effects: every intent and every reply ends in `pump()`, which keeps exactly one
+ * classification of the whole library running while any image lacks current scores.
  */
 import { chooseBackend, dtypeCandidates, type RuntimeSettings, type WebGPUProbe } from '../../shared/backend.ts';
-import type { ImageFailure, ImageNote, ImportFailure, LoadFailure } from '../../shared/failures.ts';
+import type { ImageFailure, ImportFailure, LoadFailure } from '../../shared/failures.ts';
 import { parseLabels, type ParsedLabels } from '../../shared/labels.ts';
-import type { FolderFile, ImageScores, LoadOptions } from '../../shared/protocol.ts';
+import type { LibraryFolder, LibraryImage, LibraryProblem, NewImage } from '../../shared/library.ts';
+import type { FolderFile, LoadOptions, ScoreRows } from '../../shared/protocol.ts';
 import type { ParsedSettings, Settings, SettingsProblem } from '../../shared/settings.ts';
 import { templatesFor, type PromptSettings } from '../../shared/template.ts';
 import type {
@@ -16,15 +18,14 @@ import type {
   Dtype,
   EncodeWork,
   FileProgress,
-  LabelScore,
   ModelInfo,
   ModelSource,
   PlannedFile,
   Scoring,
   StoredModel,
-  TextWork,
 } from '../../shared/types.ts';
-import { ClassifierClient, RequestError, isSuperseded } from './worker-client.ts';
+import { Throughput } from './throughput.ts';
+import { ClassifierClient, RequestError, isSuperseded, type Added } from './worker-client.ts';
 
 /** One file of a loading model: how much of it has arrived, and whether it came from the store. */
 export interface DownloadItem extends FileProgress {
@@ -46,27 +47,25 @@ export type ModelState =
   | { phase: 'error'; failure: LoadFailure }
   | { phase: 'cancelled' };
 
+/** One image's scores for the labels of one classification. */
 export interface ImageResult {
   /** The model, template and labels the scores were computed for. */
   key: string;
-  scores: LabelScore[];
+  /** The labels, in the order of `scores`. */
+  labels: readonly string[];
+  scores: Float32Array;
+  /** Time spent on the image in this visit (0 when its embedding was stored). */
   ms: number;
   device: Device;
-  scoring: Scoring;
-  width: number;
-  height: number;
-  notes: ImageNote[];
+  /** Its embedding came from the library, not a vision pass. */
+  cached: boolean;
 }
 
-export interface ImageEntry {
-  id: string;
-  name: string;
-  /** The image as the worker reads it (an SVG drawn to PNG on the page). */
-  file: File;
-  /** Object URL for the thumbnail; revoked when the image is removed. */
-  url: string;
-  result?: ImageResult;
-  failure?: ImageFailure;
+export interface LibraryView {
+  /** `opening` until the worker has said what the library holds. */
+  phase: 'opening' | 'open';
+  folders: LibraryFolder[];
+  problem: LibraryProblem | null;
 }
 
 /** The backend the model runs on, chosen from data; `fallbackReason` says why it is not the WebGPU asked for. */
@@ -87,17 +86,29 @@ export interface SessionSnapshot {
   /** Null while WebGPU is being probed. */
   backend: Backend | null;
   model: ModelState;
-  images: readonly ImageEntry[];
+  library: LibraryView;
+  /** Every image of the library, in the order they came. */
+  images: readonly LibraryImage[];
+  results: ReadonlyMap<string, ImageResult>;
+  /** Failures of this visit (a file that must be added again, a failed request), beside images' own. */
+  failures: ReadonlyMap<string, ImageFailure>;
   /** Identifies the current model, template and labels; results with another key are stale. */
   resultKey: string;
   /** How the current scores are read: one distribution, or independent per label. */
   scoring: Scoring;
   /** Images with scores for the current labels, of those that can have them. */
   progress: { done: number; total: number };
-  /** Everything encoded, and found in the caches instead, since the page opened. */
+  /** Images per second over the last few batches, and the seconds left at that pace. */
+  pace: { imagesPerSecond: number; secondsLeft: number } | null;
+  /** Everything encoded, and found in the library instead, since the page opened. */
   work: EncodeWork;
   /** Classification was stopped by the person; it resumes when asked, or when labels or images change. */
   stopped: boolean;
+}
+
+/** An image's failure, its own or this visit's. */
+export function failureOf(snapshot: SessionSnapshot, image: LibraryImage): ImageFailure | null {
+  return image.failure ?? snapshot.failures.get(image.id) ?? null;
 }
 
 export interface SessionDeps {
@@ -108,7 +119,9 @@ export interface SessionDeps {
   saveSettings?(settings: Settings): void;
   /** Makes a file readable by the worker (SVG is drawn on the page: workers cannot decode it). */
   prepareFile?(file: File): Promise<File>;
-  objectUrls?: { create(blob: Blob): string; revoke(url: string): void };
+  /** A new image id. */
+  newId?(): string;
+  now?(): number;
   /** How long typing must pause before labels or a template apply. */
   debounceMs?: number;
   onLabelsApplied?(count: number): void;
@@ -125,10 +138,18 @@ export interface SettingsChange {
 export type ImportOutcome =
   { ok: true; source: ModelSource; files: number; bytes: number } | { ok: false; failure: ImportFailure };
 
-interface InFlight {
+/** A file to add, with its path inside the folder it came from (null for a loose file). */
+export interface FileToAdd {
+  file: File;
+  path: string | null;
+}
+
+interface Run {
   key: string;
-  ids: Set<string>;
+  labels: readonly string[];
   controller: AbortController;
+  /** Images the run was started for: each must end with scores or a failure. */
+  ids: Set<string>;
 }
 
 const LOADING: ModelState = { phase: 'loading', files: [], planned: false, waiting: false, warming: false };
@@ -166,7 +187,7 @@ export class ClassifierSession {
   private state: SessionSnapshot;
   private readonly listeners = new Set<() => void>();
   private readonly client: ClassifierClient;
-  private readonly inFlight = new Set<InFlight>();
+  private run: Run | null = null;
   private loadController: AbortController | null = null;
   /** A stop holds for the labels and images it was made on: changing either asks for new work. */
   private stopMark: { key: string; images: number } | null = null;
@@ -176,17 +197,13 @@ export class ClassifierSession {
   private gpuFailure: { device: RuntimeSettings['device']; reason: string } | null = null;
   private labelsTimer: ReturnType<typeof setTimeout> | undefined;
   private promptTimer: ReturnType<typeof setTimeout> | undefined;
-  private imageCounter = 0;
   private started = false;
-  private readonly objectUrls: NonNullable<SessionDeps['objectUrls']>;
+  private readonly throughput: Throughput;
 
   constructor(private readonly deps: SessionDeps) {
     this.client = deps.createClient?.() ?? new ClassifierClient();
     this.client.onDeviceLost = (detail) => this.fallBackToWasm(detail);
-    this.objectUrls = deps.objectUrls ?? {
-      create: (blob) => URL.createObjectURL(blob),
-      revoke: (url) => URL.revokeObjectURL(url),
-    };
+    this.throughput = new Throughput(deps.now ?? (() => performance.now()));
     const { settings, problems } = deps.settings;
     this.state = this.derive({
       settings,
@@ -195,13 +212,22 @@ export class ClassifierSession {
       templates: templatesFor(settings.prompt),
       backend: null,
       model: LOADING,
+      library: { phase: 'opening', folders: [], problem: null },
       images: [],
+      results: new Map(),
+      failures: new Map(),
       resultKey: '',
       scoring: 'softmax',
       progress: { done: 0, total: 0 },
+      pace: null,
       work: NO_WORK,
       stopped: false,
     });
+  }
+
+  /** The worker client, for page-side helpers that ask the worker directly (thumbnails). */
+  get worker(): ClassifierClient {
+    return this.client;
   }
 
   // --- The external store -------------------------------------------------------------------
@@ -213,9 +239,9 @@ export class ClassifierSession {
 
   getSnapshot = (): SessionSnapshot => this.state;
 
-  /** Recomputes what follows from the rest of the snapshot (key, scoring, progress, stopped). */
+  /** Recomputes what follows from the rest of the snapshot (key, scoring, progress, stopped, pace). */
   private derive(next: SessionSnapshot): SessionSnapshot {
-    const { settings, model, backend, templates, labels, images } = next;
+    const { settings, model, backend, templates, labels, images, results, failures } = next;
     const scoring = effectiveScoring(model, settings.mode);
     const { source } = settings;
     const resultKey = JSON.stringify([
@@ -230,12 +256,13 @@ export class ClassifierSession {
     let done = 0;
     let total = 0;
     for (const image of images) {
-      if (image.failure) continue;
+      if (image.failure ?? failures.get(image.id)) continue;
       total++;
-      if (image.result?.key === resultKey) done++;
+      if (results.get(image.id)?.key === resultKey) done++;
     }
     const stopped = this.stopMark !== null && this.stopMark.key === resultKey && this.stopMark.images === images.length;
-    return { ...next, scoring, resultKey, progress: { done, total }, stopped };
+    const pace = this.throughput.pace(total - done);
+    return { ...next, scoring, resultKey, progress: { done, total }, stopped, pace };
   }
 
   private update(change: Partial<SessionSnapshot>): void {
@@ -245,11 +272,26 @@ export class ClassifierSession {
 
   // --- Start, backend and model ----------------------------------------------------------------
 
-  /** Chooses the backend (probing WebGPU when it may be used) and loads the model. */
+  /** Opens the library, chooses the backend (probing WebGPU when it may be used) and loads the model. */
   start(): void {
     if (this.started) return;
     this.started = true;
     this.chooseBackendAndLoad();
+    this.openLibrary();
+  }
+
+  private openLibrary(): void {
+    this.client.openLibrary().then(
+      ({ images, folders, problem }) => {
+        this.update({ images, library: { phase: 'open', folders, problem } });
+        this.pump();
+      },
+      (error: unknown) => {
+        if (isSuperseded(error)) return;
+        this.update({ library: { phase: 'open', folders: [], problem: 'unavailable' } });
+        this.pump();
+      },
+    );
   }
 
   private chooseBackendAndLoad(): void {
@@ -288,7 +330,7 @@ export class ClassifierSession {
     const backend = this.state.backend;
     if (!backend) return;
     this.abortLoad();
-    this.abortRequests();
+    this.abortRun();
     const controller = new AbortController();
     this.loadController = controller;
     const { settings } = this.state;
@@ -303,7 +345,8 @@ export class ClassifierSession {
       if (controller.signal.aborted || this.state.model.phase !== 'loading') return;
       this.update({ model: change(this.state.model) });
     };
-    this.update({ model: LOADING });
+    // Failures of this visit belong to the model that met them (a file another model needs, say).
+    this.update({ model: LOADING, failures: new Map() });
     this.client
       .load(options, {
         signal: controller.signal,
@@ -323,8 +366,11 @@ export class ClassifierSession {
           const failure = loadFailure(error);
           if (failure.code === 'backend' && this.fallBackToWasm(failure.detail)) return;
           this.update({ model: { phase: 'error', failure } });
+          this.pump();
         },
       );
+    // The library's stored scores need no model: a classification may start while it loads.
+    this.pump();
   }
 
   /**
@@ -336,7 +382,7 @@ export class ClassifierSession {
     if (this.state.backend?.device !== 'webgpu') return false;
     this.gpuFailure = { device: this.state.settings.runtime.device, reason };
     this.abortLoad();
-    this.abortRequests();
+    this.abortRun();
     this.client.restart();
     this.chooseBackendAndLoad();
     return true;
@@ -345,6 +391,7 @@ export class ClassifierSession {
   cancelLoad(): void {
     this.abortLoad();
     this.update({ model: { phase: 'cancelled' } });
+    this.pump();
   }
 
   retryLoad(): void {
@@ -353,9 +400,8 @@ export class ClassifierSession {
 
   /** Another model, host, backend or precision (from the Settings panel or an import). */
   applySettings(change: SettingsChange): void {
-    const settings = { ...this.state.settings, ...change };
-    this.update({ settings, problems: [] });
-    this.deps.saveSettings?.(settings);
+    this.saveSettings({ ...this.state.settings, ...change });
+    this.update({ problems: [] });
     this.chooseBackendAndLoad();
   }
 
@@ -399,35 +445,89 @@ export class ClassifierSession {
     this.saveSettings({ ...this.state.settings, lang });
   }
 
-  // --- Images ----------------------------------------------------------------------------------------
+  // --- The library ---------------------------------------------------------------------------------
 
-  addImages(files: Iterable<File>): void {
-    const list = [...files];
+  /** Adds files to the library (kept across visits); resolves once the worker has them. */
+  async addImages(files: Iterable<File | FileToAdd>): Promise<void> {
+    const list = [...files].map((item) => (item instanceof File ? { file: item, path: null } : item));
     if (list.length === 0) return;
     const prepare = this.deps.prepareFile ?? (async (file: File) => file);
-    void Promise.all(list.map((file) => prepare(file).catch(() => file))).then((readable) => {
-      const images = list.map((file, i) => ({
-        id: `image-${++this.imageCounter}`,
-        name: file.name || 'pasted image',
-        file: readable[i],
-        url: this.objectUrls.create(file),
-      }));
-      this.update({ images: [...this.state.images, ...images] });
-      this.pump();
+    const readable = await Promise.all(list.map(({ file }) => prepare(file).catch(() => file)));
+    const newId = this.deps.newId ?? (() => crypto.randomUUID());
+    const images: NewImage[] = list.map(({ file, path }, i) => ({
+      id: newId(),
+      name: file.name || 'pasted image',
+      path,
+      file: readable[i],
+      lastModified: file.lastModified,
+    }));
+    this.receiveAdded(await this.client.addImages(images));
+  }
+
+  /** Adds a folder opened with the File System Access API; its handle is kept for rescans. */
+  async addFolder(handle: FileSystemDirectoryHandle): Promise<void> {
+    this.receiveAdded(await this.client.addFolder(handle));
+  }
+
+  private receiveAdded({ images, folder, problem }: Added): void {
+    const byId = new Map(images.map((image) => [image.id, image]));
+    const kept = this.state.images.map((image) => byId.get(image.id) ?? image);
+    const known = new Set(kept.map((image) => image.id));
+    const folders = folder
+      ? [...this.state.library.folders.filter((f) => f.id !== folder.id), folder]
+      : this.state.library.folders;
+    const failures = new Map(this.state.failures);
+    for (const { id } of images) failures.delete(id);
+    this.update({
+      images: [...kept, ...images.filter((image) => !known.has(image.id))],
+      failures,
+      library: { ...this.state.library, folders, problem: problem ?? this.state.library.problem },
     });
-  }
-
-  removeImage(id: string): void {
-    const image = this.state.images.find((entry) => entry.id === id);
-    if (image) this.objectUrls.revoke(image.url);
-    this.update({ images: this.state.images.filter((entry) => entry.id !== id) });
     this.pump();
   }
 
-  clearImages(): void {
-    for (const image of this.state.images) this.objectUrls.revoke(image.url);
-    this.update({ images: [] });
+  /** Adds a folder's new or changed files and drops removed ones (asking for permission again first). */
+  async rescanFolder(folderId: string): Promise<{ added: number; removed: number }> {
+    const folder = this.state.library.folders.find((f) => f.id === folderId);
+    if (!folder) return { added: 0, removed: 0 };
+    // Permission on a kept handle is asked again on a later visit; the click that called this is the gesture.
+    if ((await folder.handle.requestPermission({ mode: 'read' })) !== 'granted') {
+      throw new RequestError({ code: 'permission-needed', folder: folder.name });
+    }
+    const { added, removed, folder: listed } = await this.client.rescanFolder(folderId);
+    const gone = new Set(removed);
+    this.update({
+      images: [...this.state.images.filter((image) => !gone.has(image.id)), ...added],
+      library: {
+        ...this.state.library,
+        folders: this.state.library.folders.map((f) => (f.id === folderId ? listed : f)),
+      },
+    });
     this.pump();
+    return { added: added.length, removed: removed.length };
+  }
+
+  async removeImages(ids: Iterable<string>): Promise<void> {
+    const gone = new Set(ids);
+    this.update({ images: this.state.images.filter((image) => !gone.has(image.id)) });
+    this.pump();
+    await this.client.removeImages([...gone]);
+  }
+
+  async clearLibrary(): Promise<void> {
+    this.abortRun();
+    this.update({
+      images: [],
+      results: new Map(),
+      failures: new Map(),
+      library: { ...this.state.library, folders: [] },
+    });
+    await this.client.clearLibrary();
+    this.pump();
+  }
+
+  librarySize(signal?: AbortSignal): Promise<number> {
+    return this.client.librarySize(signal);
   }
 
   stop(): void {
@@ -442,112 +542,137 @@ export class ClassifierSession {
     this.pump();
   }
 
-  /** Asks again for images whose request failed as a whole (a transient failure). */
+  /** Asks again for images whose classification failed in this visit (a transient failure). */
   retryFailed(): void {
-    this.update({
-      images: this.state.images.map((image) =>
-        image.failure?.code === 'request-failed' ? { ...image, failure: undefined } : image,
-      ),
-    });
+    this.update({ failures: new Map() });
     this.pump();
   }
 
-  // --- Requests --------------------------------------------------------------------------------------
+  // --- Classification ------------------------------------------------------------------------------
 
-  private abortRequests(): void {
-    for (const request of this.inFlight) request.controller.abort();
-    this.inFlight.clear();
+  private abortRun(): void {
+    this.run?.controller.abort();
+    this.run = null;
   }
 
-  /** Asks the worker for the results the snapshot lacks; stale requests are cancelled. */
+  private failed(image: LibraryImage): boolean {
+    return failureOf(this.state, image) !== null;
+  }
+
+  /** Keeps one classification of the whole library running while an image lacks current scores. */
   private pump(): void {
-    const { model, labels, stopped, resultKey, images, templates, scoring, backend } = this.state;
-    if (model.phase !== 'ready' || labels.labels.length === 0 || stopped) {
-      this.abortRequests();
+    const { model, labels, stopped, resultKey, images, results, library, backend } = this.state;
+    const usable = model.phase === 'ready' || model.phase === 'loading';
+    if (library.phase !== 'open' || !backend || !usable || labels.labels.length === 0 || stopped) {
+      this.abortRun();
       return;
     }
-    // Requests for other labels or another model are superseded: their results would be stale.
-    const busy = new Set<string>();
-    for (const request of this.inFlight) {
-      if (request.key !== resultKey) {
-        request.controller.abort();
-        this.inFlight.delete(request);
-      } else {
-        for (const id of request.ids) busy.add(id);
-      }
-    }
-    const needed = images.filter((image) => !image.failure && image.result?.key !== resultKey && !busy.has(image.id));
+    // A run for other labels or another model is superseded: its results would be stale.
+    if (this.run && this.run.key !== resultKey) this.abortRun();
+    // The running classification takes images added meanwhile.
+    if (this.run) return;
+    const needed = images.filter((image) => !this.failed(image) && results.get(image.id)?.key !== resultKey);
     if (needed.length === 0) return;
-    const request: InFlight = {
-      key: resultKey,
-      ids: new Set(needed.map((image) => image.id)),
-      controller: new AbortController(),
-    };
-    this.inFlight.add(request);
+    this.startRun(new Set(needed.map((image) => image.id)));
+  }
+
+  private startRun(ids: Set<string>): void {
+    const { resultKey, labels, templates, scoring, backend } = this.state;
+    const run: Run = { key: resultKey, labels: labels.labels, controller: new AbortController(), ids };
+    this.run = run;
+    this.throughput.reset();
     const device = backend?.device ?? 'wasm';
     this.client
-      .classify(
-        needed.map((image) => ({ imageId: image.id, name: image.name, blob: image.file })),
-        labels.labels,
-        templates,
-        scoring,
-        {
-          signal: request.controller.signal,
-          onResults: (results) => this.receiveResults(request, results, device, scoring),
-          onImageFailed: (id, failure) => this.markFailed(new Set([id]), failure),
+      .classify(labels.labels, templates, scoring, {
+        signal: run.controller.signal,
+        onScores: (rows) => this.receiveScores(run, rows, device),
+        onImagesUpdated: (images, removed) => this.receiveImages(images, removed),
+        onImageFailed: (id, failure) => this.markFailed([id], failure),
+      })
+      .then(
+        (work) => {
+          // Images are counted as their rows arrive (those already scored not again); texts once per run.
+          this.addWork({ textsEncoded: work.textsEncoded, textsCached: work.textsCached });
+          // Every image this run was for ends with scores or a failure: one that got neither is said, never retried in a loop.
+          const missing = [...run.ids].filter(
+            (id) => this.state.results.get(id)?.key !== run.key && !this.failedId(id),
+          );
+          this.markFailed(missing, { code: 'request-failed', detail: 'no result came back' });
+        },
+        (error: unknown) => {
+          if (isSuperseded(error)) return;
+          if (error instanceof RequestError) {
+            const { failure } = error;
+            if (failure.code === 'backend' && this.fallBackToWasm(failure.detail)) return;
+            // The model did not load: the status says why; images wait for the next load.
+            if (failure.code === 'no-model' || failure.code === 'load') return;
+          }
+          const detail = error instanceof RequestError ? requestDetail(error) : String(error);
+          const unfinished = this.state.images
+            .filter((image) => !this.failed(image) && this.state.results.get(image.id)?.key !== run.key)
+            .map((image) => image.id);
+          this.markFailed(unfinished, { code: 'request-failed', detail });
         },
       )
-      .then((work) => this.addWork(work))
-      .catch((error: unknown) => {
-        if (isSuperseded(error)) return;
-        if (error instanceof RequestError && error.failure.code === 'backend') {
-          if (this.fallBackToWasm(error.failure.detail)) return;
-        }
-        const detail = error instanceof RequestError ? requestDetail(error) : String(error);
-        // Images that got their scores, or failed on their own, keep what they got.
-        const unfinished = new Set(
-          this.state.images
-            .filter((image) => request.ids.has(image.id) && !image.failure && image.result?.key !== request.key)
-            .map((image) => image.id),
-        );
-        this.markFailed(unfinished, { code: 'request-failed', detail });
-      })
       .finally(() => {
-        if (this.inFlight.delete(request)) this.pump();
+        if (this.run !== run) return;
+        this.run = null;
+        this.pump();
       });
   }
 
-  private receiveResults(request: InFlight, results: ImageScores[], device: Device, scoring: Scoring): void {
-    if (request.controller.signal.aborted) return;
-    const byId = new Map(
-      results.map(({ imageId, scores, ms, width, height, notes }) => [
-        imageId,
-        { key: request.key, scores, ms, device, scoring, width, height, notes } satisfies ImageResult,
-      ]),
-    );
-    this.update({
-      images: this.state.images.map((image) => {
-        const result = byId.get(image.id);
-        return result ? { ...image, result, failure: undefined } : image;
-      }),
+  private failedId(id: string): boolean {
+    const image = this.state.images.find((entry) => entry.id === id);
+    return !image || this.failed(image);
+  }
+
+  private receiveScores(run: Run, rows: ScoreRows, device: Device): void {
+    if (run.controller.signal.aborted) return;
+    const width = run.labels.length;
+    const results = new Map(this.state.results);
+    // Reused embeddings count once per image that needed scores, not again for scores it already had.
+    let cached = 0;
+    rows.imageIds.forEach((id, i) => {
+      if (rows.cached[i] === 1 && results.get(id)?.key !== run.key) cached++;
+      results.set(id, {
+        key: run.key,
+        labels: run.labels,
+        scores: rows.scores.subarray(i * width, (i + 1) * width),
+        ms: rows.ms[i],
+        device,
+        cached: rows.cached[i] === 1,
+      });
     });
-    const cached = results.filter((r) => r.cached).length;
-    this.addWork({ imagesCached: cached, imagesEncoded: results.length - cached });
+    const encoded = rows.cached.reduce((sum, flag) => sum + (flag === 0 ? 1 : 0), 0);
+    if (encoded > 0) this.throughput.add(encoded);
+    this.update({ results });
+    this.addWork({ imagesCached: cached, imagesEncoded: encoded });
   }
 
-  private markFailed(ids: Set<string>, failure: ImageFailure): void {
-    if (ids.size === 0) return;
-    this.update({ images: this.state.images.map((image) => (ids.has(image.id) ? { ...image, failure } : image)) });
+  private receiveImages(images: LibraryImage[], removed: string[]): void {
+    const byId = new Map(images.map((image) => [image.id, image]));
+    const gone = new Set(removed);
+    for (const id of removed) this.run?.ids.delete(id);
+    this.update({
+      images: this.state.images.filter((image) => !gone.has(image.id)).map((image) => byId.get(image.id) ?? image),
+    });
   }
 
-  private addWork(more: Partial<EncodeWork> | TextWork): void {
+  private markFailed(ids: readonly string[], failure: ImageFailure): void {
+    if (ids.length === 0) return;
+    const failures = new Map(this.state.failures);
+    for (const id of ids) failures.set(id, failure);
+    this.update({ failures });
+  }
+
+  private addWork(more: Partial<EncodeWork>): void {
     const total = this.state.work;
     this.update({
       work: {
         textsEncoded: total.textsEncoded + (more.textsEncoded ?? 0),
         textsCached: total.textsCached + (more.textsCached ?? 0),
-        imagesEncoded: total.imagesEncoded + ('imagesEncoded' in more ? (more.imagesEncoded ?? 0) : 0),
-        imagesCached: total.imagesCached + ('imagesCached' in more ? (more.imagesCached ?? 0) : 0),
+        imagesEncoded: total.imagesEncoded + (more.imagesEncoded ?? 0),
+        imagesCached: total.imagesCached + (more.imagesCached ?? 0),
       },
     });
   }
@@ -559,7 +684,7 @@ export class ClassifierSession {
   }
 
   deleteModel(key: string): Promise<void> {
-    return this.client.deleteModel(key);
+    return this.client.deleteModel(key).then(() => undefined);
   }
 
   /** Copies a model folder into the store, then loads it. */
@@ -586,7 +711,7 @@ export class ClassifierSession {
     clearTimeout(this.labelsTimer);
     clearTimeout(this.promptTimer);
     this.abortLoad();
-    this.abortRequests();
+    this.abortRun();
     this.client.dispose();
   }
 }

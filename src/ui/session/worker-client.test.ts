@@ -14,7 +14,13 @@ function setup() {
 }
 
 const source = { modelId: 'fixtures/clip-colors', host: 'http://localhost/models' };
-const work = { textsEncoded: 1, textsCached: 0 };
+const work = { textsEncoded: 1, textsCached: 0, imagesEncoded: 0, imagesCached: 0 };
+const row = (imageId: string) => ({
+  imageIds: [imageId],
+  scores: Float32Array.of(1),
+  ms: Float32Array.of(1),
+  cached: Uint8Array.of(0),
+});
 const info = {
   modelId: source.modelId,
   device: 'wasm',
@@ -22,6 +28,7 @@ const info = {
   layout: 'split',
   threads: 2,
   scoring: 'softmax',
+  languages: ['en'],
   notices: [],
   timings: { loadMs: 1, warmUpMs: 1 },
 } satisfies ModelInfo;
@@ -46,23 +53,15 @@ describe('ClassifierClient', () => {
     const { worker, client } = setup();
     const a: string[] = [];
     const b: string[] = [];
-    const first = client.classify([], ['x'], ['{}'], 'softmax', {
-      onResults: (r) => a.push(...r.map((x) => x.imageId)),
+    const first = client.classify(['x'], ['{}'], 'softmax', {
+      onScores: (r) => a.push(...r.imageIds),
     });
-    const second = client.classify([], ['y'], ['{}'], 'softmax', {
-      onResults: (r) => b.push(...r.map((x) => x.imageId)),
+    const second = client.classify(['y'], ['{}'], 'softmax', {
+      onScores: (r) => b.push(...r.imageIds),
     });
     const [ra, rb] = worker.sent;
-    worker.reply({
-      type: 'results',
-      id: rb.id,
-      results: [{ imageId: 'img-2', scores: [], ms: 1, cached: false, width: 1, height: 1, notes: [] }],
-    });
-    worker.reply({
-      type: 'results',
-      id: ra.id,
-      results: [{ imageId: 'img-1', scores: [], ms: 1, cached: false, width: 1, height: 1, notes: [] }],
-    });
+    worker.reply({ type: 'scores', id: rb.id, rows: row('img-2') });
+    worker.reply({ type: 'scores', id: ra.id, rows: row('img-1') });
     worker.reply({ type: 'done', id: ra.id, work });
     worker.reply({ type: 'done', id: rb.id, work: { ...work, textsCached: 1 } });
     expect(await Promise.all([first, second])).toEqual([work, { ...work, textsCached: 1 }]);
@@ -89,19 +88,15 @@ describe('ClassifierClient', () => {
     const { worker, client } = setup();
     const controller = new AbortController();
     const results: string[] = [];
-    const running = client.classify([], ['x'], ['{}'], 'softmax', {
+    const running = client.classify(['x'], ['{}'], 'softmax', {
       signal: controller.signal,
-      onResults: (r) => results.push(...r.map((x) => x.imageId)),
+      onScores: (r) => results.push(...r.imageIds),
     });
     const request = worker.sent[0];
     controller.abort();
     await expect(running).rejects.toMatchObject({ failure: { code: 'aborted' } });
     expect(worker.sent[1]).toMatchObject({ type: 'cancel', target: request.id });
-    worker.reply({
-      type: 'results',
-      id: request.id,
-      results: [{ imageId: 'late', scores: [], ms: 1, cached: false, width: 1, height: 1, notes: [] }],
-    });
+    worker.reply({ type: 'scores', id: request.id, rows: row('late') });
     expect(results).toEqual([]);
   });
 
@@ -109,7 +104,7 @@ describe('ClassifierClient', () => {
     const { worker, client } = setup();
     const controller = new AbortController();
     controller.abort();
-    await expect(client.classify([], ['x'], ['{}'], 'softmax', { signal: controller.signal })).rejects.toMatchObject({
+    await expect(client.classify(['x'], ['{}'], 'softmax', { signal: controller.signal })).rejects.toMatchObject({
       failure: { code: 'aborted' },
     });
     expect(worker.sent).toEqual([]);
@@ -143,6 +138,20 @@ describe('ClassifierClient', () => {
     const next = client.load({ source, device: 'wasm', dtypes: ['q8'], threads: null, simulate: null });
     workers[1].reply({ type: 'loaded', id: workers[1].sent[0].id, info });
     await expect(next).resolves.toEqual(info);
+  });
+
+  it('sends library requests again to the fresh worker after a restart: nothing added is lost', async () => {
+    const { workers, client } = setup();
+    const images = [{ id: 'a', name: 'a.png', path: null, file: new Blob(['x']), lastModified: 1 }];
+    const added = client.addImages(images);
+    const loading = client.load({ source, device: 'webgpu', dtypes: ['fp32'], threads: null, simulate: null });
+    client.restart();
+    await expect(loading).rejects.toMatchObject({ failure: { code: 'restarted' } });
+    const again = workers[1].requests('add-images');
+    expect(again).toHaveLength(1);
+    expect(again[0].images[0].id).toBe('a');
+    workers[1].reply({ type: 'added', id: again[0].id, images: [], folder: null, problem: null });
+    await expect(added).resolves.toEqual({ images: [], folder: null, problem: null });
   });
 
   it('reports a lost GPU device', () => {

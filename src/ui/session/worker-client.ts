@@ -4,23 +4,24 @@
  * RequestError carrying the typed failure (`aborted` for an abort, which callers ignore).
  */
 import type { ImageFailure, RequestFailure } from '../../shared/failures.ts';
+import type { LibraryFolder, LibraryImage, LibraryProblem, NewImage } from '../../shared/library.ts';
 import {
   PROTOCOL_VERSION,
   type FolderFile,
-  type ImageInput,
-  type ImageScores,
+  type LibraryState,
   type LoadOptions,
+  type ScoreRows,
   type WorkerReply,
   type WorkerRequest,
 } from '../../shared/protocol.ts';
 import type {
+  EncodeWork,
   FileProgress,
   ModelInfo,
   ModelSource,
   PlannedFile,
   Scoring,
   StoredModel,
-  TextWork,
 } from '../../shared/types.ts';
 
 export class RequestError extends Error {
@@ -40,7 +41,24 @@ type RequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Om
 interface Pending {
   onReply(reply: WorkerReply): void;
   reject(error: Error): void;
+  /** The request as sent, for sending again to a fresh worker (library and store requests). */
+  message: WorkerRequest;
 }
+
+/** Requests that a fresh worker can simply answer again: they do not depend on the model the old one held. */
+const RESENT_AFTER_RESTART: ReadonlySet<WorkerRequest['type']> = new Set([
+  'open-library',
+  'add-images',
+  'add-folder',
+  'rescan-folder',
+  'remove-images',
+  'clear-library',
+  'thumbnails',
+  'library-size',
+  'list-models',
+  'delete-model',
+  'import-model',
+]);
 
 export interface LoadCallbacks {
   signal?: AbortSignal;
@@ -52,8 +70,15 @@ export interface LoadCallbacks {
 
 export interface ClassifyCallbacks {
   signal?: AbortSignal;
-  onResults?(results: ImageScores[]): void;
+  onScores?(rows: ScoreRows): void;
+  onImagesUpdated?(images: LibraryImage[], removed: string[]): void;
   onImageFailed?(imageId: string, failure: ImageFailure): void;
+}
+
+export interface Added {
+  images: LibraryImage[];
+  folder: LibraryFolder | null;
+  problem: LibraryProblem | null;
 }
 
 function spawnWorker(): Worker {
@@ -98,8 +123,15 @@ export class ClassifierClient {
    */
   restart(): void {
     this.worker.terminate();
-    this.rejectAll({ code: 'restarted' });
+    const resent = [...this.pending.values()].filter((pending) => RESENT_AFTER_RESTART.has(pending.message.type));
+    for (const [id, pending] of [...this.pending]) {
+      if (resent.includes(pending)) continue;
+      this.pending.delete(id);
+      pending.reject(new RequestError({ code: 'restarted' }));
+    }
     this.worker = this.start();
+    // Library and store requests go on in the fresh worker: an image added just before a restart is not lost.
+    for (const pending of resent) this.worker.postMessage(pending.message);
   }
 
   private request<T>(
@@ -123,7 +155,9 @@ export class ClassifierClient {
         reject(new RequestError({ code: 'aborted' }));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
+      const message = { ...body, id } as WorkerRequest;
       this.pending.set(id, {
+        message,
         onReply: (reply) => {
           if (reply.type === 'failed') {
             settle();
@@ -140,7 +174,7 @@ export class ClassifierClient {
           reject(error);
         },
       });
-      this.worker.postMessage({ ...body, id } as WorkerRequest);
+      this.worker.postMessage(message);
     });
   }
 
@@ -161,18 +195,70 @@ export class ClassifierClient {
     );
   }
 
+  /** Scores of the whole library for these labels; stored ones at once, then a batch at a time. */
   classify(
-    images: ImageInput[],
     labels: string[],
     templates: string[],
     scoring: Scoring,
-    { signal, onResults, onImageFailed }: ClassifyCallbacks = {},
-  ): Promise<TextWork> {
-    const request = { type: 'classify', images, labels, templates, scoring } as const;
-    return this.request<TextWork>(request, signal, (reply, resolve) => {
-      if (reply.type === 'results') onResults?.(reply.results);
+    { signal, onScores, onImagesUpdated, onImageFailed }: ClassifyCallbacks = {},
+  ): Promise<EncodeWork> {
+    const request = { type: 'classify', labels, templates, scoring } as const;
+    return this.request<EncodeWork>(request, signal, (reply, resolve) => {
+      if (reply.type === 'scores') onScores?.(reply.rows);
+      else if (reply.type === 'images-updated') onImagesUpdated?.(reply.images, reply.removed);
       else if (reply.type === 'image-failed') onImageFailed?.(reply.imageId, reply.failure);
       else if (reply.type === 'done') resolve(reply.work);
+    });
+  }
+
+  openLibrary(signal?: AbortSignal): Promise<LibraryState> {
+    return this.request<LibraryState>({ type: 'open-library' }, signal, (reply, resolve) => {
+      if (reply.type === 'library') resolve(reply.library);
+    });
+  }
+
+  addImages(images: NewImage[], signal?: AbortSignal): Promise<Added> {
+    return this.request<Added>({ type: 'add-images', images }, signal, (reply, resolve) => {
+      if (reply.type === 'added') resolve({ images: reply.images, folder: reply.folder, problem: reply.problem });
+    });
+  }
+
+  addFolder(handle: FileSystemDirectoryHandle, signal?: AbortSignal): Promise<Added> {
+    return this.request<Added>({ type: 'add-folder', handle }, signal, (reply, resolve) => {
+      if (reply.type === 'added') resolve({ images: reply.images, folder: reply.folder, problem: reply.problem });
+    });
+  }
+
+  rescanFolder(
+    folderId: string,
+    signal?: AbortSignal,
+  ): Promise<{ added: LibraryImage[]; removed: string[]; folder: LibraryFolder }> {
+    return this.request({ type: 'rescan-folder', folderId }, signal, (reply, resolve) => {
+      if (reply.type === 'rescanned') resolve({ added: reply.added, removed: reply.removed, folder: reply.folder });
+    });
+  }
+
+  removeImages(ids: string[]): Promise<undefined> {
+    return this.request<undefined>({ type: 'remove-images', ids }, undefined, (reply, resolve) => {
+      if (reply.type === 'removed') resolve(undefined);
+    });
+  }
+
+  clearLibrary(): Promise<undefined> {
+    return this.request<undefined>({ type: 'clear-library' }, undefined, (reply, resolve) => {
+      if (reply.type === 'removed') resolve(undefined);
+    });
+  }
+
+  thumbnails(ids: string[]): Promise<{ id: string; blob: Blob | null }[]> {
+    return this.request({ type: 'thumbnails', ids }, undefined, (reply, resolve) => {
+      if (reply.type === 'thumbnails') resolve(reply.thumbnails);
+    });
+  }
+
+  librarySize(signal?: AbortSignal): Promise<number> {
+    return this.request<number>({ type: 'library-size' }, signal, (reply, resolve) => {
+      if (reply.type === 'library-size') resolve(reply.bytes);
     });
   }
 

@@ -1,0 +1,109 @@
+import { useId, useRef } from 'react';
+import { useI18n } from '../i18n.ts';
+import type { LibraryFilter, LibrarySort } from '../library-view.ts';
+
+interface Props {
+  view: 'grid' | 'table';
+  onView(view: 'grid' | 'table'): void;
+  labels: readonly string[];
+  /** Pictures per top label, for the filter's choices. */
+  topCounts: ReadonlyMap<string, number>;
+  failedCount: number;
+  pendingCount: number;
+  filter: LibraryFilter;
+  onFilter(filter: LibraryFilter): void;
+  sort: LibrarySort;
+  onSort(sort: LibrarySort): void;
+  canExport: boolean;
+  onExport(format: 'csv' | 'json'): void;
+  imageCount: number;
+  onClear(): void;
+}
+
+const encode = (value: LibraryFilter | LibrarySort) => JSON.stringify(value);
+
+/** The library's tools: view, filter by top label, sort by any label's score, export, clear. */
+export function LibraryToolbar(props: Props) {
+  const { t } = useI18n();
+  const id = useId();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const { labels, topCounts, filter, sort } = props;
+  return (
+    <div className="library-toolbar">
+      <div className="view-switch" role="group" aria-label={t.view}>
+        {(['grid', 'table'] as const).map((view) => (
+          <button
+            key={view}
+            type="button"
+            className="secondary"
+            aria-pressed={props.view === view}
+            onClick={() => props.onView(view)}
+          >
+            {view === 'grid' ? t.grid : t.table}
+          </button>
+        ))}
+      </div>
+      <label className="inline-field" htmlFor={`${id}-filter`}>
+        {t.filterLabel}
+      </label>
+      <select
+        id={`${id}-filter`}
+        value={encode(filter)}
+        onChange={(event) => props.onFilter(JSON.parse(event.target.value) as LibraryFilter)}
+      >
+        <option value={encode({ kind: 'all' })}>{t.filterAll}</option>
+        {labels.map((label) => (
+          <option key={label} value={encode({ kind: 'top', label })}>
+            {t.filterTop(label, topCounts.get(label) ?? 0)}
+          </option>
+        ))}
+        {props.pendingCount > 0 && (
+          <option value={encode({ kind: 'pending' })}>{t.filterPending(props.pendingCount)}</option>
+        )}
+        {props.failedCount > 0 && (
+          <option value={encode({ kind: 'failed' })}>{t.filterFailed(props.failedCount)}</option>
+        )}
+      </select>
+      <label className="inline-field" htmlFor={`${id}-sort`}>
+        {t.sortLabel}
+      </label>
+      <select
+        id={`${id}-sort`}
+        value={encode(sort)}
+        onChange={(event) => props.onSort(JSON.parse(event.target.value) as LibrarySort)}
+      >
+        <option value={encode({ kind: 'added' })}>{t.sortAdded}</option>
+        <option value={encode({ kind: 'name' })}>{t.sortName}</option>
+        {labels.map((label) => (
+          <option key={label} value={encode({ kind: 'score', label })}>
+            {t.sortScore(label)}
+          </option>
+        ))}
+      </select>
+      <span className="toolbar-spacer" />
+      <button type="button" className="secondary" disabled={!props.canExport} onClick={() => props.onExport('csv')}>
+        {t.exportCsv}
+      </button>
+      <button type="button" className="secondary" disabled={!props.canExport} onClick={() => props.onExport('json')}>
+        {t.exportJson}
+      </button>
+      <button type="button" className="secondary" onClick={() => dialog.current?.showModal()}>
+        {t.clearAll}
+      </button>
+      <dialog ref={dialog} className="confirm" aria-labelledby={`${id}-clear-title`}>
+        <form method="dialog">
+          <h2 id={`${id}-clear-title`}>{t.clearLibraryTitle}</h2>
+          <p>{t.clearLibraryBody(props.imageCount)}</p>
+          <div className="dialog-actions">
+            <button type="submit" value="cancel" className="secondary">
+              {t.cancel}
+            </button>
+            <button type="submit" value="clear" className="danger" onClick={props.onClear}>
+              {t.clearLibraryConfirm}
+            </button>
+          </div>
+        </form>
+      </dialog>
+    </div>
+  );
+}

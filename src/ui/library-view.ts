@@ -1,0 +1,136 @@
+/**
+ * What the library shows: one item per picture (duplicates, same content, shown once with every
+ * name), filtered by top label and sorted, from the session's snapshot. Pure functions, so that
+ * 10,000 images are sorted without rendering anything.
+ */
+import type { ImageFailure } from '../shared/failures.ts';
+import type { LibraryImage } from '../shared/library.ts';
+import type { LabelScore } from '../shared/types.ts';
+import { failureOf, type ImageResult, type SessionSnapshot } from './session/classifier-session.ts';
+
+export interface LibraryItem {
+  /** The first image of the picture: its id keys the card. */
+  id: string;
+  /** Every file with this content, first added first. */
+  images: LibraryImage[];
+  result: ImageResult | undefined;
+  /** The result is for the current labels (not stale). */
+  fresh: boolean;
+  failure: ImageFailure | null;
+}
+
+/** `top:{label}`: images whose top label is it; `failed`; `pending`: not classified yet. */
+export type LibraryFilter = { kind: 'all' } | { kind: 'top'; label: string } | { kind: 'failed' } | { kind: 'pending' };
+
+export type LibrarySort = { kind: 'added' } | { kind: 'name' } | { kind: 'score'; label: string };
+
+/** A result's labels ranked, highest first (ties keep the typed order). */
+export function rankedScores(result: ImageResult): LabelScore[] {
+  return result.labels
+    .map((label, i) => ({ label, score: result.scores[i], order: i }))
+    .sort((a, b) => b.score - a.score || a.order - b.order)
+    .map(({ label, score }) => ({ label, score }));
+}
+
+export function topLabel(result: ImageResult): string | null {
+  let best = -1;
+  for (let i = 0; i < result.labels.length; i++) if (best < 0 || result.scores[i] > result.scores[best]) best = i;
+  return best < 0 ? null : result.labels[best];
+}
+
+function scoreOf(item: LibraryItem, label: string): number {
+  if (!item.fresh || !item.result) return -1;
+  const index = item.result.labels.indexOf(label);
+  return index < 0 ? -1 : item.result.scores[index];
+}
+
+function sameItem(a: LibraryItem, b: LibraryItem): boolean {
+  return (
+    a.result === b.result &&
+    a.fresh === b.fresh &&
+    a.failure === b.failure &&
+    a.images.length === b.images.length &&
+    a.images.every((image, i) => image === b.images[i])
+  );
+}
+
+/**
+ * One item per picture, in the library's order. Items that did not change are the previous
+ * objects, so that a batch of results re-renders only the cards it concerns.
+ */
+export function libraryItems(snapshot: SessionSnapshot, previous?: ReadonlyMap<string, LibraryItem>): LibraryItem[] {
+  const byHash = new Map<string, LibraryItem>();
+  const items: LibraryItem[] = [];
+  for (const image of snapshot.images) {
+    const twin = image.contentHash ? byHash.get(image.contentHash) : undefined;
+    if (twin) {
+      twin.images.push(image);
+      continue;
+    }
+    const result = snapshot.results.get(image.id);
+    const item: LibraryItem = {
+      id: image.id,
+      images: [image],
+      result,
+      fresh: result?.key === snapshot.resultKey,
+      failure: failureOf(snapshot, image),
+    };
+    items.push(item);
+    if (image.contentHash) byHash.set(image.contentHash, item);
+  }
+  if (!previous) return items;
+  return items.map((item) => {
+    const before = previous.get(item.id);
+    return before && sameItem(before, item) ? before : item;
+  });
+}
+
+export function filterItems(items: readonly LibraryItem[], filter: LibraryFilter): LibraryItem[] {
+  switch (filter.kind) {
+    case 'all':
+      return [...items];
+    case 'top':
+      return items.filter((item) => item.fresh && item.result && topLabel(item.result) === filter.label);
+    case 'failed':
+      return items.filter((item) => item.failure !== null);
+    case 'pending':
+      return items.filter((item) => item.failure === null && !item.fresh);
+  }
+}
+
+export function sortItems(items: LibraryItem[], sort: LibrarySort): LibraryItem[] {
+  switch (sort.kind) {
+    case 'added':
+      return items;
+    case 'name':
+      return items.sort((a, b) => a.images[0].name.localeCompare(b.images[0].name));
+    case 'score':
+      return items.sort((a, b) => scoreOf(b, sort.label) - scoreOf(a, sort.label));
+  }
+}
+
+/** How many pictures each label is the top label of, for the filter's choices. */
+export function topLabelCounts(items: readonly LibraryItem[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) {
+    if (!item.fresh || !item.result) continue;
+    const top = topLabel(item.result);
+    if (top !== null) counts.set(top, (counts.get(top) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Items of successive snapshots, keeping unchanged items as the same objects (memoised per snapshot). */
+export class LibraryItemsCache {
+  private previous = new Map<string, LibraryItem>();
+  private snapshot: SessionSnapshot | null = null;
+  private items: LibraryItem[] = [];
+
+  of(snapshot: SessionSnapshot): LibraryItem[] {
+    if (snapshot === this.snapshot) return this.items;
+    this.items = libraryItems(snapshot, this.previous);
+    this.previous = new Map(this.items.map((item) => [item.id, item]));
+    this.snapshot = snapshot;
+    return this.items;
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * The library's IndexedDB, owned by the worker: image records, thumbnails and kept copies (by
+ * content hash, so duplicates are stored once), files waiting to be read, embeddings per model
+ * and precision, text embeddings, what each model needs to score without loading (its
+ * calibration), and folder handles for rescans.
+ */
+import type { DBSchema, IDBPDatabase } from 'idb';
+import type { LibraryImage } from '../shared/library.ts';
+import type { Scoring } from '../shared/types.ts';
+import { DatabaseConnection } from './idb-connection.ts';
+import type { Calibration } from './loaded-model.ts';
+
+export const LIBRARY_DB_NAME = 'zero-shot-classifier-library';
+const LIBRARY_DB_VERSION = 1;
+
+/** What a model needs to turn stored embeddings into scores before it has loaded. */
+export interface ModelRecord {
+  /** What a load was asked for (source, device, precisions), as a key. */
+  request: string;
+  embeddingKey: string;
+  dtype: string;
+  calibration: Calibration;
+  scoring: Scoring;
+}
+
+export interface FolderRecord {
+  id: string;
+  name: string;
+  handle: FileSystemDirectoryHandle;
+}
+
+interface Schema extends DBSchema {
+  images: { key: string; value: LibraryImage; indexes: { byHash: string; byFolder: string } };
+  thumbnails: { key: string; value: Blob };
+  copies: { key: string; value: Blob };
+  /** Loose files as added: kept until read (so an interrupted run goes on after a reload), small ones for good. */
+  files: { key: string; value: Blob };
+  /** Key `{embedding key}\u0000{content hash}`. */
+  embeddings: { key: string; value: Float32Array };
+  /** Key `{embedding key}\u0000{prompt}`. */
+  texts: { key: string; value: Float32Array };
+  models: { key: string; value: ModelRecord };
+  folders: { key: string; value: FolderRecord };
+}
+
+export function libraryConnection(openTimeoutMs = 5000): DatabaseConnection<Schema> {
+  return new DatabaseConnection<Schema>({
+    name: LIBRARY_DB_NAME,
+    version: LIBRARY_DB_VERSION,
+    openTimeoutMs,
+    upgrade(db, oldVersion) {
+      // Each step brings one version to the next; a new version adds a step, never edits one.
+      if (oldVersion < 1) {
+        const images = db.createObjectStore('images', { keyPath: 'id' });
+        images.createIndex('byHash', 'contentHash');
+        images.createIndex('byFolder', 'folderId');
+        db.createObjectStore('thumbnails');
+        db.createObjectStore('copies');
+        db.createObjectStore('files');
+        db.createObjectStore('embeddings');
+        db.createObjectStore('texts');
+        db.createObjectStore('models', { keyPath: 'request' });
+        db.createObjectStore('folders', { keyPath: 'id' });
+      }
+    },
+  });
+}
+
+const SEP = '\u0000';
+const prefixRange = (prefix: string) => IDBKeyRange.bound(`${prefix}${SEP}`, `${prefix}${SEP}\uffff`);
+
+/** What one image's reading produced, written in one transaction. */
+export interface ReadRecord {
+  image: LibraryImage;
+  thumbnail: Blob | null;
+  copy: Blob | null;
+  /** Keep the file as added (a small loose file): it serves as the copy. */
+  keepFile: boolean;
+}
+
+export class LibraryStore {
+  constructor(private readonly connection: DatabaseConnection<Schema> = libraryConnection()) {}
+
+  private db(): Promise<IDBPDatabase<Schema>> {
+    return this.connection.get();
+  }
+
+  async ready(): Promise<void> {
+    await this.db();
+  }
+
+  async images(): Promise<LibraryImage[]> {
+    return (await this.db()).getAll('images');
+  }
+
+  /** New images and their files (kept until read), in one transaction: all of them or none. */
+  async addImages(images: readonly LibraryImage[], files: ReadonlyMap<string, Blob>): Promise<void> {
+    const tx = (await this.db()).transaction(['images', 'files'], 'readwrite');
+    await Promise.all([
+      ...images.map((image) => tx.objectStore('images').put(image)),
+      ...[...files].map(([id, file]) => tx.objectStore('files').put(file, id)),
+      tx.done,
+    ]);
+  }
+
+  async putImages(images: readonly LibraryImage[]): Promise<void> {
+    const tx = (await this.db()).transaction('images', 'readwrite');
+    await Promise.all([...images.map((image) => tx.store.put(image)), tx.done]);
+  }
+
+  async file(id: string): Promise<Blob | undefined> {
+    return (await this.db()).get('files', id);
+  }
+
+  /** An image has been read: its record, thumbnail and copy are stored; its file dropped unless kept. */
+  async saveRead({ image, thumbnail, copy, keepFile }: ReadRecord): Promise<void> {
+    const tx = (await this.db()).transaction(['images', 'thumbnails', 'copies', 'files'], 'readwrite');
+    const hash = image.contentHash;
+    await Promise.all([
+      tx.objectStore('images').put(image),
+      hash && thumbnail ? tx.objectStore('thumbnails').put(thumbnail, hash) : undefined,
+      hash && copy ? tx.objectStore('copies').put(copy, hash) : undefined,
+      keepFile ? undefined : tx.objectStore('files').delete(image.id),
+      tx.done,
+    ]);
+  }
+
+  async thumbnail(contentHash: string): Promise<Blob | undefined> {
+    return (await this.db()).get('thumbnails', contentHash);
+  }
+
+  async copy(contentHash: string): Promise<Blob | undefined> {
+    return (await this.db()).get('copies', contentHash);
+  }
+
+  /** Removes images; thumbnails, copies and embeddings go with the last image that had them. */
+  async removeImages(ids: readonly string[], orphanedHashes: readonly string[]): Promise<void> {
+    const tx = (await this.db()).transaction(['images', 'files', 'thumbnails', 'copies', 'embeddings'], 'readwrite');
+    const work: Promise<unknown>[] = [];
+    for (const id of ids) work.push(tx.objectStore('images').delete(id), tx.objectStore('files').delete(id));
+    for (const hash of orphanedHashes) {
+      work.push(tx.objectStore('thumbnails').delete(hash), tx.objectStore('copies').delete(hash));
+    }
+    if (orphanedHashes.length > 0) {
+      const orphaned = new Set(orphanedHashes);
+      let cursor = await tx.objectStore('embeddings').openCursor();
+      while (cursor) {
+        if (orphaned.has(String(cursor.key).split(SEP)[1])) work.push(cursor.delete());
+        cursor = await cursor.continue();
+      }
+    }
+    await Promise.all([...work, tx.done]);
+  }
+
+  async clear(): Promise<void> {
+    const names = ['images', 'thumbnails', 'copies', 'files', 'embeddings', 'folders'] as const;
+    const tx = (await this.db()).transaction([...names], 'readwrite');
+    await Promise.all([...names.map((name) => tx.objectStore(name).clear()), tx.done]);
+  }
+
+  /** Every stored embedding of one model and precision, by content hash. */
+  async embeddings(embeddingKey: string): Promise<Map<string, Float32Array>> {
+    const tx = (await this.db()).transaction('embeddings');
+    const range = prefixRange(embeddingKey);
+    const [keys, values] = await Promise.all([tx.store.getAllKeys(range), tx.store.getAll(range)]);
+    return new Map(keys.map((key, i) => [String(key).slice(embeddingKey.length + 1), values[i]]));
+  }
+
+  async putEmbeddings(embeddingKey: string, entries: readonly (readonly [string, Float32Array])[]): Promise<void> {
+    const tx = (await this.db()).transaction('embeddings', 'readwrite');
+    await Promise.all([
+      ...entries.map(([hash, vector]) => tx.store.put(vector, `${embeddingKey}${SEP}${hash}`)),
+      tx.done,
+    ]);
+  }
+
+  async texts(embeddingKey: string, prompts: readonly string[]): Promise<(Float32Array | undefined)[]> {
+    const tx = (await this.db()).transaction('texts');
+    return Promise.all(prompts.map((prompt) => tx.store.get(`${embeddingKey}${SEP}${prompt}`)));
+  }
+
+  async putTexts(embeddingKey: string, entries: readonly (readonly [string, Float32Array])[]): Promise<void> {
+    const tx = (await this.db()).transaction('texts', 'readwrite');
+    await Promise.all([
+      ...entries.map(([prompt, vector]) => tx.store.put(vector, `${embeddingKey}${SEP}${prompt}`)),
+      tx.done,
+    ]);
+  }
+
+  async model(request: string): Promise<ModelRecord | undefined> {
+    return (await this.db()).get('models', request);
+  }
+
+  async putModel(record: ModelRecord): Promise<void> {
+    await (await this.db()).put('models', record);
+  }
+
+  async folders(): Promise<FolderRecord[]> {
+    return (await this.db()).getAll('folders');
+  }
+
+  async putFolder(folder: FolderRecord): Promise<void> {
+    await (await this.db()).put('folders', folder);
+  }
+
+  async deleteFolder(id: string): Promise<void> {
+    await (await this.db()).delete('folders', id);
+  }
+
+  /** Bytes the library keeps (thumbnails, copies, waiting files, embeddings), for the storage panel. */
+  async size(): Promise<number> {
+    const db = await this.db();
+    let bytes = 0;
+    for (const name of ['thumbnails', 'copies', 'files'] as const) {
+      let cursor = await db.transaction(name).store.openCursor();
+      while (cursor) {
+        bytes += cursor.value.size;
+        cursor = await cursor.continue();
+      }
+    }
+    for (const name of ['embeddings', 'texts'] as const) {
+      let cursor = await db.transaction(name).store.openCursor();
+      while (cursor) {
+        bytes += cursor.value.byteLength;
+        cursor = await cursor.continue();
+      }
+    }
+    return bytes;
+  }
+}
