@@ -207,8 +207,8 @@ describe('ClassifierService', () => {
       ['g', 4, 3, 64],
       ['b', 4, 3, 64],
     ]);
-    // The three labels and the generic "no match" prompt.
-    expect(w.of('done')[0].work).toEqual({ textsEncoded: 4, textsCached: 0, imagesEncoded: 3, imagesCached: 0 });
+    // The three labels' prompts; the generic "no match" prompt is encoded too (first text pass) but is not the person's work.
+    expect(w.of('done')[0].work).toEqual({ textsEncoded: 3, textsCached: 0, imagesEncoded: 3, imagesCached: 0 });
     expect(w.reads).toHaveLength(3);
   });
 
@@ -224,7 +224,7 @@ describe('ClassifierService', () => {
     const last = w.of('scores').at(-1);
     expect(last?.rows.imageIds).toEqual(['r', 'b']);
     expect(Array.from(last?.rows.cached ?? [])).toEqual([1, 1]);
-    expect(w.of('done')[1].work).toEqual({ textsEncoded: 1, textsCached: 3, imagesEncoded: 0, imagesCached: 2 });
+    expect(w.of('done')[1].work).toEqual({ textsEncoded: 1, textsCached: 2, imagesEncoded: 0, imagesCached: 2 });
   });
 
   it('after a reload, scores the library from storage before the model has loaded', async () => {

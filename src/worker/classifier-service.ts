@@ -142,6 +142,7 @@ interface Pending {
   read: ReadImage | null;
 }
 
+const noWork = (): EncodeWork => ({ textsEncoded: 0, textsCached: 0, imagesEncoded: 0, imagesCached: 0 });
 export class ClassifierService {
   private session: Session | null = null;
   private queue: Promise<void> = Promise.resolve();
@@ -372,6 +373,7 @@ export class ClassifierService {
     scorer: Scorer,
     prompts: string[],
     work: EncodeWork,
+    uncounted: ReadonlySet<string> = new Set(),
   ): Promise<Float32Array[]> {
     const key = (prompt: string) => `${scorer.embeddingKey}\u0000${prompt}`;
     const found = new Map<string, Float32Array>();
@@ -389,8 +391,9 @@ export class ClassifierService {
       });
     }
     const missing = unique.filter((prompt) => !found.has(prompt));
-    work.textsCached += unique.length - missing.length;
-    work.textsEncoded += missing.length;
+    const counted = (list: string[]) => list.filter((prompt) => !uncounted.has(prompt)).length;
+    work.textsCached += counted(unique) - counted(missing);
+    work.textsEncoded += counted(missing);
     if (missing.length > 0) {
       const model = await this.model(id, session);
       const onGpu = session.options.device === 'webgpu';
@@ -424,11 +427,13 @@ export class ClassifierService {
     await this.library.open();
     const scorer = await this.scorer(id, session);
     this.throwIfCancelled(id);
-    const work: EncodeWork = { textsEncoded: 0, textsCached: 0, imagesEncoded: 0, imagesCached: 0 };
+    const work = noWork();
     // The labels, and the generic label whose prompt is the bar for "no match", through every template.
     const all = [...labels, scorer.reference];
     const prompts = templates.flatMap((template) => all.map((label) => applyTemplate(template, label)));
-    const embeddings = await this.textEmbeddings(id, session, scorer, prompts, work);
+    // The generic label's prompts are the app's own, not the person's labels: not counted as their work.
+    const own = new Set(templates.map((template) => applyTemplate(template, scorer.reference)));
+    const embeddings = await this.textEmbeddings(id, session, scorer, prompts, work, own);
     const vectors = all.map((_, i) => ensembleEmbedding(templates.map((_, t) => embeddings[t * all.length + i])));
     const stored = await this.library.embeddings(scorer.embeddingKey);
     const context: ScoringContext = {
@@ -715,7 +720,7 @@ export class ClassifierService {
     if (query.kind === 'text') {
       const { templates } = query;
       const all = [query.text, scorer.reference];
-      const work: EncodeWork = { textsEncoded: 0, textsCached: 0, imagesEncoded: 0, imagesCached: 0 };
+      const work = noWork();
       const prompts = templates.flatMap((template) => all.map((text) => applyTemplate(template, text)));
       const embeddings = await this.textEmbeddings(id, session, scorer, prompts, work);
       const [text, reference] = all.map((_, i) => ensembleEmbedding(templates.map((_, t) => embeddings[t * 2 + i])));
@@ -756,7 +761,7 @@ export class ClassifierService {
       throw new FailureError({ code: 'failed', detail: 'The picture is not here to look at: add it again.' });
     const model = await this.model(id, session);
     const scorer = await this.scorer(id, session);
-    const work: EncodeWork = { textsEncoded: 0, textsCached: 0, imagesEncoded: 0, imagesCached: 0 };
+    const work = noWork();
     const prompts = templates.map((template) => applyTemplate(template, label));
     const text = ensembleEmbedding(await this.textEmbeddings(id, session, scorer, prompts, work));
     const { crops, columns, rows, cropSize } = await this.deps.crops(source);

@@ -58,6 +58,7 @@ export function LibrarySection() {
   // The cards follow a deferred copy of the snapshot: React renders them in slices that yield to the
   // page, so hundreds of images arriving at once never make one long task; counts and progress stay current.
   const deferred = useDeferredValue(snapshot);
+  const updating = deferred.resultKey !== snapshot.resultKey;
   // Unchanged items stay the same objects, so a batch of results re-renders only its own cards.
   const [itemsCache] = useState(() => new LibraryItemsCache());
   const allItems = itemsCache.of(deferred);
@@ -220,13 +221,16 @@ export function LibrarySection() {
       </div>
       <WorkSummary work={snapshot.work} />
       {snapshot.scoring === 'sigmoid' && <p className="notice">{t.independentNotice}</p>}
-      {shown.length === 0 ? (
-        <p className="hint">{t.nothingMatches}</p>
-      ) : view === 'table' ? (
-        <ResultsTable items={shown} labels={parsed.labels} sort={sort} onSort={setSort} />
-      ) : (
-        <LibraryGrid items={shown} itemKey={(item) => item.id} renderItem={renderCard} />
-      )}
+      {/* Until the deferred copy catches up with new labels, the scores shown are dimmed and marked busy, not current. */}
+      <div className={updating ? 'library-view updating' : 'library-view'} aria-busy={updating}>
+        {shown.length === 0 ? (
+          <p className="hint">{t.nothingMatches}</p>
+        ) : view === 'table' ? (
+          <ResultsTable items={shown} labels={parsed.labels} sort={sort} onSort={setSort} />
+        ) : (
+          <LibraryGrid items={shown} itemKey={(item) => item.id} renderItem={renderCard} />
+        )}
+      </div>
       {where && (
         <HeatMapDialog
           key={`${where.imageId} ${where.label}`}
