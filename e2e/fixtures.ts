@@ -204,7 +204,16 @@ export async function storedFiles(page: Page): Promise<StoredFile[]> {
 }
 
 /** Damages one stored file's bytes in place: flips bytes in the middle, or cuts it in half. */
-export async function damageStoredFile(page: Page, path: string, how: 'flip' | 'truncate'): Promise<void> {
+/**
+ * Damages a stored model file: 'flip' and 'truncate' change the bytes under their recorded checksum;
+ * 'consistent' garbles the file's first bytes and records the new checksum, as a store written by a
+ * faulty version would hold it, so only ONNX Runtime itself can find it wrong.
+ */
+export async function damageStoredFile(
+  page: Page,
+  path: string,
+  how: 'flip' | 'truncate' | 'consistent',
+): Promise<void> {
   await page.evaluate(
     async ({ path, how }) => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -212,13 +221,14 @@ export async function damageStoredFile(page: Page, path: string, how: 'flip' | '
         request.onsuccess = () => resolve(request.result);
         request.onerror = () => reject(request.error);
       });
-      const files = await new Promise<{ url: string; path: string }[]>((resolve, reject) => {
+      const files = await new Promise<{ url: string; path: string; sha256: string }[]>((resolve, reject) => {
         const request = db.transaction('files').objectStore('files').getAll();
-        request.onsuccess = () => resolve(request.result as { url: string; path: string }[]);
+        request.onsuccess = () => resolve(request.result as { url: string; path: string; sha256: string }[]);
         request.onerror = () => reject(request.error);
       });
-      const url = files.find((f) => f.path === path)?.url;
-      if (!url) throw new Error(`${path} is not stored`);
+      const record = files.find((f) => f.path === path);
+      const url = record?.url;
+      if (!record || !url) throw new Error(`${path} is not stored`);
       const blob = await new Promise<Blob>((resolve, reject) => {
         const request = db.transaction('blobs').objectStore('blobs').get(url);
         request.onsuccess = () => resolve(request.result as Blob);
@@ -226,10 +236,14 @@ export async function damageStoredFile(page: Page, path: string, how: 'flip' | '
       });
       let bytes = new Uint8Array(await blob.arrayBuffer());
       if (how === 'truncate') bytes = bytes.slice(0, Math.floor(bytes.length / 2));
-      else for (let i = 0; i < 64; i++) bytes[Math.floor(bytes.length / 2) + i] ^= 0xff;
+      else if (how === 'flip') for (let i = 0; i < 64; i++) bytes[Math.floor(bytes.length / 2) + i] ^= 0xff;
+      else for (let i = 0; i < 64; i++) bytes[i] ^= 0xa5;
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+      const sha256 = [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
       await new Promise<void>((resolve, reject) => {
-        const tx = db.transaction('blobs', 'readwrite');
+        const tx = db.transaction(['blobs', 'files'], 'readwrite');
         tx.objectStore('blobs').put(new Blob([bytes]), url);
+        if (how === 'consistent') tx.objectStore('files').put({ ...record, sha256 });
         tx.oncomplete = () => resolve();
         tx.onerror = () => reject(tx.error);
       });

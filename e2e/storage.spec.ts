@@ -144,6 +144,22 @@ test('a stored file damaged on purpose is detected, downloaded again, and said',
   await expectStoreWhole(app);
 });
 
+test('a stored graph whose checksum holds but that ONNX Runtime rejects is downloaded again, and said', async ({
+  app,
+  page,
+}) => {
+  await app.openReady();
+  // Garbled bytes with a matching checksum: only ONNX Runtime's own parser can tell.
+  await damageStoredFile(page, VISION, 'consistent');
+  const requests = watchModelRequests(page);
+  await page.reload();
+  await expect(app.status).toContainText('Model ready');
+  await expect(page.getByText(/damaged in storage and downloaded again/)).toContainText(VISION);
+  expect(requests.downloads.filter((file) => file.endsWith('.onnx'))).toEqual([VISION]);
+  await expectClassifies(app);
+  await expectStoreWhole(app);
+});
+
 test('a full storage quota (Chromium’s real quota override) keeps the model running and says it will download again', async ({
   app,
   page,

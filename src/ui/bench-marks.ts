@@ -4,3 +4,8 @@
 export function markLabelsApplied(count: number): void {
   performance.mark('labels-applied', { detail: count });
 }
+
+/** A search was sent to the worker (after the typing debounce): the start of a search's answer. */
+export function markSearchStarted(): void {
+  performance.mark('search-started');
+}

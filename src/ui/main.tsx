@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
-import { markLabelsApplied } from './bench-marks.ts';
+import { markLabelsApplied, markSearchStarted } from './bench-marks.ts';
 import { I18nProvider } from './components/I18nProvider.tsx';
 import { isolateOnStaticHosts } from './cross-origin-isolation.ts';
 import { isSvg, rasteriseSvg } from './rasterise-svg.ts';
@@ -23,6 +23,7 @@ const session = new ClassifierSession({
   // SVG is drawn on the page (workers cannot decode it), then classified like any bitmap.
   prepareFile: async (file) => (isSvg(file) ? rasteriseSvg(file) : file),
   onLabelsApplied: markLabelsApplied,
+  onSearchStarted: markSearchStarted,
 });
 session.start();
 const thumbnails = new Thumbnails(() => session.worker);

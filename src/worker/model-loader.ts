@@ -36,6 +36,12 @@ async function withModelLock<T>(name: string, onWait: () => void, load: () => Pr
   return locks.request(name, load);
 }
 
+/** ONNX Runtime's words for a graph file it could not read (protobuf parsing, model loading). */
+function isUnparsableModel(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /protobuf parsing failed|failed to load model|invalid_protobuf|can't create a session/i.test(message);
+}
+
 /** Settles with the reason once the GPU device ONNX Runtime runs on is lost. */
 async function deviceLost(): Promise<string> {
   const device = await webgpuDevice();
@@ -58,9 +64,19 @@ export function createModelLoader(store: ModelStore | null): ModelLoader {
     const cache = usable ? new StoreCache(usable, source, downloads) : null;
     configureRuntime(source, { cache, fetch: createCheckedFetch(signal, downloads) }, options.threads);
     const lockName = `zero-shot-classifier model ${source.host}|${source.modelId}|${options.dtypes.join(',')}`;
-    const model = await withModelLock(lockName, progress.onWaiting, () =>
-      loadClipModel(options, { ...progress, isStored: async (url) => (await cache?.has(url)) ?? false }),
-    );
+    const load = () =>
+      loadClipModel(options, { ...progress, isStored: async (url) => (await cache?.has(url)) ?? false });
+    const model = await withModelLock(lockName, progress.onWaiting, async () => {
+      try {
+        return await load();
+      } catch (error) {
+        // A stored graph whose checksum held but that ONNX Runtime cannot parse was stored wrong: fetch it once more.
+        if (signal.aborted || !cache || !isUnparsableModel(error) || (await cache.discardServedGraphs()) === 0) {
+          throw error;
+        }
+        return load();
+      }
+    });
     model.info.notices = cache ? cache.notices : [{ kind: 'unavailable' }];
     if (options.device === 'webgpu') model.lost = deviceLost();
     return model;

@@ -31,6 +31,8 @@ export class StoreCache {
   /** One verified read per file and load: the library asks for the same file several times. */
   private readonly reads = new Map<string, Promise<StoredFile | undefined>>();
   private readonly repaired = new Set<string>();
+  /** Files this load took from the store (not downloaded): the suspects when a session cannot be made. */
+  private readonly served = new Map<string, string>();
   private writeProblem: StorageNotice | null = null;
 
   constructor(
@@ -54,6 +56,7 @@ export class StoreCache {
   async match(url: string): Promise<Response | undefined> {
     const file = await this.read(url);
     if (!file) return undefined;
+    this.served.set(url, file.meta.path);
     return new Response(file.blob, {
       headers: {
         'content-type': file.meta.contentType,
@@ -87,7 +90,23 @@ export class StoreCache {
     return undefined;
   }
 
+  /**
+   * Deletes the stored ONNX files this load read from the store, so a second try downloads them:
+   * for a file whose checksum held but that ONNX Runtime could not parse. Returns how many.
+   */
+  async discardServedGraphs(): Promise<number> {
+    const graphs = [...this.served].filter(([, path]) => path.endsWith('.onnx'));
+    for (const [url, path] of graphs) {
+      this.served.delete(url);
+      this.reads.delete(url);
+      this.repaired.add(path);
+      await this.store.delete(url).catch(() => undefined);
+    }
+    return graphs.length;
+  }
+
   async put(url: string, response: Response): Promise<void> {
+    this.served.delete(url); // Downloaded in this load, not read from the store.
     // After a full quota, later files would fail too: they run from memory without trying.
     if (!response.ok || this.writeProblem?.kind === 'quota') return;
     const contentType = response.headers.get('content-type') ?? 'application/octet-stream';

@@ -148,6 +148,8 @@ export interface SessionDeps {
   /** How long typing must pause before labels or a template apply. */
   debounceMs?: number;
   onLabelsApplied?(count: number): void;
+  /** A search went to the worker (for the benchmark's timing). */
+  onSearchStarted?(): void;
   /** This page's origin, the host of imported models. */
   origin?: string;
 }
@@ -613,6 +615,7 @@ export class ClassifierSession {
     this.searchController = controller;
     this.update({ search: { query, status: 'searching', hits: this.state.search?.hits ?? null } });
     const asked: SearchQuery = query.kind === 'text' ? { ...query, templates: this.state.templates } : query;
+    this.deps.onSearchStarted?.();
     this.client.search(asked, controller.signal).then(
       (hits) => {
         if (!controller.signal.aborted) this.update({ search: { query, status: 'done', hits } });

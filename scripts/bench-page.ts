@@ -1,0 +1,87 @@
+/**
+ * What the benchmark watches in the app's page: main-thread blocking, the "N of N images
+ * classified." announcement with score lists on screen, and an exported result.
+ */
+import type { Page } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
+
+/**
+ * Installed before the app runs. Long tasks (over 50 ms) come from the Long Tasks API; a 16 ms
+ * interval's lateness catches shorter blocking too, so a quiet page still reads a positive figure.
+ */
+export async function watchMainThread(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const blocks: { start: number; duration: number }[] = [];
+    (window as unknown as { mainThreadBlocks: typeof blocks }).mainThreadBlocks = blocks;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) blocks.push({ start: entry.startTime, duration: entry.duration });
+    }).observe({ type: 'longtask', buffered: true });
+    let last = performance.now();
+    setInterval(() => {
+      const now = performance.now();
+      const late = now - last - 16;
+      if (late > 1) blocks.push({ start: last + 16, duration: late });
+      last = now;
+    }, 16);
+  });
+}
+
+/** The longest main-thread block (ms) that overlapped [from, to] in page time. */
+export function longestBlock(page: Page, from: number, to: number): Promise<number> {
+  return page.evaluate(
+    ({ from, to }) => {
+      const durations = (
+        window as unknown as { mainThreadBlocks: { start: number; duration: number }[] }
+      ).mainThreadBlocks
+        .filter((t) => t.start + t.duration >= from && t.start <= to)
+        .map((t) => t.duration);
+      // Nothing recorded at all is no reading, not a perfect one.
+      return durations.length > 0 ? Math.max(...durations) : Number.NaN;
+    },
+    { from, to },
+  );
+}
+
+/**
+ * Resolves (page time) once the page announces "`images` of `images` images classified.", shows
+ * at least one score list, every score list on screen has `labels` items, and no view is catching up.
+ */
+export function classifiedShown(page: Page, images: number, labels: number): Promise<number> {
+  return page.evaluate(
+    ({ images, labels }) =>
+      new Promise<number>((resolve) => {
+        const announcement = `${images} of ${images} images classified.`;
+        const done = () => {
+          const lists = [...document.querySelectorAll('ol[aria-label^="Scores for "]')];
+          return (
+            [...document.querySelectorAll('[aria-live]')].some((el) => el.textContent === announcement) &&
+            lists.length > 0 &&
+            lists.every((ol) => ol.children.length === labels) &&
+            document.querySelector('[aria-busy="true"]') === null
+          );
+        };
+        if (done()) resolve(performance.now());
+        const observer = new MutationObserver(() => {
+          if (!done()) return;
+          observer.disconnect();
+          resolve(performance.now());
+        });
+        observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+      }),
+    { images, labels },
+  );
+}
+
+/** Each image's scores by label, by file name, from the app's own JSON export. */
+export async function exportedScores(page: Page): Promise<Map<string, Record<string, number>>> {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export JSON' }).click(),
+  ]);
+  const exported = JSON.parse(await readFile(await download.path(), 'utf8')) as {
+    images: { file: string; scores: { label: string; score: number }[] }[];
+  };
+  return new Map(
+    exported.images.map((image) => [image.file, Object.fromEntries(image.scores.map((s) => [s.label, s.score]))]),
+  );
+}
