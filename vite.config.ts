@@ -1,10 +1,25 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { ISOLATION_HEADERS, modelFixtures } from './scripts/model-server.ts';
 
 const fixturesDir = fileURLToPath(new URL('./fixtures', import.meta.url));
+
+/**
+ * Marks a build made with the test hooks (`VITE_TEST_HOOKS=1`, as `npm run test:e2e` builds) with
+ * `dist/test-hooks.txt`, so the end-to-end tests can refuse a build without them, saying why.
+ */
+function testHooksMarker(): Plugin {
+  return {
+    name: 'test-hooks-marker',
+    apply: 'build',
+    generateBundle() {
+      if (process.env.VITE_TEST_HOOKS !== '1') return;
+      this.emitFile({ type: 'asset', fileName: 'test-hooks.txt', source: 'built with VITE_TEST_HOOKS=1\n' });
+    },
+  };
+}
 
 export default defineConfig({
   // 'mpa': a missing file is a 404, not index.html posing as a model file.
@@ -12,6 +27,7 @@ export default defineConfig({
   plugins: [
     react(),
     modelFixtures(fixturesDir),
+    testHooksMarker(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src/sw',
@@ -42,6 +58,12 @@ export default defineConfig({
   ],
   server: { headers: ISOLATION_HEADERS },
   preview: { headers: ISOLATION_HEADERS },
+  resolve: {
+    // transformers.js imports `Tensor` from onnxruntime-common (the 1.30 copy at the top level),
+    // while ONNX Runtime Web bundles its own 1.31 copy: one runtime, one Tensor class. ORT's
+    // package re-exports all of onnxruntime-common.
+    alias: [{ find: /^onnxruntime-common$/, replacement: 'onnxruntime-web/webgpu' }],
+  },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
   // Pre-bundling would move ONNX Runtime away from the files it locates relative to itself.

@@ -8,6 +8,7 @@ import { createReadStream, readFileSync, statSync, type Stats } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Plugin } from 'vite';
+import { decodeUriComponentSafely } from '../src/shared/uri.ts';
 
 export const MODELS_PREFIX = '/models/';
 const ROUTE = /^\/models\/([^/]+)\/([^/]+)\/resolve\/([^/]+)\/(.+)$/;
@@ -32,7 +33,7 @@ function etagOf(path: string, stats: Stats): string {
 }
 
 function resolveFixture(fixturesDir: string, url: string): string | null {
-  const match = ROUTE.exec(decodeURIComponent(url.split('?')[0]));
+  const match = ROUTE.exec(decodeUriComponentSafely(url.split('?')[0]));
   if (!match) return null;
   const [, org, name, , file] = match;
   if (org !== 'fixtures') return null;

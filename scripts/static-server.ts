@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { handleModelRequest, MODELS_PREFIX } from './model-server.ts';
 import { fileFor, sendFile } from './static-files.ts';
+import { decodeUriComponentSafely } from '../src/shared/uri.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'dist');
@@ -22,7 +23,8 @@ const port = Number(process.argv[2] ?? 4175);
 let version = 0;
 
 createServer((req, res) => {
-  const path = decodeURIComponent((req.url ?? '/').split('?')[0]);
+  // A malformed escape must not bring the server down: it is kept as written (and then not found).
+  const path = decodeUriComponentSafely((req.url ?? '/').split('?')[0]);
   if (path === '/__next-version' && req.method === 'POST') {
     version += 1;
     res.end(String(version));

@@ -18,8 +18,9 @@ export interface ExportSetup {
 
 function csvField(value: string | number): string {
   const text = String(value);
-  // Quoted when needed; a leading =, +, - or @ is defused so spreadsheets do not run it as a formula.
-  const safe = /^[=+\-@]/.test(text) && typeof value === 'string' ? `'${text}` : text;
+  // Quoted when needed; a leading =, +, -, @, tab or carriage return is defused so spreadsheets do
+  // not run it as a formula (OWASP's CSV injection list).
+  const safe = /^[=+\-@\t\r]/.test(text) && typeof value === 'string' ? `'${text}` : text;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

@@ -169,6 +169,10 @@ const en = {
   grid: 'Grid',
   table: 'Table',
   exportCsv: 'Export CSV',
+  urlTooLarge: (url: string, mb: number) =>
+    `${url} sends more than ${mb} MB: too large for an image. Nothing was added.`,
+  urlTimedOut: (host: string, seconds: number) =>
+    `${host} did not send the image within ${seconds} s. Try again, or save the image and drop the file here.`,
   exportJson: 'Export JSON',
   clearAll: 'Clear all',
   classifiedAnnouncement: (done: number, total: number) => `${done} of ${total} images classified.`,
@@ -431,6 +435,8 @@ const zh: Messages = {
     `这是 ${format} 图片，本浏览器无法解码。请另存为 JPEG 或 PNG 后再添加（可用的格式：${formats.join('、')}）`,
   reasonNotImage: (formats) => `这不是本浏览器能读取的图片；可用的格式：${formats.join('、')}`,
   reasonDamaged: (format) => `${format} 数据已损坏或不完整`,
+  urlTooLarge: (url, mb) => `${url} 发送的数据超过 ${mb} MB，不像是一张图片。未添加任何内容。`,
+  urlTimedOut: (host, seconds) => `${host} 在 ${seconds} 秒内没有发送图片。请重试，或保存图片后把文件拖到这里。`,
   imagesAndLabels: '图片和标签',
   closeSettings: '完成',
   select: (name) => `选择 ${name}`,

@@ -9,6 +9,7 @@ import { isLocalModelUrl } from '../shared/model-source.ts';
 
 export type DownloadFailure = Extract<LoadFailure, { code: 'download-failed' }>;
 
+import { decodeUriComponentSafely } from '../shared/uri.ts';
 export class DownloadError extends Error {
   override name = 'DownloadError';
   constructor(readonly failure: DownloadFailure) {
@@ -21,7 +22,7 @@ export class DownloadError extends Error {
 /** `…/resolve/main/onnx/model.onnx` → `onnx/model.onnx`. */
 export function repoPath(url: string): string {
   const match = /\/resolve\/[^/]+\/(.+)$/.exec(new URL(url).pathname);
-  return match ? decodeURIComponent(match[1]) : url;
+  return match ? decodeUriComponentSafely(match[1]) : url;
 }
 
 /** What the downloads of one load have seen, for the store to check bodies against. */
