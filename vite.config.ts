@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { ISOLATION_HEADERS, modelFixtures } from './scripts/model-server.ts';
+import { APP_HEADERS, DEV_APP_HEADERS, modelFixtures } from './scripts/model-server.ts';
+import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './src/shared/csp.ts';
 
 const fixturesDir = fileURLToPath(new URL('./fixtures', import.meta.url));
 
@@ -21,6 +22,37 @@ function testHooksMarker(): Plugin {
   };
 }
 
+const CSP_META = /(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"]*)(")/;
+
+/**
+ * index.html's Content-Security-Policy meta tag: the build checks that it says what csp.ts says
+ * (so the two cannot drift apart); the dev server swaps in the development policy, which also
+ * allows Vite's inline React refresh preamble, inline styles and hot-reload WebSocket.
+ */
+function contentSecurityPolicy(): Plugin {
+  let serving = false;
+  return {
+    name: 'content-security-policy',
+    configResolved(config) {
+      serving = config.command === 'serve';
+    },
+    transformIndexHtml: {
+      order: 'pre',
+      handler(html) {
+        const match = CSP_META.exec(html);
+        if (!match) throw new Error('index.html has no Content-Security-Policy meta tag');
+        if (serving) return html.replace(CSP_META, `$1${DEV_CONTENT_SECURITY_POLICY}$3`);
+        if (match[2] !== CONTENT_SECURITY_POLICY) {
+          throw new Error(
+            `index.html's Content-Security-Policy differs from src/shared/csp.ts: ${CONTENT_SECURITY_POLICY}`,
+          );
+        }
+        return html;
+      },
+    },
+  };
+}
+
 export default defineConfig({
   // 'mpa': a missing file is a 404, not index.html posing as a model file.
   appType: 'mpa',
@@ -28,6 +60,7 @@ export default defineConfig({
     react(),
     modelFixtures(fixturesDir),
     testHooksMarker(),
+    contentSecurityPolicy(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src/sw',
@@ -56,8 +89,9 @@ export default defineConfig({
       },
     }),
   ],
-  server: { headers: ISOLATION_HEADERS },
-  preview: { headers: ISOLATION_HEADERS },
+  // Isolation (COOP/COEP) and security headers (CSP, nosniff, no referrer) on every response.
+  server: { headers: DEV_APP_HEADERS },
+  preview: { headers: APP_HEADERS },
   resolve: {
     // transformers.js imports `Tensor` from onnxruntime-common (the 1.30 copy at the top level),
     // while ONNX Runtime Web bundles its own 1.31 copy: one runtime, one Tensor class. ORT's
