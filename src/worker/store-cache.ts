@@ -39,6 +39,14 @@ export class StoreCache {
     private readonly downloads: DownloadLog,
   ) {}
 
+  /**
+   * Forgets the verified reads once the sessions exist: a file downloaded in this load is a Blob
+   * over its bytes, which ONNX Runtime has copied into its own memory by then.
+   */
+  release(): void {
+    this.reads.clear();
+  }
+
   get notices(): StorageNotice[] {
     const notices: StorageNotice[] = [];
     if (this.repaired.size > 0) notices.push({ kind: 'repaired', files: [...this.repaired] });
@@ -115,8 +123,8 @@ export class StoreCache {
     };
     const blob = new Blob([bytes], { type: contentType });
     try {
+      // Not kept in `reads`: the load has its bytes already, and keeping them would hold a copy.
       await this.store.put(meta, blob);
-      this.reads.set(url, Promise.resolve({ meta, blob }));
     } catch (error) {
       if (isQuotaError(error)) this.writeProblem = { kind: 'quota' };
       else
