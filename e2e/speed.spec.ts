@@ -42,7 +42,8 @@ test('the joint model gives the split towers’ scores (within 1e-4) when a repo
   const server = faultyHost(testInfo);
   await server.fault('onnx/text_model_quantized.onnx', 'missing');
   await server.fault('onnx/vision_model_quantized.onnx', 'missing');
-  await app.openReady(server.url);
+  // Another origin: Download in the consent dialog first.
+  await app.openReady(server.url, { acceptDownload: true });
   await expect(app.status).toContainText('joint model');
   await app.typeLabels(LABELS);
   await app.addImages(images);
