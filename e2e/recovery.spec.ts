@@ -4,7 +4,7 @@
  */
 import type { Page, Worker } from '@playwright/test';
 import { COLOURS, solidImage } from './images.ts';
-import { expect, test, watchModelRequests } from './fixtures.ts';
+import { FIXTURE_URL, expect, test, watchModelRequests } from './fixtures.ts';
 
 function classifierWorker(page: Page): Worker {
   const worker = page.workers().find((w) => w.url().includes('classifier.worker'));
@@ -116,4 +116,31 @@ test('leaving while an add has not reached the worker asks first (beforeunload)'
   );
   await page.close({ runBeforeUnload: true });
   expect(await asked).toBe('beforeunload');
+});
+
+test('running out of memory gets a fresh worker and says to try a smaller model; “Retry failed images” asks again', async ({
+  app,
+  page,
+}) => {
+  test.slow();
+  // Test builds only: a pure magenta picture makes the vision pass abort as ONNX Runtime does when out of memory.
+  await app.openReady(`${FIXTURE_URL}&simulate=out-of-memory`);
+  await app.typeLabels('red, green, blue');
+  const old = classifierWorker(page);
+  await app.addImages([await solidImage('huge', [255, 0, 255]), await solidImage('small', COLOURS.red)]);
+  await expect(
+    page.getByText(/The classifier ran out of memory \(.*Aborted\(OOM\).*\) and was restarted/),
+  ).toBeVisible();
+  await expect(page.getByText(/Try a smaller precision \(q8\) or a smaller model/)).toBeVisible();
+  await expect.poll(() => page.workers().some((w) => w !== old && w.url().includes('classifier.worker'))).toBe(true);
+  await expect(app.status).toContainText('Model ready: fixtures/clip-colors');
+  // A request failure, not the images' own: they wait for a retry, not failed forever.
+  const retry = page.getByRole('button', { name: 'Retry failed images' });
+  await expect(retry).toBeVisible();
+  await expect(app.scores('small.png')).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Remove huge.png' }).click();
+  await retry.click();
+  await app.expectTopLabel('small.png', 'red');
+  await expect(retry).toHaveCount(0);
 });

@@ -145,7 +145,7 @@ test.describe('Content-Security-Policy', () => {
     expect(headers['referrer-policy']).toBe('no-referrer');
   });
 
-  test('no page state reports a violation: ready, consent, results (grid and table), settings, error, offline', async ({
+  test('no page state reports a violation: ready, consent, results (grid and table), search, heat map, settings, error, offline', async ({
     app,
     page,
     context,
@@ -159,6 +159,19 @@ test.describe('Content-Security-Policy', () => {
     await expect(page.locator('img[src^="blob:"]').first()).toBeVisible();
     await page.getByRole('button', { name: 'Table' }).click();
     await page.getByRole('button', { name: 'Grid' }).click();
+    // Search by text and by picture, and a heat map (its canvas and crops).
+    const search = page.getByRole('searchbox', { name: 'Search images' });
+    await search.fill('blue');
+    const hits = page.getByRole('list', { name: 'Search results' }).getByRole('listitem');
+    await expect(hits.first()).toContainText('blue.jpg');
+    await search.fill('');
+    await page.getByRole('button', { name: 'More like red.png' }).click();
+    await expect(page.getByRole('heading', { name: 'Pictures like red.png' })).toBeVisible();
+    await page.getByRole('button', { name: 'Back to the library' }).click();
+    await page.getByRole('button', { name: 'Where does red match in red.png' }).click();
+    const heat = page.getByRole('dialog', { name: 'Where “red” matches in red.png' });
+    await expect(heat.getByRole('img', { name: /“red” matches most strongly/ })).toBeVisible({ timeout: 60_000 });
+    await heat.getByRole('button', { name: 'Done' }).click();
     await app.openSettings();
     // ONNX Runtime's threads really ran (its WASM compiled under 'wasm-unsafe-eval').
     await expect(app.status).toHaveText(/\(WASM, [2-8] threads, /);
