@@ -9,6 +9,8 @@ export const STATIC_PORT = Number(process.env.E2E_STATIC_PORT ?? 4175);
 
 export default defineConfig({
   testDir: 'e2e',
+  // The build must carry the test hooks (VITE_TEST_HOOKS=1): `?simulate=` and the crash hook.
+  globalSetup: './e2e/global-setup.ts',
   fullyParallel: true,
   workers: 2,
   // No retries: a flaky test is a bug to fix, not to hide.

@@ -1,10 +1,57 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { ISOLATION_HEADERS, modelFixtures } from './scripts/model-server.ts';
+import { APP_HEADERS, DEV_APP_HEADERS, modelFixtures } from './scripts/model-server.ts';
+import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './src/shared/csp.ts';
 
 const fixturesDir = fileURLToPath(new URL('./fixtures', import.meta.url));
+
+/**
+ * Marks a build made with the test hooks (`VITE_TEST_HOOKS=1`, as `npm run test:e2e` builds) with
+ * `dist/test-hooks.txt`, so the end-to-end tests can refuse a build without them, saying why.
+ */
+function testHooksMarker(): Plugin {
+  return {
+    name: 'test-hooks-marker',
+    apply: 'build',
+    generateBundle() {
+      if (process.env.VITE_TEST_HOOKS !== '1') return;
+      this.emitFile({ type: 'asset', fileName: 'test-hooks.txt', source: 'built with VITE_TEST_HOOKS=1\n' });
+    },
+  };
+}
+
+const CSP_META = /(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"]*)(")/;
+
+/**
+ * index.html's Content-Security-Policy meta tag: the build checks that it says what csp.ts says
+ * (so the two cannot drift apart); the dev server swaps in the development policy, which also
+ * allows Vite's inline React refresh preamble, inline styles and hot-reload WebSocket.
+ */
+function contentSecurityPolicy(): Plugin {
+  let serving = false;
+  return {
+    name: 'content-security-policy',
+    configResolved(config) {
+      serving = config.command === 'serve';
+    },
+    transformIndexHtml: {
+      order: 'pre',
+      handler(html) {
+        const match = CSP_META.exec(html);
+        if (!match) throw new Error('index.html has no Content-Security-Policy meta tag');
+        if (serving) return html.replace(CSP_META, `$1${DEV_CONTENT_SECURITY_POLICY}$3`);
+        if (match[2] !== CONTENT_SECURITY_POLICY) {
+          throw new Error(
+            `index.html's Content-Security-Policy differs from src/shared/csp.ts: ${CONTENT_SECURITY_POLICY}`,
+          );
+        }
+        return html;
+      },
+    },
+  };
+}
 
 export default defineConfig({
   // 'mpa': a missing file is a 404, not index.html posing as a model file.
@@ -12,6 +59,8 @@ export default defineConfig({
   plugins: [
     react(),
     modelFixtures(fixturesDir),
+    testHooksMarker(),
+    contentSecurityPolicy(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src/sw',
@@ -40,8 +89,15 @@ export default defineConfig({
       },
     }),
   ],
-  server: { headers: ISOLATION_HEADERS },
-  preview: { headers: ISOLATION_HEADERS },
+  // Isolation (COOP/COEP) and security headers (CSP, nosniff, no referrer) on every response.
+  server: { headers: DEV_APP_HEADERS },
+  preview: { headers: APP_HEADERS },
+  resolve: {
+    // transformers.js imports `Tensor` from onnxruntime-common (the 1.30 copy at the top level),
+    // while ONNX Runtime Web bundles its own 1.31 copy: one runtime, one Tensor class. ORT's
+    // package re-exports all of onnxruntime-common.
+    alias: [{ find: /^onnxruntime-common$/, replacement: 'onnxruntime-web/webgpu' }],
+  },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
   // Pre-bundling would move ONNX Runtime away from the files it locates relative to itself.

@@ -50,10 +50,18 @@ for (const scheme of ['light', 'dark'] as const) {
   });
 }
 
-test('loading with progress and an error have no serious accessibility violations', async ({ app, page }, testInfo) => {
+test('the consent dialog, loading with progress and an error have no serious accessibility violations', async ({
+  app,
+  page,
+}, testInfo) => {
   const server = faultyHost(testInfo);
   await server.fault('onnx/vision_model_quantized.onnx', 'stall');
   await app.open(server.url);
+  // Another origin: the consent dialog first, checked too.
+  await expect(app.consentDialog()).toBeVisible();
+  await expectNoSeriousViolations(page, 'consent', testInfo);
+  await screenshot(page, 'consent', testInfo);
+  await app.acceptDownload();
   await expect(page.getByRole('progressbar', { name: 'Model download' })).toBeVisible();
   await expectNoSeriousViolations(page, 'loading', testInfo);
   await screenshot(page, 'loading', testInfo);

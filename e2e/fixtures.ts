@@ -22,10 +22,22 @@ export class ClassifierPage {
     await this.page.goto(url);
   }
 
-  async openReady(url = FIXTURE_URL): Promise<void> {
+  async openReady(url = FIXTURE_URL, { acceptDownload = false } = {}): Promise<void> {
     await this.open(url);
+    // A model from another host waits for the person's go-ahead (the consent dialog).
+    if (acceptDownload) await this.acceptDownload();
     // A real model load (ONNX Runtime's WASM compiled, sessions created): slow when both test workers load at once.
     await expect(this.status).toContainText('Model ready', { timeout: 45_000 });
+  }
+
+  /** The dialog that asks before a download from another host, of a large model, or when saving data. */
+  consentDialog(): Locator {
+    return this.page.getByRole('dialog');
+  }
+
+  /** Presses Download in the consent dialog. */
+  async acceptDownload(): Promise<void> {
+    await this.consentDialog().getByRole('button', { name: 'Download' }).click();
   }
 
   async addImages(files: ImageFile[]): Promise<void> {
@@ -112,18 +124,24 @@ export const test = base.extend<{ app: ClassifierPage }>({
 
 export { expect };
 
-export const FAULT_HOST = `http://localhost:${process.env.E2E_FAULT_PORT ?? 4174}`;
+export const FAULT_PORT = Number(process.env.E2E_FAULT_PORT ?? 4174);
+export const FAULT_HOST = `http://localhost:${FAULT_PORT}`;
+/** The fault server under another name: written as a link would, `127.0.0.1:PORT`. */
+export const OTHER_HOST = `http://127.0.0.1:${FAULT_PORT}`;
 /** The same build on plain static hosting: no COOP/COEP from the server. */
 export const STATIC_ORIGIN = `http://localhost:${process.env.E2E_STATIC_PORT ?? 4175}`;
 
-/** A model host of its own for one test run (repeats and retries included), on the fault server. */
-export function faultyHost(testInfo: TestInfo) {
+/**
+ * A model host of its own for one test run (repeats and retries included), on the fault server:
+ * another origin than the page's, so a load meets the consent dialog first.
+ */
+export function faultyHost(testInfo: TestInfo, origin = FAULT_HOST) {
   const token = `t${testInfo.testId}-${testInfo.repeatEachIndex}-${testInfo.retry}`;
-  const host = `${FAULT_HOST}/${token}/models`;
+  const host = `${origin}/${token}/models`;
   return {
     host,
     url: `/?host=${encodeURIComponent(host)}&model=fixtures/clip-colors`,
-    async fault(file: string, mode: 'cut' | 'stall' | 'missing' | 'hold', times = 1): Promise<void> {
+    async fault(file: string, mode: 'cut' | 'stall' | 'missing' | 'hold' | 'external-data', times = 1): Promise<void> {
       const response = await fetch(`${FAULT_HOST}/${token}/faults`, {
         method: 'POST',
         body: JSON.stringify({ file, mode, times }),

@@ -44,7 +44,8 @@ test('the joint model gives the split towers’ scores (within 1e-4) when a repo
   const server = faultyHost(testInfo);
   await server.fault('onnx/text_model_quantized.onnx', 'missing');
   await server.fault('onnx/vision_model_quantized.onnx', 'missing');
-  await app.openReady(server.url);
+  // Another origin: Download in the consent dialog first.
+  await app.openReady(server.url, { acceptDownload: true });
   await expect(app.status).toContainText('joint model');
   await app.typeLabels(LABELS);
   await app.addImages(images);
@@ -66,7 +67,8 @@ test('a host without the 8-bit files falls back to the full-precision ones, down
     await server.fault(`onnx/${file}`, 'missing');
   }
   const requests = watchModelRequests(page);
-  await app.openReady(server.url);
+  // Another origin: Download in the consent dialog first.
+  await app.openReady(server.url, { acceptDownload: true });
   await expect(app.status).toContainText('fp32');
   const onnx = requests.downloads.filter((file) => file.endsWith('.onnx')).sort();
   expect(onnx).toEqual(['onnx/text_model.onnx', 'onnx/vision_model.onnx']);
@@ -139,6 +141,7 @@ test('a hundred images: results arrive per image, with overall progress, Cancel 
   const server = faultyHost(testInfo);
   await server.fault('onnx/vision_model_quantized.onnx', 'hold');
   await app.open(server.url);
+  await app.acceptDownload();
   await expect.poll(() => server.held()).toBe(1);
   await app.typeLabels(LABELS);
   await app.addImages(files);

@@ -94,6 +94,8 @@ test('a download cut off mid-transfer names the file, keeps nothing partial, and
   const server = faultyHost(testInfo);
   await server.fault(VISION, 'cut');
   await app.open(server.url);
+  // The fault server is another origin: the consent dialog comes first.
+  await app.acceptDownload();
   const alert = page.getByRole('alert');
   await expect(alert).toContainText(VISION);
   await expect(alert).toContainText('Nothing partial was kept');
@@ -112,6 +114,8 @@ test('the size is shown before the download, with per-file progress, and Cancel 
   const server = faultyHost(testInfo);
   await server.fault(VISION, 'stall');
   await app.open(server.url);
+  // The fault server is another origin: the consent dialog comes first.
+  await app.acceptDownload();
   await expect(app.status).toContainText(/downloading \d+(\.\d)? kB \(\d+%\)/);
   await expect(page.getByRole('progressbar', { name: VISION })).toBeVisible();
   await expect(page.getByRole('progressbar', { name: 'Model download' })).toBeVisible();
@@ -260,6 +264,8 @@ test('two tabs loading the same model at once download it once: the second waits
   await server.fault(VISION, 'hold');
   const requests = watchModelRequests(page);
   await app.open(server.url);
+  // Another origin: the first tab agrees to the download; the second finds it stored and asks nothing.
+  await app.acceptDownload();
   await expect.poll(() => server.held()).toBe(1);
   await expect(app.status).toContainText('Loading model');
 

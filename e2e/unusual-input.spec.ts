@@ -57,6 +57,22 @@ const messageCases: { what: string; make: () => Promise<ImageFile>; message: Reg
     message: /empty \(0 bytes\)/,
   },
   {
+    // Chromium decodes an ICO's PNG entry only at the directory's size (at most 256 px): one that
+    // claims more is refused, so an icon never becomes a large bitmap.
+    what: 'an ICO whose PNG entry is larger than its directory says',
+    make: async () => {
+      const png = await solid(3000, 3000, COLOURS.magenta).png().toBuffer();
+      const header = Buffer.from([0, 0, 1, 0, 1, 0]);
+      const entry = Buffer.alloc(16);
+      entry.writeUInt16LE(1, 4); // colour planes
+      entry.writeUInt16LE(32, 6); // bits per pixel
+      entry.writeUInt32LE(png.length, 8);
+      entry.writeUInt32LE(header.length + entry.length, 12);
+      return file('huge.ico', 'image/x-icon', Buffer.concat([header, entry, png]));
+    },
+    message: /ICO data is damaged or incomplete/,
+  },
+  {
     what: 'a HEIC photo',
     make: async () =>
       file(
@@ -140,6 +156,36 @@ const resultCases: { what: string; make: () => Promise<ImageFile>; top: string; 
       ),
     top: 'cyan',
     size: '15000 × 10000 px',
+    note: /downscaled while decoding/,
+  },
+  {
+    // Cameras and editors put EXIF, ICC profiles and XMP before the frame header: 200 KB of them
+    // here, so the size is found only by walking the segments past the first 64 KB.
+    what: 'a 6-megapixel JPEG whose frame header lies behind 200 KB of metadata',
+    make: async () => {
+      const jpeg = await solid(3000, 2000, [0, 200, 200]).jpeg({ quality: 60 }).toBuffer();
+      const segment = (marker: number, text: string) => {
+        const body = Buffer.from(text.padEnd(65000, ' '), 'latin1');
+        return Buffer.concat([Buffer.from([0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 255]), body]);
+      };
+      const xmp = 'http://ns.adobe.com/xap/1.0/\0<x:xmpmeta xmlns:x="adobe:ns:meta/"></x:xmpmeta>';
+      const blocks = [segment(0xe1, xmp), segment(0xfe, 'comment'), segment(0xfe, 'comment'), segment(0xfe, 'c')];
+      return file('big-metadata.jpg', 'image/jpeg', Buffer.concat([jpeg.subarray(0, 2), ...blocks, jpeg.subarray(2)]));
+    },
+    top: 'cyan',
+    size: '3000 × 2000 px',
+    note: /downscaled while decoding/,
+  },
+  {
+    what: 'a 6-megapixel AVIF (its size read from the item properties)',
+    make: async () =>
+      file(
+        'big.avif',
+        'image/avif',
+        await solid(3000, 2000, [0, 200, 200]).avif({ quality: 30, effort: 0 }).toBuffer(),
+      ),
+    top: 'cyan',
+    size: '3000 × 2000 px',
     note: /downscaled while decoding/,
   },
   {

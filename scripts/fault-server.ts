@@ -4,12 +4,14 @@
  * models), and misbehaves on request: `POST /{token}/faults {"file": "onnx/…", "mode": "cut" | "stall" | "missing" | "hold",
  * "times": 1}` makes the next downloads of that file stop halfway: the connection is dropped, or it
  * stays open with nothing more coming; or makes the file a 404 for good; or holds every download of it
- * unanswered until `POST /{token}/release`, then serves them whole. `GET /{token}/held` counts downloads
- * held now; `GET /{token}/abandoned` counts stalled downloads the client gave up on (closed).
+ * unanswered until `POST /{token}/release`, then serves them whole; or ('external-data', for
+ * config.json) makes config.json ask for external weight data files that the app never planned.
+ * `GET /{token}/held` counts downloads held now; `GET /{token}/abandoned` counts stalled downloads
+ * the client gave up on (closed).
  *
  * Usage: tsx scripts/fault-server.ts [port]
  */
-import { statSync, createReadStream } from 'node:fs';
+import { statSync, createReadStream, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +20,7 @@ import { handleModelRequest } from './model-server.ts';
 const FIXTURES_DIR = fileURLToPath(new URL('../fixtures', import.meta.url));
 const port = Number(process.argv[2] ?? 4174);
 
-type Mode = 'cut' | 'stall' | 'missing' | 'hold';
+type Mode = 'cut' | 'stall' | 'missing' | 'hold' | 'external-data';
 interface Fault {
   mode: Mode;
   times: number;
@@ -128,6 +130,23 @@ createServer((req, res) => {
   if (fault?.mode === 'missing') {
     res.statusCode = 404;
     res.end('Entry not found');
+    return;
+  }
+  if (fault?.mode === 'external-data') {
+    const config = JSON.parse(readFileSync(join(FIXTURES_DIR, repo, file), 'utf8')) as Record<string, unknown>;
+    const body = JSON.stringify({ ...config, 'transformers.js_config': { use_external_data_format: true } });
+    const length = Buffer.byteLength(body);
+    res.setHeader('Content-Type', 'application/json');
+    if (req.headers.range) {
+      // A size probe: the first byte, and the whole length.
+      res.statusCode = 206;
+      res.setHeader('Content-Range', `bytes 0-0/${length}`);
+      res.setHeader('Content-Length', '1');
+      res.end(req.method === 'HEAD' ? undefined : body.slice(0, 1));
+    } else {
+      res.setHeader('Content-Length', String(length));
+      res.end(req.method === 'HEAD' ? undefined : body);
+    }
     return;
   }
   req.url = modelsPath;

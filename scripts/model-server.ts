@@ -8,6 +8,8 @@ import { createReadStream, readFileSync, statSync, type Stats } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Plugin } from 'vite';
+import { DEV_CONTENT_SECURITY_POLICY, securityHeaders } from '../src/shared/csp.ts';
+import { decodeUriComponentSafely } from '../src/shared/uri.ts';
 
 export const MODELS_PREFIX = '/models/';
 const ROUTE = /^\/models\/([^/]+)\/([^/]+)\/resolve\/([^/]+)\/(.+)$/;
@@ -16,6 +18,14 @@ const ROUTE = /^\/models\/([^/]+)\/([^/]+)\/resolve\/([^/]+)\/(.+)$/;
 export const ISOLATION_HEADERS: Record<string, string> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+/** Every response of the built app (preview): isolation, the Content-Security-Policy, nosniff, no referrer. */
+export const APP_HEADERS: Record<string, string> = { ...ISOLATION_HEADERS, ...securityHeaders() };
+/** The same in the dev server, whose policy also allows what Vite's hot reload needs (see csp.ts). */
+export const DEV_APP_HEADERS: Record<string, string> = {
+  ...ISOLATION_HEADERS,
+  ...securityHeaders(DEV_CONTENT_SECURITY_POLICY),
 };
 
 const etags = new Map<string, string>();
@@ -32,7 +42,7 @@ function etagOf(path: string, stats: Stats): string {
 }
 
 function resolveFixture(fixturesDir: string, url: string): string | null {
-  const match = ROUTE.exec(decodeURIComponent(url.split('?')[0]));
+  const match = ROUTE.exec(decodeUriComponentSafely(url.split('?')[0]));
   if (!match) return null;
   const [, org, name, , file] = match;
   if (org !== 'fixtures') return null;
@@ -53,6 +63,7 @@ export function handleModelRequest(fixturesDir: string, req: IncomingMessage, re
   res.setHeader('Access-Control-Allow-Origin', '*');
   res.setHeader('Access-Control-Expose-Headers', 'Content-Length, Content-Range, ETag, Accept-Ranges');
   res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.statusCode = 405;
     res.end();

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { handleModelRequest, MODELS_PREFIX } from './model-server.ts';
 import { fileFor, sendFile } from './static-files.ts';
+import { decodeUriComponentSafely } from '../src/shared/uri.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'dist');
@@ -29,7 +30,8 @@ export interface StaticServer {
 export function startStaticServer(port = 0): Promise<StaticServer> {
   let version = 0;
   const server = createServer((req, res) => {
-    const path = decodeURIComponent((req.url ?? '/').split('?')[0]);
+    // A malformed escape must not bring the server down: it is kept as written (and then not found).
+    const path = decodeUriComponentSafely((req.url ?? '/').split('?')[0]);
     if (path === '/__next-version' && req.method === 'POST') {
       version += 1;
       res.end(String(version));

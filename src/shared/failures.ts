@@ -3,15 +3,33 @@
  * sends these; only the page words them (in `src/ui/messages.ts`, with exhaustive switches, so a
  * new code fails type-checking until it is said in every language).
  */
+import type { ConsentRequest } from './consent.ts';
 
 /** Why a model did not load. */
 export type LoadFailure =
+  /** Nothing was downloaded past config.json: the person must agree to this plan first (see consent.ts). */
+  | ({ code: 'consent-needed' } & ConsentRequest)
+  /** The model asked for a file that is not in the plan shown before the download: it was refused. */
+  | { code: 'file-not-planned'; file: string }
+  /** ONNX Runtime ran out of memory: a smaller model or precision may fit. */
+  | { code: 'out-of-memory'; detail: string }
+  /** Stored graphs ONNX Runtime could not parse (their checksums held): deleted; a fresh worker downloads them again. */
+  | { code: 'stored-graph-rejected'; files: string[]; detail: string }
   /** The host could not be reached at all (offline, DNS, CORS). */
   | { code: 'host-unreachable'; detail: string }
   /** The model, or a file it needs, is not on the host. */
   | { code: 'model-not-found'; detail: string }
-  /** A file's download broke (`lost`) or ended before its declared length (`short`). */
-  | { code: 'download-failed'; file: string; kind: 'lost' | 'short'; received: number; expected: number | null }
+  /**
+   * A file's download broke (`lost`), ended before its declared length (`short`), or went on past
+   * its planned size (`long`; `expected` is then the planned size).
+   */
+  | {
+      code: 'download-failed';
+      file: string;
+      kind: 'lost' | 'short' | 'long';
+      received: number;
+      expected: number | null;
+    }
   /** The repository is a model of another kind (its `model_type`). */
   | { code: 'unsupported-model'; modelType: string }
   /** WebGPU itself failed (not the model or the network): WASM may still work. */
@@ -58,6 +76,8 @@ export type RequestFailure =
   | { code: 'restarted' }
   /** The worker died (an uncaught error, out of memory). */
   | { code: 'worker-crashed'; detail: string }
+  /** ONNX Runtime ran out of memory while classifying: the worker is replaced. */
+  | { code: 'out-of-memory'; detail: string }
   | { code: 'no-model' }
   /** A folder's files may not be read until the person allows it again. */
   | { code: 'permission-needed'; folder: string }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headerSize, mayBeAnimated, sniffFormat } from './image-format.ts';
+import { headerSize, mayBeAnimated, sniffFormat, storedSize, type ImageFormat } from './image-format.ts';
 
 const bytes = (...parts: (string | number[])[]) =>
   Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
@@ -35,5 +35,104 @@ describe('image format', () => {
     expect(mayBeAnimated(bytes('RIFF', [0, 0, 0, 0], 'WEBPVP8 '), 'webp')).toBe(false);
     expect(mayBeAnimated(bytes('GIF89a'), 'gif')).toBe(true);
     expect(mayBeAnimated(bytes([0xff, 0xd8]), 'jpeg')).toBe(false);
+  });
+
+  describe('stored size read past the first 64 KB', () => {
+    const u32 = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+    const le32 = (n: number) => [n & 255, (n >>> 8) & 255, (n >>> 16) & 255, (n >>> 24) & 255];
+    const box = (type: string, ...content: Uint8Array[]) => {
+      const length = 8 + content.reduce((sum, part) => sum + part.length, 0);
+      return bytes(u32(length), type, ...content.map((part) => [...part]));
+    };
+    const fullBox = (type: string, ...content: Uint8Array[]) => box(type, bytes([0, 0, 0, 0]), ...content);
+    const ispe = (width: number, height: number) => fullBox('ispe', bytes(u32(width), u32(height)));
+
+    /** Reads `file` as the decoder does: its first 64 KB, then ranges on demand (counted). */
+    async function sizeOf(file: Uint8Array, format: ImageFormat) {
+      const reads: [number, number][] = [];
+      const size = await storedSize(
+        file.subarray(0, 64 * 1024),
+        format,
+        async (start, end) => {
+          reads.push([start, end]);
+          return file.subarray(start, end);
+        },
+        file.length,
+      );
+      return { size, reads };
+    }
+
+    it('finds a JPEG frame header behind 200 KB of EXIF, ICC and XMP blocks, reading only segment headers', async () => {
+      const segment = (marker: number, length: number) => [
+        0xff,
+        marker,
+        (length >> 8) & 255,
+        length & 255,
+        ...new Array<number>(length - 2).fill(0x41),
+      ];
+      const jpeg = bytes(
+        [0xff, 0xd8],
+        segment(0xe1, 65000), // EXIF
+        segment(0xe2, 65000), // ICC, first part
+        segment(0xe2, 65000), // ICC, second part
+        segment(0xe1, 20000), // XMP
+        [0xff, 0xff], // fill byte
+        [0xff, 0xc2, 0, 17, 8, 0x27, 0x10, 0x3a, 0x98, 3],
+        new Array<number>(8).fill(0),
+      );
+      expect(headerSize(jpeg.subarray(0, 64 * 1024), 'jpeg')).toBeNull();
+      const { size, reads } = await sizeOf(jpeg, 'jpeg');
+      expect(size).toEqual({ width: 15000, height: 10000 });
+      expect(reads.every(([start, end]) => end - start <= 10)).toBe(true);
+      expect(reads.length).toBeLessThan(8);
+    });
+
+    it('stops at scan data or the end of a JPEG without a frame header', async () => {
+      expect((await sizeOf(bytes([0xff, 0xd8, 0xff, 0xda, 0, 4, 0, 0]), 'jpeg')).size).toBeNull();
+      expect((await sizeOf(bytes([0xff, 0xd8, 0xff, 0xe1, 0xff, 0xff]), 'jpeg')).size).toBeNull();
+    });
+
+    it('reads an AVIF’s largest image extent from its item properties', async () => {
+      const avif = bytes(
+        [...box('ftyp', bytes('avif', [0, 0, 0, 0], 'mif1avif'))],
+        [
+          ...fullBox(
+            'meta',
+            fullBox('hdlr', bytes([0, 0, 0, 0], 'pict', new Array<number>(13).fill(0))),
+            box('iprp', box('ipco', ispe(512, 512), box('pixi', bytes([0, 0, 0, 0, 3, 8, 8, 8])), ispe(12000, 9000))),
+          ),
+        ],
+        [...box('mdat', bytes(new Array<number>(100).fill(0)))],
+      );
+      expect(sniffFormat(avif)).toBe('avif');
+      expect((await sizeOf(avif, 'avif')).size).toEqual({ width: 12000, height: 9000 });
+    });
+
+    it('reads an AVIF whose metadata lies past the first 64 KB', async () => {
+      const avif = bytes(
+        [...box('ftyp', bytes('avif', [0, 0, 0, 0], 'mif1avif'))],
+        [...box('free', bytes(new Array<number>(70_000).fill(0)))],
+        [...fullBox('meta', box('iprp', box('ipco', ispe(6000, 4000))))],
+      );
+      expect((await sizeOf(avif, 'avif')).size).toEqual({ width: 6000, height: 4000 });
+    });
+
+    it('reads an ICO’s largest entry, a PNG entry from its own header', async () => {
+      const png = bytes('\x89PNG\r\n\x1a\n', u32(13), 'IHDR', u32(4096), u32(3072), [8, 6, 0, 0, 0]);
+      const directory = [
+        ...[16, 16, 0, 0, 1, 0, 32, 0, ...le32(40), ...le32(6 + 32)],
+        ...[0, 0, 0, 0, 1, 0, 32, 0, ...le32(png.length), ...le32(6 + 32 + 40)],
+      ];
+      const ico = bytes([0, 0, 1, 0, 2, 0], directory, new Array<number>(40).fill(0), [...png]);
+      expect(sniffFormat(ico)).toBe('ico');
+      expect((await sizeOf(ico, 'ico')).size).toEqual({ width: 4096, height: 3072 });
+      // Without a PNG entry, the directory's sizes (0 means 256).
+      const bmpOnly = bytes(
+        [0, 0, 1, 0, 1, 0],
+        [0, 0, 0, 0, 1, 0, 32, 0, ...le32(40), ...le32(22)],
+        new Array<number>(40).fill(0),
+      );
+      expect((await sizeOf(bmpOnly, 'ico')).size).toEqual({ width: 256, height: 256 });
+    });
   });
 });

@@ -3,6 +3,7 @@
  * to the worker, replies and events come back; nothing goes the other way. Both are discriminated
  * unions on `type`; `id` matches replies to requests.
  */
+import type { Consent, DeviceHints } from './consent.ts';
 import type { ImageFailure, RequestFailure } from './failures.ts';
 import type { LibraryFolder, LibraryImage, LibraryProblem, NewImage } from './library.ts';
 import type {
@@ -19,7 +20,7 @@ import type {
 } from './types.ts';
 
 /** Bumped whenever a message changes shape: a cached worker bundle can outlive an app update. */
-export const PROTOCOL_VERSION = 7;
+export const PROTOCOL_VERSION = 8;
 
 export interface LoadOptions {
   source: ModelSource;
@@ -29,6 +30,10 @@ export interface LoadOptions {
   /** WASM threads; null lets the worker choose from the core count. */
   threads: number | null;
   simulate: SimulatedFailure | null;
+  /** What the person agreed to download (shown in the consent dialog); null: nothing yet. */
+  consent: Consent | null;
+  /** What the page knows of the device (data saver, memory), for deciding whether to ask first. */
+  hints: DeviceHints;
 }
 
 /** A model folder's file picked from disk, with its path inside the folder (`onnx/model.onnx`). */
@@ -171,5 +176,7 @@ export type WorkerReply =
   | { type: 'deleted'; id: number }
   | { type: 'imported'; id: number; source: ModelSource; files: number; bytes: number }
   | { type: 'failed'; id: number; failure: RequestFailure }
+  /** A cancel was received (`id` is the cancel's): the worker is alive and its target will stop. */
+  | { type: 'cancelled'; id: number; target: number }
   /** Not a reply: the GPU device was lost; the worker's WebGPU state is gone (id is 0). */
   | { type: 'device-lost'; id: number; detail: string };

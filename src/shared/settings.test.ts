@@ -47,4 +47,12 @@ describe('settings in a link', () => {
     expect(settings.runtime).toEqual({ device: 'auto', dtype: null, threads: null });
     expect([settings.mode, settings.lang]).toEqual([null, null]);
   });
+
+  it('never throws on a malformed percent-escape in a link', () => {
+    const query = 'model=%E0%A4%A&host=%zz&labels=100%25%&template=%&threads=%31';
+    expect(() => parseSettings(new URLSearchParams(query), ORIGIN)).not.toThrow();
+    const { settings } = parseSettings(new URLSearchParams(query), ORIGIN);
+    expect(settings.labels).toBe('100%%');
+    expect(settings.runtime.threads).toBe(1);
+  });
 });

@@ -17,8 +17,14 @@ export interface ModelSource {
  * WASM fallback on a machine whose GPU works: an error while creating the sessions, an error from
  * an inference, or a real loss of the GPU device (it is destroyed) after the model is ready.
  */
-export type SimulatedFailure = 'session-error' | 'run-error' | 'device-lost';
-export const SIMULATED_FAILURES: readonly SimulatedFailure[] = ['session-error', 'run-error', 'device-lost'];
+/** WebGPU failures, and (on any device) ONNX Runtime running out of memory on a pure magenta picture. */
+export type SimulatedFailure = 'session-error' | 'run-error' | 'device-lost' | 'out-of-memory';
+export const SIMULATED_FAILURES: readonly SimulatedFailure[] = [
+  'session-error',
+  'run-error',
+  'device-lost',
+  'out-of-memory',
+];
 
 /** Something about storing the model that the person should know; the model itself loaded. */
 export type StorageNotice =

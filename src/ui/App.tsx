@@ -19,7 +19,8 @@ import { SearchBox } from './components/SearchBox.tsx';
 import { SettingsForm } from './components/SettingsForm.tsx';
 import { StoragePanel } from './components/StoragePanel.tsx';
 import { UpdatePrompt } from './components/UpdatePrompt.tsx';
-import { importFailureMessage, libraryProblemMessage, storageNoticeMessage } from './messages.ts';
+import { importFailureMessage, libraryProblemMessage, recoveryMessage, storageNoticeMessage } from './messages.ts';
+import { useIsolationPending } from './cross-origin-isolation.ts';
 import type { FileToAdd, SettingsChange } from './session/classifier-session.ts';
 import { useSession, useSessionValue } from './use-session.ts';
 
@@ -53,6 +54,8 @@ export function App() {
   const parsed = useSessionValue((s) => s.labels);
   const library = useSessionValue((s) => s.library);
   const hasImages = useSessionValue((s) => s.images.length > 0);
+  const recovery = useSessionValue((s) => s.recovery);
+  const isolationPending = useIsolationPending();
   const { source } = settings;
   const [importMessage, setImportMessage] = useState<{ text: string; failed: boolean } | null>(null);
   const [skipped, setSkipped] = useState(0);
@@ -144,6 +147,10 @@ export function App() {
           device={backend?.device ?? null}
           onCancel={() => session.cancelLoad()}
           onRetry={() => session.retryLoad()}
+          onAcceptDownload={() => session.acceptDownload()}
+          onDeclineDownload={() => session.declineDownload()}
+          onPrecision={(dtype) => session.applySettings({ ...settings, runtime: { ...settings.runtime, dtype } })}
+          onModel={switchModel}
         />
         <div className="model-notices" aria-live="polite">
           {backend?.fallbackReason && (
@@ -156,6 +163,8 @@ export function App() {
             </p>
           ))}
           {library.problem && <p className="notice warning">{libraryProblemMessage(t, library.problem)}</p>}
+          {recovery && <p className="notice warning">{recoveryMessage(t, recovery)}</p>}
+          {isolationPending && <p className="notice">{t.isolationPending}</p>}
         </div>
         {problems.map((problem) => (
           <p key={problem.kind} role="alert" className="error">

@@ -26,6 +26,19 @@ describe('export', () => {
     expect(lines[2].startsWith(`'=cmd.png,"say ""hi""",0.25,2,`)).toBe(true);
   });
 
+  it('defuses a field that starts with a tab or a carriage return too, not numbers', () => {
+    const csv = toCsv(
+      [
+        { file: '\t=1+1.png', label: '\r=HYPERLINK("x")', score: -0.5, rank: 1 },
+        { file: '+1.png', label: '@SUM(A1)', score: 0.5, rank: 2 },
+      ],
+      setup,
+    );
+    const [, first, second] = csv.split('\r\n');
+    expect(first.startsWith(`'\t=1+1.png,"'\r=HYPERLINK(""x"")",-0.5,1,`)).toBe(true);
+    expect(second.startsWith(`'+1.png,'@SUM(A1),0.5,2,`)).toBe(true);
+  });
+
   it('says which files fit no label and which were corrected, in CSV and JSON', () => {
     const rows = [
       { file: 'a.png', label: 'owl', score: 0.6, rank: 1 },

@@ -5,6 +5,7 @@
 
 import type { Messages } from './locales.ts';
 import type { FileToAdd } from './session/classifier-session.ts';
+import { decodeUriComponentSafely } from '../shared/uri.ts';
 
 const IMAGE_EXTENSION = /\.(png|jpe?g|jfif|webp|gif|avif|bmp|ico|svg|heic|heif|tiff?)$/i;
 
@@ -97,8 +98,50 @@ export class ImageUrlError extends Error {
   override name = 'ImageUrlError';
 }
 
-/** Fetches an image by URL (with CORS: the site must allow it) as a File named after the URL. */
-export async function fetchImageUrl(t: Messages, text: string, signal?: AbortSignal): Promise<File> {
+/** How long an image address may take to answer and send the image. */
+export const IMAGE_URL_TIMEOUT_MS = 30_000;
+/** The largest image taken from an address (a camera's RAW-sized JPEG fits; a disk image does not). */
+export const IMAGE_URL_MAX_BYTES = 50 * 1024 * 1024;
+
+export interface ImageUrlLimits {
+  timeoutMs?: number;
+  maxBytes?: number;
+}
+
+/** Reads a body, giving up as soon as it passes `maxBytes` (a declared length larger than that is refused unread). */
+async function readCapped(response: Response, maxBytes: number, tooLarge: () => Error): Promise<Blob> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (!response.body) return response.blob();
+  const reader = response.body.getReader();
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value as Uint8Array<ArrayBuffer>);
+  }
+  return new Blob(chunks, { type: response.headers.get('content-type') ?? '' });
+}
+
+/**
+ * Fetches an image by URL (with CORS: the site must allow it) as a File named after the URL. A
+ * server that answers too slowly, or sends more than an image should be, is given up on.
+ */
+export async function fetchImageUrl(
+  t: Messages,
+  text: string,
+  signal?: AbortSignal,
+  { timeoutMs = IMAGE_URL_TIMEOUT_MS, maxBytes = IMAGE_URL_MAX_BYTES }: ImageUrlLimits = {},
+): Promise<File> {
   let url: URL;
   try {
     url = new URL(text.trim());
@@ -108,17 +151,32 @@ export async function fetchImageUrl(t: Messages, text: string, signal?: AbortSig
   if (url.protocol !== 'http:' && url.protocol !== 'https:' && url.protocol !== 'data:') {
     throw new ImageUrlError(t.urlNotHttp(url.href));
   }
-  let response: Response;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const stop = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  const timedOut = () => new ImageUrlError(t.urlTimedOut(url.host || url.href, Math.round(timeoutMs / 1000)));
   try {
-    response = await fetch(url, { mode: 'cors', credentials: 'omit', signal });
-  } catch {
-    throw new ImageUrlError(t.urlForbidden(url.host || url.href));
+    let response: Response;
+    try {
+      response = await fetch(url, { mode: 'cors', credentials: 'omit', signal: stop });
+    } catch (error) {
+      if (timeout.aborted) throw timedOut();
+      if (signal?.aborted) throw error;
+      throw new ImageUrlError(t.urlForbidden(url.host || url.href));
+    }
+    if (!response.ok) throw new ImageUrlError(t.urlStatus(url.href, `${response.status} ${response.statusText}`));
+    const blob = await readCapped(
+      response,
+      maxBytes,
+      () => new ImageUrlError(t.urlTooLarge(url.href, Math.round(maxBytes / (1024 * 1024)))),
+    );
+    if (blob.type && !blob.type.startsWith('image/')) {
+      throw new ImageUrlError(t.urlNotImage(url.href, blob.type.split(';')[0]));
+    }
+    const name = decodeUriComponentSafely(url.pathname.split('/').pop() || '') || `${url.host} image`;
+    return new File([blob], name, { type: blob.type });
+  } catch (error) {
+    // A timeout that struck while the body was arriving.
+    if (timeout.aborted && !(error instanceof ImageUrlError)) throw timedOut();
+    throw error;
   }
-  if (!response.ok) throw new ImageUrlError(t.urlStatus(url.href, `${response.status} ${response.statusText}`));
-  const blob = await response.blob();
-  if (blob.type && !blob.type.startsWith('image/')) {
-    throw new ImageUrlError(t.urlNotImage(url.href, blob.type.split(';')[0]));
-  }
-  const name = decodeURIComponent(url.pathname.split('/').pop() || '') || `${url.host} image`;
-  return new File([blob], name, { type: blob.type });
 }

@@ -78,6 +78,39 @@ const en = {
   protocolMismatch: 'The app was updated while this page was open. Reload the page to continue.',
   workerCrashed: (detail: string) => `The classifier stopped unexpectedly (${detail}). Retry, or reload the page.`,
   loadFailed: (model: string, detail: string) => `The model ${model} could not be loaded: ${detail}`,
+  downloadLong: (file: string, planned: string) => `${file}: the host sent more than the ${planned} it announced.`,
+  fileNotPlanned: (model: string, file: string) =>
+    `${model} asked for ${file}, which is not among the files shown before the download, so it was refused. The model needs files this app does not download (such as external weight data).`,
+  outOfMemory: (model: string, detail: string) =>
+    `${model} ran out of memory (${detail}). Try a smaller precision (q8) or a smaller model in Settings.`,
+  // Asking before a download
+  hostNote: (host: string) => `Host: ${host}.`,
+  consentStatus: (model: string, size: string, host: string) =>
+    `Waiting for your go-ahead to download ${model} (${size}) from ${host}.`,
+  consentTitle: (model: string) => `Download ${model}?`,
+  consentHost: 'Host',
+  consentModel: 'Model',
+  consentSize: 'Download',
+  consentSizeValue: (size: string, files: number) => `${size} (${files} file${s(files)})`,
+  consentForeignHost:
+    'This host is neither the Hugging Face Hub nor this app’s own server. Whoever runs it chooses the model’s weights, and so the scores you will see: download only from a host you trust.',
+  consentNotCatalogued:
+    'This model is not in the app’s catalogue: anyone can publish a model on the Hub. Download it only if you trust its author.',
+  consentLarge: 'This is a large download (over 300 MB).',
+  consentSaveData: 'Your browser asks to save data.',
+  consentMemory: (need: string, have: string) =>
+    `It needs about ${need} of memory while it runs; this device reports ${have}, so it may not fit. A smaller precision or model would.`,
+  useSmallerPrecision: (dtype: string) => `Use ${dtype} instead`,
+  useSmallerModel: (name: string, size: string) => `Use ${name} (${size}) instead`,
+  // Recovery
+  recoveredCrash: (detail: string) =>
+    `The classifier stopped unexpectedly (${detail}). It was restarted: the model was loaded again from this device and unfinished images were queued again.`,
+  recoveredHang: (detail: string) =>
+    `The classifier stopped answering (${detail}). It was restarted: the model was loaded again from this device and unfinished images were queued again.`,
+  recoveredMemory: (detail: string) =>
+    `The classifier ran out of memory (${detail}) and was restarted. Try a smaller precision (q8) or a smaller model in Settings, then “Retry failed images”.`,
+  isolationPending:
+    'This page will reload once, to run on several threads; it waits until loading and classifying are done.',
   // Storage notices
   storageUnavailableNotice: (model: string) =>
     `Model storage is unavailable in this window (private browsing or blocked site data): ${model} runs without being stored and will be downloaded again next time.`,
@@ -85,6 +118,8 @@ const en = {
     `Not enough storage space to keep ${model}: it runs from memory for this session and will be downloaded again next time. Free space under Storage below.`,
   storeFailedNotice: (model: string, detail: string) =>
     `${model} could not be stored (${detail}); it runs from memory and will be downloaded again next time.`,
+  storedGraphRejected: (files: string[], model: string, detail: string) =>
+    `${files.join(', ')} of ${model} could not be read by ONNX Runtime (${detail}): deleted from storage, downloading again.`,
   repairedNotice: (files: string[], model: string) =>
     `${files.join(', ')} of ${model} ${files.length === 1 ? 'was' : 'were'} damaged in storage and downloaded again.`,
   // Settings
@@ -136,6 +171,10 @@ const en = {
     `${host} did not allow this page to download the image (or could not be reached). Many sites forbid it (CORS): save the image and drop the file here instead.`,
   urlStatus: (url: string, status: string) => `${url} answered ${status}.`,
   urlNotImage: (url: string, type: string) => `${url} is not an image (it is ${type}).`,
+  urlTooLarge: (url: string, mb: number) =>
+    `${url} sends more than ${mb} MB: too large for an image. Nothing was added.`,
+  urlTimedOut: (host: string, seconds: number) =>
+    `${host} did not send the image within ${seconds} s. Try again, or save the image and drop the file here.`,
   takePhoto: 'Take a photo',
   closeCamera: 'Close camera',
   capture: 'Capture',
@@ -389,11 +428,40 @@ const zh: Messages = {
   protocolMismatch: '此页面打开期间应用已更新。请重新加载页面以继续。',
   workerCrashed: (detail) => `分类器意外停止（${detail}）。请重试，或重新加载页面。`,
   loadFailed: (model, detail) => `无法加载模型 ${model}：${detail}`,
+  downloadLong: (file, planned) => `${file}：主机发送的数据超过了它声明的 ${planned}。`,
+  fileNotPlanned: (model, file) =>
+    `${model} 请求了 ${file}，该文件不在下载前列出的文件中，因此被拒绝。这个模型需要本应用不会下载的文件（例如外部权重数据）。`,
+  outOfMemory: (model, detail) => `${model} 内存不足（${detail}）。请在“设置”中改用更小的精度（q8）或更小的模型。`,
+  hostNote: (host) => `主机：${host}。`,
+  consentStatus: (model, size, host) => `等待你同意从 ${host} 下载 ${model}（${size}）。`,
+  consentTitle: (model) => `下载 ${model}？`,
+  consentHost: '主机',
+  consentModel: '模型',
+  consentSize: '下载量',
+  consentSizeValue: (size, files) => `${size}（${files} 个文件）`,
+  consentForeignHost:
+    '这个主机既不是 Hugging Face Hub，也不是本应用自己的服务器。运行它的人决定模型的权重，也就决定了你将看到的分数：只从你信任的主机下载。',
+  consentNotCatalogued: '这个模型不在本应用的模型目录中：任何人都可以在 Hub 上发布模型。只有在你信任其作者时才下载。',
+  consentLarge: '这是一次大下载（超过 300 MB）。',
+  consentSaveData: '你的浏览器要求节省流量。',
+  consentMemory: (need, have) =>
+    `运行时大约需要 ${need} 内存；这台设备报告为 ${have}，可能放不下。更小的精度或模型可以。`,
+  useSmallerPrecision: (dtype) => `改用 ${dtype}`,
+  useSmallerModel: (name, size) => `改用 ${name}（${size}）`,
+  recoveredCrash: (detail) =>
+    `分类器意外停止（${detail}）。它已重新启动：模型已从本设备重新加载，未完成的图片已重新排队。`,
+  recoveredHang: (detail) =>
+    `分类器停止响应（${detail}）。它已重新启动：模型已从本设备重新加载，未完成的图片已重新排队。`,
+  recoveredMemory: (detail) =>
+    `分类器内存不足（${detail}），已重新启动。请在“设置”中改用更小的精度（q8）或更小的模型，然后点“重试失败的图片”。`,
+  isolationPending: '此页面将重新加载一次，以便使用多个线程运行；它会等到加载和分类完成。',
   storageUnavailableNotice: (model) =>
     `此窗口无法使用模型存储（隐私浏览或站点数据被阻止）：${model} 不会被存储，下次需要重新下载。`,
   quotaNotice: (model) =>
     `存储空间不足，无法保存 ${model}：本次会话在内存中运行，下次需要重新下载。可在下方“存储”中释放空间。`,
   storeFailedNotice: (model, detail) => `无法存储 ${model}（${detail}）；它在内存中运行，下次需要重新下载。`,
+  storedGraphRejected: (files, model, detail) =>
+    `ONNX Runtime 无法读取 ${model} 的 ${files.join('、')}（${detail}）：已从存储中删除，正在重新下载。`,
   repairedNotice: (files, model) => `${model} 的 ${files.join('、')} 在存储中已损坏，已重新下载。`,
   settings: '设置',
   modelCatalogue: '模型目录',
@@ -440,6 +508,8 @@ const zh: Messages = {
     `${host} 不允许本页面下载该图片（或无法连接）。许多网站禁止这样做（CORS）：请保存图片后把文件拖到这里。`,
   urlStatus: (url, status) => `${url} 返回 ${status}。`,
   urlNotImage: (url, type) => `${url} 不是图片（而是 ${type}）。`,
+  urlTooLarge: (url, mb) => `${url} 发送的数据超过 ${mb} MB，不像是一张图片。未添加任何内容。`,
+  urlTimedOut: (host, seconds) => `${host} 在 ${seconds} 秒内没有发送图片。请重试，或保存图片后把文件拖到这里。`,
   takePhoto: '拍照',
   closeCamera: '关闭摄像头',
   capture: '拍摄',

@@ -11,9 +11,9 @@ import { readUrlSettings, writeUrlSettings } from './session/url-settings.ts';
 import { SessionContext } from './use-session.ts';
 import { ThumbnailsContext } from './use-thumbnail.ts';
 import { webGPUProbe } from './webgpu-probe.ts';
+import { deviceHints } from './device-hints.ts';
+import { TEST_HOOKS } from '../shared/test-hooks.ts';
 import './styles.css';
-
-isolateOnStaticHosts();
 
 /** The page's one session: the model it holds is too large to load twice. */
 const session = new ClassifierSession({
@@ -24,8 +24,17 @@ const session = new ClassifierSession({
   prepareFile: async (file) => (isSvg(file) ? rasteriseSvg(file) : file),
   onLabelsApplied: markLabelsApplied,
   onSearchStarted: markSearchStarted,
+  deviceHints,
 });
 session.start();
+// The one-time reload for cross-origin isolation waits until nothing is loading or classifying.
+isolateOnStaticHosts({ isBusy: () => session.isBusy(), subscribe: session.subscribe });
+// The library is stored by the worker; only images not yet handed to it would be lost by leaving.
+window.addEventListener('beforeunload', (event) => {
+  if (session.hasUnsavedWork()) event.preventDefault();
+});
+// Test builds only: lets an end-to-end test kill the classifier worker as a crash would.
+if (TEST_HOOKS) Object.assign(window, { __classifierTestHooks: { crashWorker: () => session.worker.crashForTest() } });
 const thumbnails = new Thumbnails(() => session.worker);
 
 const root = document.getElementById('root');

@@ -9,6 +9,8 @@ import { DECODABLE_FORMATS } from '../shared/image-format.ts';
 import type { LibraryProblem } from '../shared/library.ts';
 import type { ModelSource, StorageNotice } from '../shared/types.ts';
 import type { Messages } from './locales.ts';
+import type { Recovery } from './session/classifier-session.ts';
+import { MEMORY_PER_MODEL_BYTE, type ConsentReason, type ConsentRequest } from '../shared/consent.ts';
 
 export function loadErrorMessage(t: Messages, failure: LoadFailure, source: ModelSource): string {
   const where = isDefaultHost(source.host) ? t.hub : source.host;
@@ -22,11 +24,21 @@ export function loadErrorMessage(t: Messages, failure: LoadFailure, source: Mode
     case 'download-failed': {
       const { file, kind, received, expected } = failure;
       const amount = expected === null ? formatBytes(received) : t.ofSize(formatBytes(received), formatBytes(expected));
-      return t.downloadFailed(
-        source.modelId,
-        kind === 'lost' ? t.downloadLost(file, amount) : t.downloadShort(file, amount),
-      );
+      const detail = {
+        lost: () => t.downloadLost(file, amount),
+        short: () => t.downloadShort(file, amount),
+        long: () => t.downloadLong(file, formatBytes(expected ?? 0)),
+      }[kind]();
+      return t.downloadFailed(source.modelId, detail);
     }
+    case 'consent-needed':
+      return t.consentStatus(source.modelId, formatBytes(failure.bytes), failure.host);
+    case 'file-not-planned':
+      return t.fileNotPlanned(source.modelId, failure.file);
+    case 'out-of-memory':
+      return t.outOfMemory(source.modelId, failure.detail);
+    case 'stored-graph-rejected':
+      return t.storedGraphRejected(failure.files, source.modelId, failure.detail);
     case 'unsupported-model':
       return t.unsupportedModel(source.modelId, failure.modelType);
     case 'protocol-mismatch':
@@ -57,6 +69,42 @@ export function imageErrorMessage(t: Messages, name: string, failure: ImageFailu
     case 'request-failed':
     case 'failed':
       return t.imageFailed(name, failure.detail);
+  }
+}
+
+/** What happened when the worker was replaced, and what to do about it. */
+export function recoveryMessage(t: Messages, recovery: Recovery): string {
+  switch (recovery.kind) {
+    case 'crashed':
+      return t.recoveredCrash(recovery.detail);
+    case 'hung':
+      return t.recoveredHang(recovery.detail);
+    case 'out-of-memory':
+      return t.recoveredMemory(recovery.detail);
+  }
+}
+
+/** Why the person is asked before a download, one sentence per reason. */
+export function consentReasonText(
+  t: Messages,
+  reason: ConsentReason,
+  request: ConsentRequest,
+  deviceMemoryGiB: number | null,
+): string {
+  switch (reason) {
+    case 'foreign-host':
+      return t.consentForeignHost;
+    case 'not-catalogued':
+      return t.consentNotCatalogued;
+    case 'large':
+      return t.consentLarge;
+    case 'save-data':
+      return t.consentSaveData;
+    case 'memory':
+      return t.consentMemory(
+        formatBytes(request.totalBytes * MEMORY_PER_MODEL_BYTE),
+        deviceMemoryGiB === null ? '?' : `${deviceMemoryGiB} GB`,
+      );
   }
 }
 

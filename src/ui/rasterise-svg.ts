@@ -1,4 +1,9 @@
-/** SVG images are drawn on the page (Web Workers cannot decode SVG) into a PNG the worker can read. */
+/**
+ * SVG images are drawn on the page (Web Workers cannot decode SVG) into a PNG the worker can read.
+ * The SVG never becomes a document of this origin: it is drawn through an off-document `<img>`
+ * (where its scripts never run) from a `data:` URL, never a `blob:` URL that a link or "Open image
+ * in new tab" could open as a same-origin document; thumbnails are made by the worker from the PNG.
+ */
 
 /** Longest side of the drawn SVG: plenty for any image processor, small enough to be quick. */
 const SVG_SIZE = 1024;
@@ -7,11 +12,19 @@ export function isSvg(file: File): boolean {
   return file.type === 'image/svg+xml' || /\.svg$/i.test(file.name);
 }
 
+function dataUrl(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error ?? new Error('the SVG could not be read'));
+    reader.readAsDataURL(new Blob([file], { type: 'image/svg+xml' }));
+  });
+}
+
 export async function rasteriseSvg(file: File): Promise<File> {
-  const url = URL.createObjectURL(file);
+  const image = new Image();
   try {
-    const image = new Image();
-    image.src = url;
+    image.src = await dataUrl(file);
     await image.decode();
     // An SVG without its own size draws at a square default.
     const [w, h] =
@@ -28,6 +41,6 @@ export async function rasteriseSvg(file: File): Promise<File> {
     const png = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
     return png ? new File([png], file.name, { type: 'image/png' }) : file;
   } finally {
-    URL.revokeObjectURL(url);
+    image.removeAttribute('src');
   }
 }

@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import type { RawImage } from '@huggingface/transformers';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { NO_HINTS } from '../shared/consent.ts';
 import type { NewImage } from '../shared/library.ts';
 import { PROTOCOL_VERSION, type LoadOptions, type WorkerReply, type WorkerRequest } from '../shared/protocol.ts';
 import type { Device, ModelInfo } from '../shared/types.ts';
@@ -162,6 +163,8 @@ function visit(
     dtypes: [options.dtype ?? 'q8'],
     threads: null,
     simulate: null,
+    consent: null,
+    hints: NO_HINTS,
   };
   const of = <T extends WorkerReply['type']>(type: T) =>
     replies.filter((r): r is Extract<WorkerReply, { type: T }> => r.type === type);
@@ -176,7 +179,7 @@ function visit(
   };
   const load = () => send({ type: 'load', protocolVersion: PROTOCOL_VERSION, options: options_ });
   const add = (...images: NewImage[]) => send({ type: 'add-images', images });
-  return { service, model, replies, reads, send, of, scores, load, add };
+  return { service, model, replies, reads, send, of, scores, load, add, options: options_ };
 }
 
 const classify = (labels: string[], templates = ['a {}']) =>
@@ -301,14 +304,60 @@ describe('ClassifierService', () => {
   it('a failed vision pass on WASM fails its images, not the request', async () => {
     const w = visit();
     await w.load();
-    w.model.failImages = new Error('out of memory');
+    w.model.failImages = new Error('Got invalid dimensions for input');
     await w.add(file('r', RED), file('g', GREEN));
     await w.send(classify(['red', 'green']));
     expect(w.of('image-failed').map((r) => [r.imageId, r.failure])).toEqual([
-      ['r', { code: 'failed', detail: 'out of memory' }],
-      ['g', { code: 'failed', detail: 'out of memory' }],
+      ['r', { code: 'failed', detail: 'Got invalid dimensions for input' }],
+      ['g', { code: 'failed', detail: 'Got invalid dimensions for input' }],
     ]);
     expect(w.of('done')).toHaveLength(1);
+  });
+
+  it('running out of memory fails the request, not the images (the page replaces the worker)', async () => {
+    const w = visit();
+    await w.load();
+    w.model.failImages = new RangeError('Array buffer allocation failed');
+    await w.add(file('r', RED));
+    await w.send(classify(['red', 'green']));
+    expect(w.of('image-failed')).toEqual([]);
+    expect(w.of('failed').map((r) => r.failure)).toEqual([
+      { code: 'out-of-memory', detail: 'Array buffer allocation failed' },
+    ]);
+    const oom = visit({ loader: async () => Promise.reject(new Error('Aborted(OOM). Build with -sASSERTIONS')) });
+    await oom.load();
+    expect(oom.of('failed')[0].failure).toMatchObject({ code: 'load', failure: { code: 'out-of-memory' } });
+  });
+
+  it('answers a cancel at once, even while a vision pass runs', async () => {
+    const w = visit();
+    await w.load();
+    await w.add(file('r', RED));
+    const passing = deferred();
+    const entered = deferred();
+    w.model.gate = async () => {
+      entered.resolve();
+      await passing.promise;
+    };
+    const running = w.send({ ...classify(['red']), id: 200 });
+    await entered.promise;
+    void w.send({ type: 'cancel', id: 201, target: 200 });
+    expect(w.of('cancelled')).toEqual([{ type: 'cancelled', id: 201, target: 200 }]);
+    passing.resolve();
+    await running;
+  });
+
+  it('a load that joined another stops at once when cancelled', async () => {
+    const loading = deferred<LoadedModel>();
+    const w = visit({ loader: () => loading.promise });
+    const first = w.send({ type: 'load', protocolVersion: PROTOCOL_VERSION, options: w.options, id: 300 });
+    const second = w.send({ type: 'load', protocolVersion: PROTOCOL_VERSION, options: w.options, id: 301 });
+    await w.send({ type: 'cancel', id: 302, target: 301 });
+    await second;
+    expect(w.of('failed')).toEqual([{ type: 'failed', id: 301, failure: { code: 'aborted' } }]);
+    loading.resolve(w.model);
+    await first;
+    expect(w.of('loaded').map((r) => r.id)).toEqual([300]);
   });
 
   it('a failed inference on WebGPU fails the request as a backend failure', async () => {
@@ -433,6 +482,17 @@ describe('ClassifierService', () => {
     expect(w.of('images-updated').at(-1)?.removed).toEqual(['r2']);
     await w.send({ type: 'open-library' });
     expect(w.of('library')[0].library.images.map((i) => i.id)).toEqual(['r']);
+  });
+
+  it('an add sent again to a fresh worker, after the crashed one stored it, answers with the stored image', async () => {
+    const before = visit();
+    await before.add(file('r', RED));
+    // A reload over the same IndexedDB: the fresh worker the page replaced the crashed one with.
+    const after = visit();
+    await after.add(file('r', RED));
+    expect(after.of('added').map((r) => r.images.map((i) => i.id))).toEqual([['r']]);
+    await after.send({ type: 'open-library' });
+    expect(after.of('library')[0].library.images.map((i) => i.id)).toEqual(['r']);
   });
 
   it('removes images, and clears the library', async () => {

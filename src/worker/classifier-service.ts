@@ -26,7 +26,7 @@ import { Library } from './library.ts';
 import type { ModelRecord } from './library-store.ts';
 import { describeLoadError } from './load-errors.ts';
 import type { Calibration, LoadedModel } from './loaded-model.ts';
-import { BackendError, ImageDecodeError } from './model-errors.ts';
+import { BackendError, ImageDecodeError, isOutOfMemory } from './model-errors.ts';
 import type { ModelStore } from './model-store.ts';
 import type { ReadImage } from './read-image.ts';
 import { centred, scoreImages, searchByImage, searchByText, type Example, type ScoringContext } from './scorer.ts';
@@ -169,6 +169,8 @@ export class ClassifierService {
       case 'cancel':
         if (this.pending.has(request.target)) this.cancelled.add(request.target);
         this.loadControllers.get(request.target)?.abort();
+        // Said at once: the page takes a cancel left unanswered as a hung worker, and replaces it.
+        this.post({ type: 'cancelled', id: request.id, target: request.target });
         return Promise.resolve();
       case 'classify': {
         this.pending.add(request.id);
@@ -258,6 +260,7 @@ export class ClassifierService {
     if (this.cancelled.has(id) || (error instanceof Error && error.name === 'AbortError')) return { code: 'aborted' };
     if (error instanceof FailureError) return error.failure;
     if (error instanceof BackendError) return { code: 'backend', detail: error.message };
+    if (isOutOfMemory(error)) return { code: 'out-of-memory', detail: errorDetail(error) };
     return { code: 'failed', detail: errorDetail(error) };
   }
 
@@ -295,7 +298,8 @@ export class ClassifierService {
     }
     const loading = this.session;
     try {
-      const model = await loading.model;
+      // A load that joined another's stops at once when cancelled (the other goes on).
+      const model = await this.untilCancelled(id, loading.model);
       this.post({ type: 'loaded', id, info: model.info });
     } catch (error) {
       if (this.cancelled.has(id)) throw new CancelledError();
@@ -637,6 +641,8 @@ export class ClassifierService {
         if (session.options.device === 'webgpu') {
           throw error instanceof BackendError ? error : new BackendError(errorDetail(error));
         }
+        // Out of memory is not the images' fault: the request fails, and the page replaces the worker.
+        if (isOutOfMemory(error)) throw error;
         const failure: ImageFailure = { code: 'failed', detail: errorDetail(error) };
         for (const item of toEncode) this.failImage(id, item.image, failure);
       }

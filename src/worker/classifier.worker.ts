@@ -12,14 +12,17 @@ import { createModelLoader } from './model-loader.ts';
 import { ModelStore } from './model-store.ts';
 import { readImage } from './read-image.ts';
 import { withSimulatedFailures } from './simulated-failures.ts';
+import { TEST_HOOKS } from '../shared/test-hooks.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
 const store = new ModelStore();
+const loader = createModelLoader(store);
 const libraryStore = new LibraryStore();
 const service = new ClassifierService({
   post: (reply, transfer) => self.postMessage(reply, transfer ?? []),
-  loadModel: withSimulatedFailures(createModelLoader(store)),
+  // `?simulate=` exists only in development and test builds.
+  loadModel: TEST_HOOKS ? withSimulatedFailures(loader) : loader,
   store,
   library: new Library(libraryStore),
   models: { get: (request) => libraryStore.model(request), put: (record) => libraryStore.putModel(record) },

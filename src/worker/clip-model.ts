@@ -73,6 +73,11 @@ const CALIBRATION_TEXTS = ['a photo of a cat.', 'black', 'white', 'red', '一张
 
 export interface LoadCallbacks {
   onPlan(files: PlannedFile[]): void;
+  /**
+   * Decides whether the plan may download (throws when the person must be asked first); from
+   * then on only the plan's files are downloaded.
+   */
+  approve(files: PlannedFile[], dtype: Dtype): void;
   onProgress(progress: FileProgress): void;
   onWarmUp(): void;
   /** Whether a file of the model is in the store, whole (never asks the network). */
@@ -223,15 +228,16 @@ export async function loadClipModel(options: LoadOptions, callbacks: LoadCallbac
     throw new UnsupportedModelError(modelId, config.model_type ?? 'unknown');
   }
   const { dtype, layout } = await choosePrecision(family, options, callbacks.isStored);
-  callbacks.onPlan(
-    await planDownload(modelId, [
-      'config.json',
-      'tokenizer.json',
-      'tokenizer_config.json',
-      'preprocessor_config.json',
-      ...modelFiles(dtype, layout),
-    ]),
-  );
+  const plan = await planDownload(modelId, [
+    'config.json',
+    'tokenizer.json',
+    'tokenizer_config.json',
+    'preprocessor_config.json',
+    ...modelFiles(dtype, layout),
+  ]);
+  callbacks.onPlan(plan);
+  // Nothing past config.json is downloaded before this: it throws where the person must agree first.
+  callbacks.approve(plan, dtype);
   const [tokenizer, processor] = await Promise.all([
     AutoTokenizer.from_pretrained(modelId, { progress_callback }),
     AutoImageProcessor.from_pretrained(modelId, { progress_callback }),

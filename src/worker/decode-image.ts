@@ -7,7 +7,7 @@
 import { RawImage } from '@huggingface/transformers';
 import type { ImageNote } from '../shared/failures.ts';
 import { ImageDecodeError } from './model-errors.ts';
-import { headerSize, mayBeAnimated, sniffFormat, type ImageFormat } from '../shared/image-format.ts';
+import { mayBeAnimated, sniffFormat, storedSize, type ImageFormat } from '../shared/image-format.ts';
 
 /** Decoded images are at most this many pixels (CLIP sees 224×224; this keeps detail for any processor). */
 const MAX_PIXELS = 4_000_000;
@@ -46,7 +46,13 @@ export async function decodeImage(blob: Blob): Promise<DecodedImage> {
   const unsupported = FORMAT_NAMES[format];
   if (unsupported) throw new ImageDecodeError({ code: 'unsupported-format', format: unsupported }, unsupported);
   const notes: ImageNote[] = [];
-  const stored = headerSize(head, format);
+  // The stored size, read past the first 64 KB where the format needs it (a JPEG's EXIF/ICC blocks, an AVIF's properties, an ICO's PNG entries).
+  const stored = await storedSize(
+    head,
+    format,
+    async (start, end) => new Uint8Array(await blob.slice(start, end).arrayBuffer()),
+    blob.size,
+  );
   const scale = stored ? Math.min(1, Math.sqrt(MAX_PIXELS / (stored.width * stored.height))) : 1;
   let bitmap: ImageBitmap;
   try {

@@ -1,11 +1,15 @@
 /**
  * The fetch transformers.js downloads through: cancellable with the load's AbortSignal, and strict
  * about lengths, so a file cut off mid-transfer fails loudly, naming the file, instead of reaching
- * ONNX Runtime (or the store) short.
+ * ONNX Runtime (or the store) short. It downloads only what the plan shown to the person holds:
+ * `config.json` until the plan is made, then the plan's files, none longer than planned (size
+ * probes, one-byte range requests, go through at any time).
  */
 import { formatBytes } from '../shared/format.ts';
 import type { LoadFailure } from '../shared/failures.ts';
+import type { PlannedFile } from '../shared/types.ts';
 import { isLocalModelUrl } from '../shared/model-source.ts';
+import { decodeUriComponentSafely } from '../shared/uri.ts';
 
 export type DownloadFailure = Extract<LoadFailure, { code: 'download-failed' }>;
 
@@ -14,14 +18,49 @@ export class DownloadError extends Error {
   constructor(readonly failure: DownloadFailure) {
     const { file, kind, received, expected } = failure;
     const amount = expected === null ? formatBytes(received) : `${formatBytes(received)} of ${formatBytes(expected)}`;
-    super(`${file}: ${kind === 'lost' ? 'the connection was lost' : 'the download stopped'} after ${amount}.`);
+    super(
+      kind === 'long'
+        ? `${file}: the host sent more than the ${formatBytes(expected ?? 0)} planned.`
+        : `${file}: ${kind === 'lost' ? 'the connection was lost' : 'the download stopped'} after ${amount}.`,
+    );
+  }
+}
+
+/** A file the plan shown before the download does not hold: it is not downloaded. */
+export class NotPlannedError extends Error {
+  override name = 'NotPlannedError';
+  constructor(readonly file: string) {
+    super(`${file} is not among the files shown before the download; it was not downloaded.`);
+  }
+}
+
+/**
+ * The files a load may download in full: `config.json` (which the plan is made from) until the
+ * plan is set, then exactly the plan's files, each at most its planned size (when the host said it).
+ */
+export class DownloadPlan {
+  private files: Map<string, number> | null = null;
+
+  set(files: readonly PlannedFile[]): void {
+    this.files = new Map(files.map((file) => [file.file, file.size]));
+  }
+
+  /** The most bytes `file` may have (null: not known); throws NotPlannedError for a file outside the plan. */
+  allow(file: string): number | null {
+    if (this.files === null) {
+      if (file === 'config.json') return null;
+      throw new NotPlannedError(file);
+    }
+    const size = this.files.get(file);
+    if (size === undefined) throw new NotPlannedError(file);
+    return size > 0 ? size : null;
   }
 }
 
 /** `…/resolve/main/onnx/model.onnx` → `onnx/model.onnx`. */
 export function repoPath(url: string): string {
   const match = /\/resolve\/[^/]+\/(.+)$/.exec(new URL(url).pathname);
-  return match ? decodeURIComponent(match[1]) : url;
+  return match ? decodeUriComponentSafely(match[1]) : url;
 }
 
 /** What the downloads of one load have seen, for the store to check bodies against. */
@@ -38,11 +77,15 @@ export class DownloadLog {
   }
 }
 
-/** Re-streams a body, failing with a DownloadError when it ends or breaks before `expected` bytes. */
+/**
+ * Re-streams a body, failing with a DownloadError when it ends or breaks before `expected` bytes,
+ * or goes on past `limit` bytes (the planned size).
+ */
 function checkedBody(
   body: ReadableStream<Uint8Array>,
   file: string,
   expected: number | null,
+  limit: number | null,
 ): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   let received = 0;
@@ -64,6 +107,11 @@ function checkedBody(
         return;
       }
       received += chunk.value.byteLength;
+      if (limit !== null && received > limit) {
+        await reader.cancel().catch(() => undefined);
+        controller.error(new DownloadError({ code: 'download-failed', file, kind: 'long', received, expected: limit }));
+        return;
+      }
       controller.enqueue(chunk.value);
     },
     cancel(reason) {
@@ -72,7 +120,7 @@ function checkedBody(
   });
 }
 
-export function createCheckedFetch(signal: AbortSignal, log: DownloadLog): typeof fetch {
+export function createCheckedFetch(signal: AbortSignal, log: DownloadLog, plan: DownloadPlan): typeof fetch {
   return async (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
     const file = repoPath(url);
@@ -80,6 +128,9 @@ export function createCheckedFetch(signal: AbortSignal, log: DownloadLog): typeo
     if (isLocalModelUrl(url, self.location.origin)) {
       return new Response(`${file} was not in the imported folder.`, { status: 404, statusText: 'Not Found' });
     }
+    const ranged = new Headers(init?.headers).has('Range');
+    // Size probes read a byte; a full download must be in the plan.
+    const limit = ranged ? null : plan.allow(file);
     let response: Response;
     try {
       response = await fetch(input, {
@@ -90,13 +141,16 @@ export function createCheckedFetch(signal: AbortSignal, log: DownloadLog): typeo
       if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : error;
       throw error;
     }
-    const ranged = new Headers(init?.headers).has('Range');
     if (!response.ok || !response.body || ranged || response.status !== 200) return response;
     // With a content encoding the declared length is of the encoded bytes, not of the body read.
     const length = response.headers.get('content-encoding') ? null : response.headers.get('content-length');
     const expected = length === null ? null : Number(length);
     if (expected !== null) log.declare(url, expected);
-    return new Response(checkedBody(response.body, file, expected), {
+    if (limit !== null && expected !== null && expected > limit) {
+      await response.body.cancel().catch(() => undefined);
+      throw new DownloadError({ code: 'download-failed', file, kind: 'long', received: 0, expected: limit });
+    }
+    return new Response(checkedBody(response.body, file, expected, limit), {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,

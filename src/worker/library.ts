@@ -115,6 +115,13 @@ export class Library {
     const records: LibraryImage[] = [];
     const kept = new Map<string, Blob>();
     for (const { id, name, path, file, lastModified } of news) {
+      // Sent again to a fresh worker after a crash, when the old one had stored it already: answered as stored.
+      const stored = this.images.get(id);
+      if (stored) {
+        records.push(stored);
+        this.files.set(id, file);
+        continue;
+      }
       const key = identity({ name, path, size: file.size, lastModified });
       // The same file added again is already in the library.
       if (present.has(key)) continue;

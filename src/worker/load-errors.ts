@@ -1,12 +1,25 @@
 /** Turns what was thrown while loading a model into a failure the page can word. */
 import { errorDetail, type LoadFailure } from '../shared/failures.ts';
 import type { Device } from '../shared/types.ts';
-import { BackendError, UnsupportedModelError } from './model-errors.ts';
-import { DownloadError } from './download.ts';
+import {
+  BackendError,
+  ConsentNeededError,
+  StoredGraphRejectedError,
+  UnsupportedModelError,
+  isOutOfMemory,
+} from './model-errors.ts';
+import { DownloadError, NotPlannedError } from './download.ts';
 
 export function describeLoadError(error: unknown, device: Device): LoadFailure {
   const detail = errorDetail(error);
+  if (error instanceof ConsentNeededError) return { code: 'consent-needed', ...error.request };
+  if (error instanceof NotPlannedError) return { code: 'file-not-planned', file: error.file };
   if (error instanceof DownloadError) return error.failure;
+  if (error instanceof StoredGraphRejectedError) {
+    return { code: 'stored-graph-rejected', files: error.files, detail: error.detail };
+  }
+  // On WebGPU a failure is the backend's (the page moves to WASM); on WASM memory is what ran out.
+  if (device === 'wasm' && isOutOfMemory(error)) return { code: 'out-of-memory', detail };
   if (error instanceof UnsupportedModelError) return { code: 'unsupported-model', modelType: error.modelType };
   if (error instanceof BackendError) return { code: 'backend', detail };
   // fetch() rejects with a TypeError when the host cannot be reached at all (offline, DNS, CORS).

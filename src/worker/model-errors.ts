@@ -1,4 +1,5 @@
 /** Errors thrown while loading or running a model, told apart by what the page does about them. */
+import type { ConsentRequest } from '../shared/consent.ts';
 import type { ImageFailure } from '../shared/failures.ts';
 
 export class UnsupportedModelError extends Error {
@@ -31,4 +32,35 @@ export class ImageDecodeError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The plan needs the person's go-ahead first (see shared/consent.ts): nothing more was downloaded. */
+export class ConsentNeededError extends Error {
+  override name = 'ConsentNeededError';
+  constructor(readonly request: ConsentRequest) {
+    super(`Downloading ${request.modelId} from ${request.host} needs the person's go-ahead.`);
+  }
+}
+
+/** Stored graphs whose checksums held but that ONNX Runtime could not parse: deleted, to be downloaded again. */
+export class StoredGraphRejectedError extends Error {
+  override name = 'StoredGraphRejectedError';
+  constructor(
+    readonly files: string[],
+    readonly detail: string,
+  ) {
+    super(`ONNX Runtime could not read ${files.join(', ')} from storage: ${detail}`);
+  }
+}
+
+/**
+ * Whether an error is ONNX Runtime (or the WASM heap under it) running out of memory: an
+ * allocation refused, or the Emscripten module aborted. The module cannot shrink its memory or
+ * recover from an abort, so the worker is replaced.
+ */
+export function isOutOfMemory(error: unknown): boolean {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return /out of memory|\bOOM\b|bad_alloc|allocation failed|failed to allocate|Cannot enlarge memory|Maximum memory size|could not allocate|Aborted\(/i.test(
+    text,
+  );
 }

@@ -3,11 +3,15 @@
  * store behind its custom cache, a length-checked fetch), a Web Lock per model so two tabs do not
  * download it twice, then the CLIP-family model itself.
  */
+import { consentCovers, consentReasons, type ConsentRequest } from '../shared/consent.ts';
 import type { LoadOptions } from '../shared/protocol.ts';
+import type { Dtype, PlannedFile } from '../shared/types.ts';
 import type { ModelLoader, LoadProgress } from './classifier-service.ts';
 import { loadClipModel } from './clip-model.ts';
-import { DownloadLog, createCheckedFetch } from './download.ts';
+import { DownloadLog, DownloadPlan, createCheckedFetch } from './download.ts';
 import type { LoadedModel } from './loaded-model.ts';
+import { errorDetail } from '../shared/failures.ts';
+import { ConsentNeededError, StoredGraphRejectedError } from './model-errors.ts';
 import type { ModelStore } from './model-store.ts';
 import { configureRuntime, webgpuDevice } from './runtime.ts';
 import { StoreCache } from './store-cache.ts';
@@ -42,6 +46,26 @@ function isUnparsableModel(error: unknown): boolean {
   return /protobuf parsing failed|failed to load model|invalid_protobuf|can't create a session/i.test(message);
 }
 
+/**
+ * Lets a plan download when nothing needs asking or the person agreed to it (the same host, model
+ * and at most as many bytes); otherwise stops the load before anything past config.json downloads.
+ */
+export function approvePlan(options: LoadOptions, files: PlannedFile[], dtype: Dtype, origin: string): void {
+  const { source } = options;
+  const reasons = consentReasons({ host: source.host, modelId: source.modelId, files }, origin, options.hints);
+  if (reasons.length === 0) return;
+  const request: ConsentRequest = {
+    host: source.host,
+    modelId: source.modelId,
+    dtype,
+    bytes: files.filter((file) => !file.stored).reduce((sum, file) => sum + file.size, 0),
+    totalBytes: files.reduce((sum, file) => sum + file.size, 0),
+    files,
+    reasons,
+  };
+  if (!consentCovers(options.consent, request)) throw new ConsentNeededError(request);
+}
+
 /** Settles with the reason once the GPU device ONNX Runtime runs on is lost. */
 async function deviceLost(): Promise<string> {
   const device = await webgpuDevice();
@@ -62,21 +86,31 @@ export function createModelLoader(store: ModelStore | null): ModelLoader {
         )
       : null;
     const cache = usable ? new StoreCache(usable, source, downloads) : null;
-    configureRuntime(source, { cache, fetch: createCheckedFetch(signal, downloads) }, options.threads);
+    const plan = new DownloadPlan();
+    configureRuntime(source, { cache, fetch: createCheckedFetch(signal, downloads, plan) }, options.threads);
     const lockName = `zero-shot-classifier model ${source.host}|${source.modelId}|${options.dtypes.join(',')}`;
     const load = () =>
-      loadClipModel(options, { ...progress, isStored: async (url) => (await cache?.has(url)) ?? false });
+      loadClipModel(options, {
+        ...progress,
+        isStored: async (url) => (await cache?.has(url)) ?? false,
+        approve: (files, dtype) => {
+          approvePlan(options, files, dtype, self.location.origin);
+          plan.set(files);
+        },
+      });
     const model = await withModelLock(lockName, progress.onWaiting, async () => {
       try {
         return await load();
       } catch (error) {
-        // A stored graph whose checksum held but that ONNX Runtime cannot parse was stored wrong: fetch it once more.
-        if (signal.aborted || !cache || !isUnparsableModel(error) || (await cache.discardServedGraphs()) === 0) {
-          throw error;
-        }
-        return load();
+        // A stored graph whose checksum held but that ONNX Runtime cannot parse was stored wrong: it is
+        // deleted, and a fresh worker loads again (this one's runtime does not recover from the failed parse).
+        const discarded = !signal.aborted && cache && isUnparsableModel(error) ? await cache.discardServedGraphs() : [];
+        if (discarded.length > 0) throw new StoredGraphRejectedError(discarded, errorDetail(error));
+        throw error;
       }
     });
+    // The sessions hold the model now: the store's verified reads are let go.
+    cache?.release();
     model.info.notices = cache ? cache.notices : [{ kind: 'unavailable' }];
     if (options.device === 'webgpu') model.lost = deviceLost();
     return model;

@@ -4,7 +4,7 @@ import { env } from '@huggingface/transformers';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import type { ModelSource } from '../shared/types.ts';
-import { chooseThreadCount } from './threads.ts';
+import { threadCount } from './threads.ts';
 
 /** Where model files are read from and stored: the app's store (or nothing) and its checked fetch. */
 export interface Transport {
@@ -32,9 +32,7 @@ export function configureRuntime(source: ModelSource, transport: Transport, thre
       wasm: new URL(ortWasmUrl, self.location.href).href,
       mjs: new URL(ortMjsUrl, self.location.href).href,
     };
-    wasm.numThreads = self.crossOriginIsolated
-      ? (threads ?? chooseThreadCount(navigator.hardwareConcurrency || 1, true))
-      : 1;
+    wasm.numThreads = threadCount(threads, navigator.hardwareConcurrency || 1, self.crossOriginIsolated);
     wasm.proxy = false;
   }
 }

@@ -1,8 +1,10 @@
 /**
  * `?simulate=`: WebGPU failures caused on purpose, to try the WASM fallback on a machine whose GPU
- * works. A wrapper around the loader and the loaded model, applied only when asked, so production
+ * works; and ONNX Runtime running out of memory, on a picture that is pure magenta, to try the
+ * recovery without exhausting a real heap (a batch without one runs normally). A wrapper around the loader and the loaded model, applied only when asked, so production
  * paths carry no test branches.
  */
+import type { RawImage } from '@huggingface/transformers';
 import type { SimulatedFailure } from '../shared/types.ts';
 import type { ModelLoader } from './classifier-service.ts';
 import type { LoadedModel } from './loaded-model.ts';
@@ -17,7 +19,35 @@ async function loseGpuDevice(): Promise<never> {
   throw new BackendError('the GPU device was lost (destroyed).');
 }
 
-function failingModel(model: LoadedModel, failure: Exclude<SimulatedFailure, 'session-error'>): LoadedModel {
+/** Pure magenta at the first pixel: the marker of a picture that "runs out of memory". */
+function isMagenta(image: RawImage): boolean {
+  return image.data[0] === 255 && image.data[1] === 0 && image.data[2] === 255;
+}
+
+function runningOutOfMemory(model: LoadedModel): LoadedModel {
+  return {
+    info: model.info,
+    lost: model.lost,
+    get calibration() {
+      return model.calibration;
+    },
+    get neutral() {
+      return model.neutral;
+    },
+    encodeTexts: (texts) => model.encodeTexts(texts),
+    encodeImages: async (images) => {
+      // What ONNX Runtime's WASM build says when its heap cannot grow.
+      if (images.some(isMagenta)) throw new Error('Aborted(OOM) (simulated). Build with -sASSERTIONS for more info.');
+      return model.encodeImages(images);
+    },
+    dispose: () => model.dispose(),
+  };
+}
+
+function failingModel(
+  model: LoadedModel,
+  failure: Exclude<SimulatedFailure, 'session-error' | 'out-of-memory'>,
+): LoadedModel {
   return {
     info: model.info,
     lost: model.lost,
@@ -38,6 +68,7 @@ function failingModel(model: LoadedModel, failure: Exclude<SimulatedFailure, 'se
 
 export function withSimulatedFailures(load: ModelLoader): ModelLoader {
   return async (options, progress, signal) => {
+    if (options.simulate === 'out-of-memory') return runningOutOfMemory(await load(options, progress, signal));
     const failure = options.device === 'webgpu' ? options.simulate : null;
     if (failure === 'session-error') throw new BackendError('simulated failure while creating the WebGPU sessions.');
     const model = await load(options, progress, signal);

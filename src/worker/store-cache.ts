@@ -41,6 +41,14 @@ export class StoreCache {
     private readonly downloads: DownloadLog,
   ) {}
 
+  /**
+   * Forgets the verified reads once the sessions exist: a file downloaded in this load is a Blob
+   * over its bytes, which ONNX Runtime has copied into its own memory by then.
+   */
+  release(): void {
+    this.reads.clear();
+  }
+
   get notices(): StorageNotice[] {
     const notices: StorageNotice[] = [];
     if (this.repaired.size > 0) notices.push({ kind: 'repaired', files: [...this.repaired] });
@@ -92,9 +100,9 @@ export class StoreCache {
 
   /**
    * Deletes the stored ONNX files this load read from the store, so a second try downloads them:
-   * for a file whose checksum held but that ONNX Runtime could not parse. Returns how many.
+   * for a file whose checksum held but that ONNX Runtime could not parse. Returns their paths.
    */
-  async discardServedGraphs(): Promise<number> {
+  async discardServedGraphs(): Promise<string[]> {
     const graphs = [...this.served].filter(([, path]) => path.endsWith('.onnx'));
     for (const [url, path] of graphs) {
       this.served.delete(url);
@@ -102,7 +110,7 @@ export class StoreCache {
       this.repaired.add(path);
       await this.store.delete(url).catch(() => undefined);
     }
-    return graphs.length;
+    return graphs.map(([, path]) => path);
   }
 
   async put(url: string, response: Response): Promise<void> {
@@ -134,8 +142,8 @@ export class StoreCache {
     };
     const blob = new Blob([bytes], { type: contentType });
     try {
+      // Not kept in `reads`: the load has its bytes already, and keeping them would hold a copy.
       await this.store.put(meta, blob);
-      this.reads.set(url, Promise.resolve({ meta, blob }));
     } catch (error) {
       if (isQuotaError(error)) this.writeProblem = { kind: 'quota' };
       else

@@ -10,3 +10,13 @@ export function chooseThreadCount(cores: number, crossOriginIsolated: boolean): 
   const usable = cores <= 4 ? cores : cores - 1;
   return Math.max(1, Math.min(8, usable));
 }
+
+/**
+ * The threads to run on: the number asked for (`?threads=`), never more than the machine's cores
+ * (more threads than cores only contend), or the choice above when none was asked for.
+ */
+export function threadCount(requested: number | null, cores: number, crossOriginIsolated: boolean): number {
+  if (!crossOriginIsolated) return 1;
+  if (requested === null) return chooseThreadCount(cores, true);
+  return Math.max(1, Math.min(Math.floor(requested), Math.max(1, cores)));
+}

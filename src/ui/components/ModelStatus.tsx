@@ -1,9 +1,12 @@
 import { formatBytes } from '../../shared/format.ts';
-import type { Device, ModelSource } from '../../shared/types.ts';
+import { isDefaultHost } from '../../shared/model-source.ts';
+import type { Device, Dtype, ModelSource } from '../../shared/types.ts';
+import { deviceHints } from '../device-hints.ts';
 import { useI18n, type Messages } from '../i18n.ts';
 import { loadErrorMessage } from '../messages.ts';
 import { useSessionValue } from '../use-session.ts';
 import type { DownloadItem, ModelState } from '../use-classifier.ts';
+import { ConsentDialog } from './ConsentDialog.tsx';
 
 function totals(files: DownloadItem[]): { loaded: number; total: number; toDownload: number } {
   return files.reduce(
@@ -47,6 +50,8 @@ function statusText(
       const backend = info.device === 'webgpu' ? 'WebGPU' : t.wasmThreads(info.threads);
       return t.ready(info.modelId, backend, info.dtype, info.layout === 'joint', busyImages);
     }
+    case 'consent':
+      return t.consentStatus(model.request.modelId, formatBytes(model.request.bytes), model.request.host);
     case 'error':
       return t.notLoaded(source.modelId);
     case 'cancelled':
@@ -79,9 +84,23 @@ interface Props {
   device: Device | null;
   onCancel(): void;
   onRetry(): void;
+  onAcceptDownload(): void;
+  onDeclineDownload(): void;
+  onPrecision(dtype: Dtype): void;
+  onModel(modelId: string): void;
 }
 
-export function ModelStatus({ model, source, device, onCancel, onRetry }: Props) {
+export function ModelStatus({
+  model,
+  source,
+  device,
+  onCancel,
+  onRetry,
+  onAcceptDownload,
+  onDeclineDownload,
+  onPrecision,
+  onModel,
+}: Props) {
   const { t } = useI18n();
   // Images still to classify, said in the status while the model works on them.
   const busyImages = useSessionValue((s) =>
@@ -98,6 +117,10 @@ export function ModelStatus({ model, source, device, onCancel, onRetry }: Props)
           data-warm-up-ms={model.phase === 'ready' ? Math.round(model.info.timings.warmUpMs) : undefined}
         >
           {statusText(t, model, source, busyImages, device)}
+          {/* Where the weights come from, whenever it is not the default Hub: the host decides the scores. */}
+          {!isDefaultHost(source.host) && model.phase !== 'consent' && (
+            <span className="status-host"> {t.hostNote(source.host)}</span>
+          )}
         </p>
         {model.phase === 'loading' && (
           <button type="button" className="secondary" onClick={onCancel}>
@@ -126,6 +149,17 @@ export function ModelStatus({ model, source, device, onCancel, onRetry }: Props)
             ))}
           </ul>
         </div>
+      )}
+      {model.phase === 'consent' && (
+        <ConsentDialog
+          key={JSON.stringify([model.request.host, model.request.modelId, model.request.bytes])}
+          request={model.request}
+          deviceMemoryGiB={deviceHints().deviceMemoryGiB}
+          onDownload={onAcceptDownload}
+          onCancel={onDeclineDownload}
+          onPrecision={onPrecision}
+          onModel={onModel}
+        />
       )}
       {model.phase === 'error' && (
         <div role="alert" className="error">

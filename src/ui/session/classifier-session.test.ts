@@ -427,4 +427,155 @@ describe('ClassifierSession', () => {
     // Two images a second; two left: one second.
     expect(t.session.getSnapshot().pace).toEqual({ imagesPerSecond: 2, secondsLeft: 1 });
   });
+
+  describe('asking before a download', () => {
+    const request = {
+      host: 'http://127.0.0.1:4174/models',
+      modelId: 'fixtures/clip-colors',
+      dtype: 'q8' as const,
+      bytes: 1_200_000,
+      totalBytes: 1_250_000,
+      files: [{ file: 'onnx/vision_model_quantized.onnx', size: 1_200_000, stored: false }],
+      reasons: ['foreign-host' as const],
+    };
+
+    it('shows the request, then loads again with what the person agreed to', async () => {
+      const t = setup('host=http://127.0.0.1:4174/models&model=fixtures/clip-colors');
+      t.session.start();
+      await settle();
+      const first = t.worker().requests('load')[0];
+      expect(first.options.consent).toBeNull();
+      t.worker().reply({
+        type: 'failed',
+        id: first.id,
+        failure: { code: 'load', failure: { code: 'consent-needed', ...request } },
+      });
+      await settle();
+      expect(t.session.getSnapshot().model).toEqual({ phase: 'consent', request });
+      t.session.acceptDownload();
+      await settle();
+      const second = t.worker().requests('load')[1];
+      expect(second.options.consent).toEqual({ host: request.host, modelId: request.modelId, maxBytes: 1_200_000 });
+      expect(t.session.getSnapshot().model.phase).toBe('loading');
+    });
+
+    it('downloads nothing on Cancel, and asks again on the next try', async () => {
+      const t = setup('host=http://127.0.0.1:4174/models&model=fixtures/clip-colors');
+      t.session.start();
+      await settle();
+      const first = t.worker().requests('load')[0];
+      t.worker().reply({
+        type: 'failed',
+        id: first.id,
+        failure: { code: 'load', failure: { code: 'consent-needed', ...request } },
+      });
+      await settle();
+      t.session.declineDownload();
+      expect(t.session.getSnapshot().model.phase).toBe('cancelled');
+      expect(t.worker().requests('load')).toHaveLength(1);
+      t.session.retryLoad();
+      await settle();
+      expect(t.worker().requests('load')[1].options.consent).toBeNull();
+    });
+
+    it('sends what the browser says of the device', async () => {
+      const t = setup();
+      // setup() gives no hints: the defaults go.
+      t.session.start();
+      await settle();
+      expect(t.worker().requests('load')[0].options.hints).toEqual({ saveData: false, deviceMemoryGiB: null });
+    });
+  });
+
+  describe('a worker that crashes, hangs or runs out of memory', () => {
+    it('is replaced: the model loads again and the pending classification is asked for again', async () => {
+      const t = setup();
+      await ready(t, 'wasm', [record('a'), record('b')]);
+      await typeLabels(t, 'red, blue');
+      const running = t.sent();
+      t.worker().reply({ type: 'scores', id: running.id, rows: rows(['a'], 2) });
+      t.worker().dispatchEvent(Object.assign(new Event('error'), { message: 'Uncaught RuntimeError: unreachable' }));
+      await settle();
+      expect(t.workers).toHaveLength(2);
+      expect(t.session.getSnapshot().recovery).toEqual({
+        kind: 'crashed',
+        detail: 'Uncaught RuntimeError: unreachable',
+      });
+      // Nothing failed: the fresh worker loads the model and classifies what is left.
+      expect(t.session.getSnapshot().failures.size).toBe(0);
+      const load = t.worker().requests('load')[0];
+      t.worker().reply({ type: 'loaded', id: load.id, info: info('wasm') });
+      await settle();
+      const again = t.sent();
+      expect(again.labels).toEqual(['red', 'blue']);
+      t.worker().reply({ type: 'scores', id: again.id, rows: rows(['b'], 2) });
+      expect(t.session.getSnapshot().progress).toEqual({ done: 2, total: 2 });
+    });
+
+    it('is replaced when a cancel goes unanswered for 5 s', async () => {
+      const t = setup();
+      await ready(t, 'wasm', [record('a')]);
+      await typeLabels(t, 'red, blue');
+      // New labels supersede the run: its cancel is never answered.
+      await typeLabels(t, 'red, green');
+      expect(t.workers).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(t.workers).toHaveLength(2);
+      expect(t.session.getSnapshot().recovery?.kind).toBe('hung');
+      expect(t.worker().requests('load')).toHaveLength(1);
+    });
+
+    it('on running out of memory, gets a fresh worker, says so, and leaves the images for Retry failed', async () => {
+      const t = setup();
+      await ready(t, 'wasm', [record('a')]);
+      await typeLabels(t, 'red, blue');
+      const running = t.sent();
+      t.worker().reply({ type: 'failed', id: running.id, failure: { code: 'out-of-memory', detail: 'Aborted(OOM)' } });
+      await settle();
+      expect(t.workers).toHaveLength(2);
+      expect(t.session.getSnapshot().recovery).toEqual({ kind: 'out-of-memory', detail: 'Aborted(OOM)' });
+      expect(t.session.getSnapshot().failures.get('a')).toEqual({ code: 'request-failed', detail: 'Aborted(OOM)' });
+      const load = t.worker().requests('load')[0];
+      t.worker().reply({ type: 'loaded', id: load.id, info: info('wasm') });
+      await settle();
+      expect(t.worker().requests('classify')).toHaveLength(0);
+      t.session.retryFailed();
+      expect(t.worker().requests('classify')).toHaveLength(1);
+    });
+
+    it('gives up after repeated crashes: the model is not loaded and Retry starts a fresh worker', async () => {
+      const t = setup();
+      await ready(t, 'wasm', [record('a')]);
+      for (let i = 0; i < 4; i++) {
+        t.worker().dispatchEvent(Object.assign(new Event('error'), { message: 'boom' }));
+        await settle();
+      }
+      expect(t.workers).toHaveLength(4);
+      expect(t.session.getSnapshot().model).toEqual({
+        phase: 'error',
+        failure: { code: 'worker-crashed', detail: 'boom' },
+      });
+      t.session.retryLoad();
+      expect(t.workers).toHaveLength(5);
+    });
+  });
+
+  it('counts images being added as unsaved work, and any work as busy', async () => {
+    const t = setup();
+    await ready(t, 'wasm');
+    expect([t.session.hasUnsavedWork(), t.session.isBusy()]).toEqual([false, false]);
+    const adding = t.session.addImages([new File(['x'], 'x.png', { type: 'image/png' })]);
+    await settle();
+    expect([t.session.hasUnsavedWork(), t.session.isBusy()]).toEqual([true, true]);
+    const request = t.worker().requests('add-images')[0];
+    t.worker().reply({
+      type: 'added',
+      id: request.id,
+      images: [record(request.images[0].id)],
+      folder: null,
+      problem: null,
+    });
+    await adding;
+    expect(t.session.hasUnsavedWork()).toBe(false);
+  });
 });

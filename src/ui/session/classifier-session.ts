@@ -7,6 +7,7 @@
  * classification of the whole library running while any image lacks current scores.
  */
 import { chooseBackend, dtypeCandidates, type RuntimeSettings, type WebGPUProbe } from '../../shared/backend.ts';
+import { NO_HINTS, type Consent, type ConsentRequest, type DeviceHints } from '../../shared/consent.ts';
 import type { ImageFailure, ImportFailure, LoadFailure } from '../../shared/failures.ts';
 import { parseLabels, type ParsedLabels } from '../../shared/labels.ts';
 import type { LibraryFolder, LibraryImage, LibraryProblem, NewImage } from '../../shared/library.ts';
@@ -33,7 +34,7 @@ import type {
   StoredModel,
 } from '../../shared/types.ts';
 import { Throughput } from './throughput.ts';
-import { ClassifierClient, RequestError, isSuperseded, type Added } from './worker-client.ts';
+import { ClassifierClient, RequestError, isSuperseded, type Added, type WorkerTrouble } from './worker-client.ts';
 
 /** One file of a loading model: how much of it has arrived, and whether it came from the store. */
 export interface DownloadItem extends FileProgress {
@@ -52,8 +53,16 @@ export type ModelState =
       warming: boolean;
     }
   | { phase: 'ready'; info: ModelInfo }
+  /** Nothing past config.json was downloaded: the person is asked first (host, model, size). */
+  | { phase: 'consent'; request: ConsentRequest }
   | { phase: 'error'; failure: LoadFailure }
   | { phase: 'cancelled' };
+
+/** The worker was replaced: it crashed, hung, or ran out of memory; said on the page. */
+export interface Recovery {
+  kind: WorkerTrouble['kind'] | 'out-of-memory';
+  detail: string;
+}
 
 /** One image's scores for the labels of one classification. */
 export interface ImageResult {
@@ -127,6 +136,8 @@ export interface SessionSnapshot {
   work: EncodeWork;
   /** Classification was stopped by the person; it resumes when asked, or when labels or images change. */
   stopped: boolean;
+  /** The last time the worker was replaced after trouble, while nothing else has been said since. */
+  recovery: Recovery | null;
 }
 
 /** An image's failure, its own or this visit's. */
@@ -152,6 +163,8 @@ export interface SessionDeps {
   onSearchStarted?(): void;
   /** This page's origin, the host of imported models. */
   origin?: string;
+  /** What the browser says of the device before a download (data saver, memory). */
+  deviceHints?(): DeviceHints;
 }
 
 export interface SettingsChange {
@@ -223,9 +236,19 @@ export class ClassifierSession {
   private labelsTimer: ReturnType<typeof setTimeout> | undefined;
   private promptTimer: ReturnType<typeof setTimeout> | undefined;
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Stored graphs ONNX Runtime rejected in the last load, while a fresh worker loads them again. */
+  private rejectedGraphs: string[] | null = null;
   private searchController: AbortController | null = null;
   private started = false;
   private readonly throughput: Throughput;
+  /** What the person agreed to download, in the consent dialog. */
+  private consent: Consent | null = null;
+  /** Adds sent to the worker and not acknowledged yet: a reload now would lose them. */
+  private adding = 0;
+  /** The client gave up on its worker (it kept failing): a retry starts a fresh one. */
+  private workerGone = false;
+  /** Failures the next load keeps (it clears them otherwise). */
+  private carriedFailures: Map<string, ImageFailure> | null = null;
 
   constructor(private readonly deps: SessionDeps) {
     this.client = deps.createClient?.() ?? new ClassifierClient();
@@ -252,7 +275,9 @@ export class ClassifierSession {
       pace: null,
       work: NO_WORK,
       stopped: false,
+      recovery: null,
     });
+    this.client.onTrouble = (trouble) => this.recover(trouble);
   }
 
   /** The worker client, for page-side helpers that ask the worker directly (thumbnails). */
@@ -299,6 +324,10 @@ export class ClassifierSession {
 
   private update(change: Partial<SessionSnapshot>): void {
     this.state = this.derive({ ...this.state, ...change });
+    this.notify();
+  }
+
+  private notify(): void {
     for (const listener of this.listeners) listener();
   }
 
@@ -372,13 +401,17 @@ export class ClassifierSession {
       dtypes: backend.dtypes,
       threads: settings.runtime.threads,
       simulate: settings.simulate,
+      consent: this.consent,
+      hints: this.deps.deviceHints?.() ?? NO_HINTS,
     };
     const loading = (change: (model: Extract<ModelState, { phase: 'loading' }>) => ModelState) => {
       if (controller.signal.aborted || this.state.model.phase !== 'loading') return;
       this.update({ model: change(this.state.model) });
     };
-    // Failures of this visit belong to the model that met them (a file another model needs, say).
-    this.update({ model: LOADING, failures: new Map() });
+    // Failures of this visit belong to the model that met them (a file another model needs, say),
+    // except those a recovery carries over (images that ran out of memory wait for Retry failed).
+    this.update({ model: LOADING, failures: this.carriedFailures ?? new Map() });
+    this.carriedFailures = null;
     this.client
       .load(options, {
         signal: controller.signal,
@@ -390,6 +423,10 @@ export class ClassifierSession {
       .then(
         (info) => {
           if (controller.signal.aborted) return;
+          const repaired = this.rejectedGraphs;
+          this.rejectedGraphs = null;
+          // The fresh worker downloaded them as missing files: the page still says they were damaged in storage.
+          if (repaired) info = { ...info, notices: [...info.notices, { kind: 'repaired', files: repaired }] };
           this.update({ model: { phase: 'ready', info } });
           this.pump();
         },
@@ -397,6 +434,24 @@ export class ClassifierSession {
           if (controller.signal.aborted || isSuperseded(error)) return;
           const failure = loadFailure(error);
           if (failure.code === 'backend' && this.fallBackToWasm(failure.detail)) return;
+          if (failure.code === 'consent-needed') {
+            const { host, modelId, dtype, bytes, totalBytes, files, reasons } = failure;
+            this.update({
+              model: { phase: 'consent', request: { host, modelId, dtype, bytes, totalBytes, files, reasons } },
+            });
+            this.pump();
+            return;
+          }
+          // Stored graphs ONNX Runtime rejected are gone from the store: once, a fresh worker downloads and loads them.
+          if (failure.code === 'stored-graph-rejected' && this.rejectedGraphs === null) {
+            this.rejectedGraphs = failure.files;
+            this.client.restart();
+            this.load();
+            return;
+          }
+          this.rejectedGraphs = null;
+          // ONNX Runtime's memory cannot shrink: the next attempt (a smaller model or precision) gets a fresh worker.
+          if (failure.code === 'out-of-memory') this.client.restart();
           this.update({ model: { phase: 'error', failure } });
           this.pump();
         },
@@ -427,6 +482,45 @@ export class ClassifierSession {
   }
 
   retryLoad(): void {
+    if (this.workerGone) {
+      this.workerGone = false;
+      this.client.restart();
+    }
+    this.chooseBackendAndLoad();
+  }
+
+  /** The person pressed Download in the consent dialog: this host, this model, at most these bytes. */
+  acceptDownload(): void {
+    const { model } = this.state;
+    if (model.phase !== 'consent') return;
+    const { host, modelId, bytes } = model.request;
+    this.consent = { host, modelId, maxBytes: bytes };
+    this.chooseBackendAndLoad();
+  }
+
+  /** The person pressed Cancel in the consent dialog: nothing is downloaded. */
+  declineDownload(): void {
+    if (this.state.model.phase !== 'consent') return;
+    this.cancelLoad();
+  }
+
+  /**
+   * The worker died, hung, or ran out of memory and was replaced: the model is loaded again (from
+   * this device's store) and the classification asked for again; nothing added is lost (the
+   * client sent adds to the fresh worker). When the worker keeps failing, the client gave up:
+   * the model is not loaded, and images still without scores are marked failed (Retry failed).
+   */
+  private recover(trouble: WorkerTrouble | Recovery): void {
+    const kind = trouble.kind;
+    this.abortLoad();
+    this.abortRun();
+    if ('gaveUp' in trouble && trouble.gaveUp) {
+      this.workerGone = true;
+      this.markUnfinishedFailed(trouble.detail);
+      this.update({ model: { phase: 'error', failure: { code: 'worker-crashed', detail: trouble.detail } } });
+      return;
+    }
+    this.update({ recovery: { kind, detail: trouble.detail } });
     this.chooseBackendAndLoad();
   }
 
@@ -483,6 +577,10 @@ export class ClassifierSession {
   async addImages(files: Iterable<File | FileToAdd>): Promise<void> {
     const list = [...files].map((item) => (item instanceof File ? { file: item, path: null } : item));
     if (list.length === 0) return;
+    await this.whileAdding(() => this.sendImages(list));
+  }
+
+  private async sendImages(list: FileToAdd[]): Promise<void> {
     const prepare = this.deps.prepareFile ?? (async (file: File) => file);
     const readable = await Promise.all(list.map(({ file }) => prepare(file).catch(() => file)));
     const newId = this.deps.newId ?? (() => crypto.randomUUID());
@@ -498,7 +596,28 @@ export class ClassifierSession {
 
   /** Adds a folder opened with the File System Access API; its handle is kept for rescans. */
   async addFolder(handle: FileSystemDirectoryHandle): Promise<void> {
-    this.receiveAdded(await this.client.addFolder(handle));
+    await this.whileAdding(async () => this.receiveAdded(await this.client.addFolder(handle)));
+  }
+
+  /** Counts an add until the worker has it (stored in the library), for the page's unload guard. */
+  private async whileAdding(add: () => Promise<void>): Promise<void> {
+    this.adding++;
+    try {
+      await add();
+    } finally {
+      this.adding--;
+      this.notify();
+    }
+  }
+
+  /** Whether leaving the page now would lose something: images added but not yet stored by the worker. */
+  hasUnsavedWork(): boolean {
+    return this.adding > 0;
+  }
+
+  /** Whether the model is loading, images are being classified, or images are being added. */
+  isBusy(): boolean {
+    return this.state.model.phase === 'loading' || this.run !== null || this.adding > 0;
   }
 
   private receiveAdded({ images, folder, problem }: Added): void {
@@ -714,19 +833,34 @@ export class ClassifierSession {
             if (failure.code === 'backend' && this.fallBackToWasm(failure.detail)) return;
             // The model did not load: the status says why; images wait for the next load.
             if (failure.code === 'no-model' || failure.code === 'load') return;
+            if (failure.code === 'out-of-memory') {
+              // A fresh worker and the model again; the images this run had left wait for Retry failed
+              // (they would run out of memory the same way), and the page suggests a smaller model.
+              this.markUnfinishedFailed(failure.detail, run.key);
+              this.carriedFailures = new Map(this.state.failures);
+              this.client.restart();
+              this.recover({ kind: 'out-of-memory', detail: failure.detail });
+              return;
+            }
           }
-          const detail = error instanceof RequestError ? requestDetail(error) : String(error);
-          const unfinished = this.state.images
-            .filter((image) => !this.failed(image) && this.state.results.get(image.id)?.key !== run.key)
-            .map((image) => image.id);
-          this.markFailed(unfinished, { code: 'request-failed', detail });
+          this.markUnfinishedFailed(error instanceof RequestError ? requestDetail(error) : String(error), run.key);
         },
       )
       .finally(() => {
         if (this.run !== run) return;
         this.run = null;
         this.pump();
+        // Whether the session is busy may have changed without the snapshot changing.
+        this.notify();
       });
+  }
+
+  /** Images without scores for `key` (the current labels when not given), failed as a request failure: Retry failed asks again. */
+  private markUnfinishedFailed(detail: string, key = this.state.resultKey): void {
+    const unfinished = this.state.images
+      .filter((image) => !this.failed(image) && this.state.results.get(image.id)?.key !== key)
+      .map((image) => image.id);
+    this.markFailed(unfinished, { code: 'request-failed', detail });
   }
 
   private failedId(id: string): boolean {

@@ -4,6 +4,7 @@
  * finds the rest as the person left them). The link wins where it says something.
  */
 import { parseSettings, settingsParams, type ParsedSettings, type Settings } from '../../shared/settings.ts';
+import { TEST_HOOKS } from '../../shared/test-hooks.ts';
 
 const SAVED = 'zero-shot-classifier settings';
 /** Not kept between visits: the language has its own remembered choice; a simulated failure is a one-off. */
@@ -17,16 +18,30 @@ function saved(): URLSearchParams {
   }
 }
 
-export function readUrlSettings(): ParsedSettings {
-  const params = saved();
-  const link = new URLSearchParams(location.search);
+/**
+ * The settings of a visit: what the browser kept, overridden by what the link says. `?simulate=`
+ * counts only where `testHooks` (development and test builds).
+ */
+export function mergeSettings(
+  kept: URLSearchParams,
+  link: URLSearchParams,
+  origin: string,
+  testHooks: boolean,
+): ParsedSettings {
+  const params = new URLSearchParams(kept);
   // A model and its host go together: a link that names either takes neither from storage.
   if (link.has('model') || link.has('host')) {
     params.delete('model');
     params.delete('host');
   }
   for (const [name, value] of link) params.set(name, value);
-  return parseSettings(params, location.origin);
+  // Failures on purpose are for development and test builds only.
+  if (!testHooks) params.delete('simulate');
+  return parseSettings(params, origin);
+}
+
+export function readUrlSettings(): ParsedSettings {
+  return mergeSettings(saved(), new URLSearchParams(location.search), location.origin, TEST_HOOKS);
 }
 
 export function writeUrlSettings(settings: Settings): void {

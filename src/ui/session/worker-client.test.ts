@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION } from '../../shared/protocol.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { NO_HINTS } from '../../shared/consent.ts';
+import { PROTOCOL_VERSION, type LoadOptions } from '../../shared/protocol.ts';
 import type { ModelInfo } from '../../shared/types.ts';
 import { FakeWorker } from './fake-worker.ts';
-import { ClassifierClient, RequestError } from './worker-client.ts';
+import { ClassifierClient, RequestError, type WorkerTrouble } from './worker-client.ts';
 
 function setup() {
   const workers: FakeWorker[] = [];
@@ -39,7 +40,7 @@ describe('ClassifierClient', () => {
     const { worker, client } = setup();
     const progress: string[] = [];
     const loaded = client.load(
-      { source, device: 'wasm', dtypes: ['q8'], threads: null, simulate: null },
+      { source, device: 'wasm', dtypes: ['q8'], threads: null, simulate: null, consent: null, hints: NO_HINTS },
       { onProgress: (f) => progress.push(f.file) },
     );
     const request = worker.sent[0];
@@ -78,6 +79,8 @@ describe('ClassifierClient', () => {
       dtypes: ['q8'],
       threads: null,
       simulate: null,
+      consent: null,
+      hints: NO_HINTS,
     });
     const failure = { code: 'load', failure: { code: 'host-unreachable', detail: 'offline' } } as const;
     worker.reply({ type: 'failed', id: worker.sent[0].id, failure });
@@ -131,12 +134,22 @@ describe('ClassifierClient', () => {
       dtypes: ['fp32'],
       threads: null,
       simulate: null,
+      consent: null,
+      hints: NO_HINTS,
     });
     client.restart();
     await expect(loaded).rejects.toMatchObject({ failure: { code: 'restarted' } });
     expect(workers).toHaveLength(2);
     expect(workers[0].terminated).toBe(true);
-    const next = client.load({ source, device: 'wasm', dtypes: ['q8'], threads: null, simulate: null });
+    const next = client.load({
+      source,
+      device: 'wasm',
+      dtypes: ['q8'],
+      threads: null,
+      simulate: null,
+      consent: null,
+      hints: NO_HINTS,
+    });
     workers[1].reply({ type: 'loaded', id: workers[1].sent[0].id, info });
     await expect(next).resolves.toEqual(info);
   });
@@ -145,7 +158,15 @@ describe('ClassifierClient', () => {
     const { workers, client } = setup();
     const images = [{ id: 'a', name: 'a.png', path: null, file: new Blob(['x']), lastModified: 1 }];
     const added = client.addImages(images);
-    const loading = client.load({ source, device: 'webgpu', dtypes: ['fp32'], threads: null, simulate: null });
+    const loading = client.load({
+      source,
+      device: 'webgpu',
+      dtypes: ['fp32'],
+      threads: null,
+      simulate: null,
+      consent: null,
+      hints: NO_HINTS,
+    });
     client.restart();
     await expect(loading).rejects.toMatchObject({ failure: { code: 'restarted' } });
     const again = workers[1].requests('add-images');
@@ -171,9 +192,107 @@ describe('ClassifierClient', () => {
       dtypes: ['q8'],
       threads: null,
       simulate: null,
+      consent: null,
+      hints: NO_HINTS,
     });
     // Node has no ErrorEvent; the client reads only `message`.
     worker.dispatchEvent(Object.assign(new Event('error'), { message: 'out of memory' }));
     await expect(loaded).rejects.toMatchObject({ failure: { code: 'worker-crashed', detail: 'out of memory' } });
+  });
+
+  describe('a worker that dies or hangs', () => {
+    afterEach(() => vi.useRealTimers());
+    const load: LoadOptions = {
+      source,
+      device: 'wasm',
+      dtypes: ['q8'],
+      threads: null,
+      simulate: null,
+      consent: null,
+      hints: NO_HINTS,
+    };
+    const crash = (worker: FakeWorker, message = 'boom') =>
+      worker.dispatchEvent(Object.assign(new Event('error'), { message }));
+
+    it('replaces a worker that crashed: library requests go on in the fresh one, the rest end as restarted', async () => {
+      const { workers, client } = setup();
+      const troubles: WorkerTrouble[] = [];
+      client.onTrouble = (trouble) => troubles.push(trouble);
+      const added = client.addImages([{ id: 'a', name: 'a.png', path: null, file: new Blob(['x']), lastModified: 1 }]);
+      const loading = client.load({ ...load, dtypes: ['q8'] });
+      crash(workers[0], 'Uncaught RangeError: Array buffer allocation failed');
+      await expect(loading).rejects.toMatchObject({ failure: { code: 'restarted' } });
+      expect(troubles).toEqual([
+        { kind: 'crashed', detail: 'Uncaught RangeError: Array buffer allocation failed', gaveUp: false },
+      ]);
+      expect(workers).toHaveLength(2);
+      expect(workers[0].terminated).toBe(true);
+      const again = workers[1].requests('add-images')[0];
+      workers[1].reply({ type: 'added', id: again.id, images: [], folder: null, problem: null });
+      await expect(added).resolves.toMatchObject({ images: [] });
+    });
+
+    it('takes a messageerror for a crash too', () => {
+      const { workers, client } = setup();
+      const troubles: WorkerTrouble[] = [];
+      client.onTrouble = (trouble) => troubles.push(trouble);
+      workers[0].dispatchEvent(new Event('messageerror'));
+      expect(troubles.map((t) => t.kind)).toEqual(['crashed']);
+      expect(workers).toHaveLength(2);
+    });
+
+    it('replaces a worker that leaves a cancel unanswered for 5 s, and not one that answers', async () => {
+      vi.useFakeTimers();
+      const { workers, client } = setup();
+      const troubles: WorkerTrouble[] = [];
+      client.onTrouble = (trouble) => troubles.push(trouble);
+      const first = new AbortController();
+      const answered = client.classify(['x'], ['{}'], 'softmax', { signal: first.signal });
+      first.abort();
+      await expect(answered).rejects.toMatchObject({ failure: { code: 'aborted' } });
+      const cancel = workers[0].requests('cancel')[0];
+      workers[0].reply({ type: 'cancelled', id: cancel.id, target: cancel.target });
+      vi.advanceTimersByTime(10_000);
+      expect(troubles).toEqual([]);
+
+      const second = new AbortController();
+      const stuck = client.classify(['y'], ['{}'], 'softmax', { signal: second.signal });
+      second.abort();
+      await expect(stuck).rejects.toMatchObject({ failure: { code: 'aborted' } });
+      vi.advanceTimersByTime(4999);
+      expect(troubles).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(troubles).toEqual([{ kind: 'hung', detail: 'no answer to a cancel within 5 s', gaveUp: false }]);
+      expect(workers[0].terminated).toBe(true);
+      expect(workers).toHaveLength(2);
+    });
+
+    it('gives up after repeated crashes instead of starting workers in a loop', async () => {
+      let now = 0;
+      const workers: FakeWorker[] = [];
+      const client = new ClassifierClient(
+        () => {
+          workers.push(new FakeWorker());
+          return workers[workers.length - 1] as unknown as Worker;
+        },
+        { now: () => now },
+      );
+      const troubles: WorkerTrouble[] = [];
+      client.onTrouble = (trouble) => troubles.push(trouble);
+      for (let i = 0; i < 3; i++) {
+        crash(workers[workers.length - 1]);
+        now += 1000;
+      }
+      expect(workers).toHaveLength(4);
+      const loading = client.load(load);
+      crash(workers[3], 'the worker script failed to load');
+      await expect(loading).rejects.toMatchObject({ failure: { code: 'worker-crashed' } });
+      expect(troubles.at(-1)).toMatchObject({ gaveUp: true });
+      expect(workers).toHaveLength(4);
+      // A minute later the count starts again.
+      now += 60_000;
+      crash(workers[3]);
+      expect(workers).toHaveLength(5);
+    });
   });
 });

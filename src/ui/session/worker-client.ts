@@ -88,6 +88,25 @@ export interface Added {
   problem: LibraryProblem | null;
 }
 
+/** A worker that died (an `error` or `messageerror`), or hung (a cancel left unanswered). */
+export interface WorkerTrouble {
+  kind: 'crashed' | 'hung';
+  detail: string;
+  /** Troubles came too often: no fresh worker was started, and pending requests failed as `worker-crashed`. */
+  gaveUp: boolean;
+}
+
+/** How long a cancel may go unanswered before the worker counts as hung. */
+export const CANCEL_ANSWER_MS = 5000;
+/** More troubles than this within TROUBLE_WINDOW_MS, and no fresh worker is started: it would fail again. */
+const MAX_TROUBLES = 3;
+const TROUBLE_WINDOW_MS = 60_000;
+
+export interface ClientOptions {
+  cancelAnswerMs?: number;
+  now?(): number;
+}
+
 function spawnWorker(): Worker {
   return new Worker(new URL('../../worker/classifier.worker.ts', import.meta.url), {
     type: 'module',
@@ -99,24 +118,95 @@ export class ClassifierClient {
   private worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  /** Cancels sent and not answered yet, each with the timer that declares the worker hung. */
+  private readonly unanswered = new Map<number, ReturnType<typeof setTimeout>>();
+  private troubles: number[] = [];
   /** Called when the worker reports that its GPU device was lost. */
   onDeviceLost: (detail: string) => void = () => undefined;
+  /**
+   * Called after the worker died or hung and was replaced (library and store requests were sent
+   * to the fresh one; loads and classifications ended as `restarted`, for the caller to ask again).
+   * Without it, pending requests fail as `worker-crashed`.
+   */
+  onTrouble: ((trouble: WorkerTrouble) => void) | null = null;
 
-  constructor(private readonly createWorker: () => Worker = spawnWorker) {
+  constructor(
+    private readonly createWorker: () => Worker = spawnWorker,
+    private readonly options: ClientOptions = {},
+  ) {
     this.worker = this.start();
   }
 
   private start(): Worker {
     const worker = this.createWorker();
     worker.addEventListener('message', (event: MessageEvent<WorkerReply>) => {
+      if (worker !== this.worker) return;
       const reply = event.data;
       if (reply.type === 'device-lost') this.onDeviceLost(reply.detail);
+      else if (reply.type === 'cancelled') this.answered(reply.id);
       else this.pending.get(reply.id)?.onReply(reply);
     });
     worker.addEventListener('error', (event) => {
-      this.rejectAll({ code: 'worker-crashed', detail: event.message || 'The classifier stopped unexpectedly.' });
+      if (worker !== this.worker) return;
+      // An uncaught error may leave the worker's state half-changed: it is replaced, never trusted again.
+      event.preventDefault?.();
+      this.trouble('crashed', event.message || 'the classifier stopped unexpectedly');
+    });
+    worker.addEventListener('messageerror', () => {
+      if (worker !== this.worker) return;
+      this.trouble('crashed', 'a message from the classifier could not be read');
     });
     return worker;
+  }
+
+  private answered(cancelId: number): void {
+    clearTimeout(this.unanswered.get(cancelId));
+    this.unanswered.delete(cancelId);
+  }
+
+  private sendCancel(target: number): void {
+    const id = this.nextId++;
+    this.worker.postMessage({ type: 'cancel', id, target } satisfies WorkerRequest);
+    // A live worker answers a cancel at once, even mid-classification; one that does not is stuck.
+    const ms = this.options.cancelAnswerMs ?? CANCEL_ANSWER_MS;
+    this.unanswered.set(
+      id,
+      setTimeout(() => {
+        this.unanswered.delete(id);
+        this.trouble('hung', `no answer to a cancel within ${Math.round(ms / 1000)} s`);
+      }, ms),
+    );
+  }
+
+  /** The worker died or hung: a fresh one takes over, unless that keeps happening. */
+  private trouble(kind: WorkerTrouble['kind'], detail: string): void {
+    const now = this.options.now?.() ?? Date.now();
+    this.troubles = [...this.troubles.filter((t) => now - t < TROUBLE_WINDOW_MS), now];
+    const gaveUp = this.troubles.length > MAX_TROUBLES;
+    if (gaveUp || !this.onTrouble) {
+      this.clearUnanswered();
+      this.rejectAll({ code: 'worker-crashed', detail });
+      if (!gaveUp) this.replaceWorker();
+    } else {
+      this.restart();
+    }
+    this.onTrouble?.({ kind, detail, gaveUp });
+  }
+
+  private clearUnanswered(): void {
+    for (const timer of this.unanswered.values()) clearTimeout(timer);
+    this.unanswered.clear();
+  }
+
+  private replaceWorker(): void {
+    this.worker.terminate();
+    this.worker = this.start();
+  }
+
+  /** Test builds only: the worker is terminated as if it had crashed (see main.tsx). */
+  crashForTest(): void {
+    this.worker.terminate();
+    this.trouble('crashed', 'the classifier was terminated by a test');
   }
 
   private rejectAll(failure: RequestFailure): void {
@@ -129,6 +219,7 @@ export class ClassifierClient {
    * worker is poisoned. Pending requests end as `restarted`.
    */
   restart(): void {
+    this.clearUnanswered();
     this.worker.terminate();
     const resent = [...this.pending.values()].filter((pending) => RESENT_AFTER_RESTART.has(pending.message.type));
     for (const [id, pending] of [...this.pending]) {
@@ -158,7 +249,7 @@ export class ClassifierClient {
       };
       const onAbort = () => {
         settle();
-        this.worker.postMessage({ type: 'cancel', id: this.nextId++, target: id } satisfies WorkerRequest);
+        this.sendCancel(id);
         reject(new RequestError({ code: 'aborted' }));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -333,6 +424,7 @@ export class ClassifierClient {
   }
 
   dispose(): void {
+    this.clearUnanswered();
     this.worker.terminate();
     this.pending.clear();
   }
