@@ -15,6 +15,7 @@ import type {
   PlannedFile,
   Scoring,
   SimulatedFailure,
+  StorageNotice,
   StoredModel,
 } from './types.ts';
 
@@ -118,4 +119,9 @@ export type WorkerReply =
   | { type: 'imported'; id: number; source: ModelSource; files: number; bytes: number }
   | { type: 'failed'; id: number; failure: RequestFailure }
   /** Not a reply: the GPU device was lost; the worker's WebGPU state is gone (id is 0). */
-  | { type: 'device-lost'; id: number; detail: string };
+  | { type: 'device-lost'; id: number; detail: string }
+  /**
+   * Not a reply: the ready model's storage notices changed: a stored file failed the check made
+   * after the model was ready, and was downloaded again (id is 0).
+   */
+  | { type: 'notices'; id: number; notices: StorageNotice[] };

@@ -283,6 +283,7 @@ export class ClassifierService {
       signal,
     );
     void model.lost?.then((detail) => this.post({ type: 'device-lost', id: 0, detail }));
+    void model.notices?.then((notices) => notices && this.post({ type: 'notices', id: 0, notices }));
     return model;
   }
 

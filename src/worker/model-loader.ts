@@ -9,6 +9,7 @@ import { loadClipModel } from './clip-model.ts';
 import { DownloadLog, createCheckedFetch } from './download.ts';
 import type { LoadedModel } from './loaded-model.ts';
 import type { ModelStore } from './model-store.ts';
+import { repairingModel } from './repairing-model.ts';
 import { configureRuntime, webgpuDevice } from './runtime.ts';
 import { StoreCache } from './store-cache.ts';
 
@@ -56,13 +57,28 @@ export function createModelLoader(store: ModelStore | null): ModelLoader {
         )
       : null;
     const cache = usable ? new StoreCache(usable, source, downloads) : null;
-    configureRuntime(source, { cache, fetch: createCheckedFetch(signal, downloads) }, options.threads);
     const lockName = `zero-shot-classifier model ${source.host}|${source.modelId}|${options.dtypes.join(',')}`;
-    const model = await withModelLock(lockName, progress.onWaiting, () =>
-      loadClipModel(options, { ...progress, isStored: async (url) => (await cache?.has(url)) ?? false }),
-    );
-    model.info.notices = cache ? cache.notices : [{ kind: 'unavailable' }];
-    if (options.device === 'webgpu') model.lost = deviceLost();
-    return model;
+    const load = async () => {
+      // Again before a background repair's load: another model may have been configured since.
+      configureRuntime(source, { cache, fetch: createCheckedFetch(signal, downloads) }, options.threads);
+      const model = await withModelLock(lockName, progress.onWaiting, () =>
+        loadClipModel(options, { ...progress, isStored: async (url) => (await cache?.has(url)) ?? false }),
+      );
+      model.info.notices = cache ? cache.notices : [{ kind: 'unavailable' }];
+      if (options.device === 'webgpu') model.lost = deviceLost();
+      return model;
+    };
+    let model: LoadedModel;
+    try {
+      model = await load();
+    } catch (error) {
+      // A damaged stored file may fail before the model is ready (a flipped byte in an ONNX
+      // file's structure): verify what was read now; when something was damaged, load again.
+      if (!cache?.hasUnverified || (await cache.verifyStored()).length === 0) throw error;
+      model = await load();
+    }
+    if (!cache?.hasUnverified) return model;
+    // Ready now; the stored files' hashes are checked in the background.
+    return repairingModel(model, async () => ((await cache.verifyStored()).length > 0 ? load() : null));
   };
 }

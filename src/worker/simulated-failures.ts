@@ -3,7 +3,6 @@
  * works. A wrapper around the loader and the loaded model, applied only when asked, so production
  * paths carry no test branches.
  */
-import type { SimulatedFailure } from '../shared/types.ts';
 import type { ModelLoader } from './classifier-service.ts';
 import type { LoadedModel } from './loaded-model.ts';
 import { BackendError } from './model-errors.ts';
@@ -17,10 +16,11 @@ async function loseGpuDevice(): Promise<never> {
   throw new BackendError('the GPU device was lost (destroyed).');
 }
 
-function failingModel(model: LoadedModel, failure: Exclude<SimulatedFailure, 'session-error'>): LoadedModel {
+function failingModel(model: LoadedModel, failure: 'run-error' | 'device-lost'): LoadedModel {
   return {
     info: model.info,
     lost: model.lost,
+    notices: model.notices,
     get calibration() {
       return model.calibration;
     },
@@ -38,6 +38,7 @@ export function withSimulatedFailures(load: ModelLoader): ModelLoader {
     const failure = options.device === 'webgpu' ? options.simulate : null;
     if (failure === 'session-error') throw new BackendError('simulated failure while creating the WebGPU sessions.');
     const model = await load(options, progress, signal);
-    return failure ? failingModel(model, failure) : model;
+    // 'wrong-probe' is carried out by the loader's self-check itself.
+    return failure === 'run-error' || failure === 'device-lost' ? failingModel(model, failure) : model;
   };
 }

@@ -203,6 +203,10 @@ export class ClassifierSession {
   constructor(private readonly deps: SessionDeps) {
     this.client = deps.createClient?.() ?? new ClassifierClient();
     this.client.onDeviceLost = (detail) => this.fallBackToWasm(detail);
+    this.client.onNotices = (notices) => {
+      const { model } = this.state;
+      if (model.phase === 'ready') this.update({ model: { ...model, info: { ...model.info, notices } } });
+    };
     this.throughput = new Throughput(deps.now ?? (() => performance.now()));
     const { settings, problems } = deps.settings;
     this.state = this.derive({

@@ -21,6 +21,7 @@ import type {
   ModelSource,
   PlannedFile,
   Scoring,
+  StorageNotice,
   StoredModel,
 } from '../../shared/types.ts';
 
@@ -94,6 +95,8 @@ export class ClassifierClient {
   private nextId = 1;
   /** Called when the worker reports that its GPU device was lost. */
   onDeviceLost: (detail: string) => void = () => undefined;
+  /** Called when the ready model's storage notices change (a stored file repaired after it was ready). */
+  onNotices: (notices: StorageNotice[]) => void = () => undefined;
 
   constructor(private readonly createWorker: () => Worker = spawnWorker) {
     this.worker = this.start();
@@ -104,6 +107,7 @@ export class ClassifierClient {
     worker.addEventListener('message', (event: MessageEvent<WorkerReply>) => {
       const reply = event.data;
       if (reply.type === 'device-lost') this.onDeviceLost(reply.detail);
+      else if (reply.type === 'notices') this.onNotices(reply.notices);
       else this.pending.get(reply.id)?.onReply(reply);
     });
     worker.addEventListener('error', (event) => {
