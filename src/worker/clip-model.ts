@@ -25,6 +25,7 @@ import { dot, normalise } from '../shared/scoring.ts';
 import type { LoadedModel } from './loaded-model.ts';
 import { MissingFileError, UnsupportedModelError } from './model-errors.ts';
 import { wasmThreads } from './runtime.ts';
+import { resizeLikeReference } from './reference-resize.ts';
 
 interface ModelFamily {
   /** Towers with projections whose outputs are the joint model's embeddings; null: joint model only. */
@@ -236,6 +237,13 @@ export async function loadClipModel(options: LoadOptions, callbacks: LoadCallbac
     AutoTokenizer.from_pretrained(modelId, { progress_callback }),
     AutoImageProcessor.from_pretrained(modelId, { progress_callback }),
   ]);
+  // Resized as transformers.js does outside the browser (sharp's bicubic), not with a canvas.
+  resizeLikeReference(
+    processor as unknown as Parameters<typeof resizeLikeReference>[0],
+    (data, width, height, channels) => {
+      return new RawImage(data, width, height, channels as 1 | 2 | 3 | 4);
+    },
+  );
   const tokenize = (texts: string[]) =>
     tokenizer(texts, { padding: family.padding, truncation: true }) as Record<string, Tensor>;
   let blankPixels: Promise<Tensor> | undefined;
