@@ -4,6 +4,16 @@
  * new code fails type-checking until it is said in every language).
  */
 
+/**
+ * The WebGPU warm-up self-check's finding: the GPU's embedding (`output`) of a fixed probe and the
+ * CPU's, from the same weights, lie at `cosine`, below the `needed` agreement.
+ */
+export interface SelfCheckMismatch {
+  output: 'image' | 'text';
+  cosine: number;
+  needed: number;
+}
+
 /** Why a model did not load. */
 export type LoadFailure =
   /** The host could not be reached at all (offline, DNS, CORS). */
@@ -15,7 +25,7 @@ export type LoadFailure =
   /** The repository is a model of another kind (its `model_type`). */
   | { code: 'unsupported-model'; modelType: string }
   /** WebGPU itself failed (not the model or the network): WASM may still work. */
-  | { code: 'backend'; detail: string }
+  | { code: 'backend'; detail: string; selfCheck?: SelfCheckMismatch }
   /** A cached worker bundle of another app version answered. */
   | { code: 'protocol-mismatch'; workerVersion: number }
   | { code: 'worker-crashed'; detail: string }

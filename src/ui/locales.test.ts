@@ -13,11 +13,13 @@ describe('locales', () => {
       const numbers = ['pace'];
       const args = lists.includes(key)
         ? [['x', 'z'], 'y']
-        : key === 'reasonUnsupported'
-          ? ['x', ['y', 'z']]
-          : numbers.includes(key)
-            ? [2.5, 95]
-            : ['x', 2, 'y', 3, 4];
+        : key === 'webgpuSelfCheck'
+          ? [{ output: 'image', cosine: 0.5, needed: 0.99 }]
+          : key === 'reasonUnsupported'
+            ? ['x', ['y', 'z']]
+            : numbers.includes(key)
+              ? [2.5, 95]
+              : ['x', 2, 'y', 3, 4];
       const sample = (f: unknown) => String((f as (...args: unknown[]) => unknown)(...args));
       return sample(a) === sample(b);
     });

@@ -8,7 +8,9 @@ export function describeLoadError(error: unknown, device: Device): LoadFailure {
   const detail = errorDetail(error);
   if (error instanceof DownloadError) return error.failure;
   if (error instanceof UnsupportedModelError) return { code: 'unsupported-model', modelType: error.modelType };
-  if (error instanceof BackendError) return { code: 'backend', detail };
+  if (error instanceof BackendError) {
+    return error.selfCheck ? { code: 'backend', detail, selfCheck: error.selfCheck } : { code: 'backend', detail };
+  }
   // fetch() rejects with a TypeError when the host cannot be reached at all (offline, DNS, CORS).
   if (error instanceof TypeError && /fetch|network|load failed/i.test(detail)) {
     return { code: 'host-unreachable', detail };

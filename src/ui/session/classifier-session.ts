@@ -7,7 +7,7 @@
  * classification of the whole library running while any image lacks current scores.
  */
 import { chooseBackend, dtypeCandidates, type RuntimeSettings, type WebGPUProbe } from '../../shared/backend.ts';
-import type { ImageFailure, ImportFailure, LoadFailure } from '../../shared/failures.ts';
+import type { ImageFailure, ImportFailure, LoadFailure, SelfCheckMismatch } from '../../shared/failures.ts';
 import { parseLabels, type ParsedLabels } from '../../shared/labels.ts';
 import type { LibraryFolder, LibraryImage, LibraryProblem, NewImage } from '../../shared/library.ts';
 import type { FolderFile, LoadOptions, ScoreRows } from '../../shared/protocol.ts';
@@ -73,6 +73,8 @@ export interface Backend {
   device: Device;
   dtypes: Dtype[];
   fallbackReason: string | null;
+  /** Set when the reason is the WebGPU self-check's finding (worded by the page). */
+  selfCheck?: SelfCheckMismatch;
 }
 
 export interface SessionSnapshot {
@@ -194,7 +196,8 @@ export class ClassifierSession {
   private probe: WebGPUProbe | null = null;
   private probing: Promise<void> | null = null;
   /** WebGPU failed for this device setting: from now on it runs on WASM (choosing WebGPU again retries). */
-  private gpuFailure: { device: RuntimeSettings['device']; reason: string } | null = null;
+  private gpuFailure: { device: RuntimeSettings['device']; reason: string; selfCheck?: SelfCheckMismatch } | null =
+    null;
   private labelsTimer: ReturnType<typeof setTimeout> | undefined;
   private promptTimer: ReturnType<typeof setTimeout> | undefined;
   private started = false;
@@ -307,6 +310,7 @@ export class ClassifierSession {
           device: 'wasm',
           dtypes: runtime.dtype ? [runtime.dtype] : dtypeCandidates('wasm', false),
           fallbackReason: this.gpuFailure.reason,
+          ...(this.gpuFailure.selfCheck && { selfCheck: this.gpuFailure.selfCheck }),
         },
       });
     } else if (wantsGpu && this.probe === null) {
@@ -368,7 +372,7 @@ export class ClassifierSession {
         (error: unknown) => {
           if (controller.signal.aborted || isSuperseded(error)) return;
           const failure = loadFailure(error);
-          if (failure.code === 'backend' && this.fallBackToWasm(failure.detail)) return;
+          if (failure.code === 'backend' && this.fallBackToWasm(failure.detail, failure.selfCheck)) return;
           this.update({ model: { phase: 'error', failure } });
           this.pump();
         },
@@ -382,9 +386,9 @@ export class ClassifierSession {
    * worker's transformers.js state is poisoned, so a fresh worker loads the model on WASM and
    * everything pending is asked for again. Returns false when not running on WebGPU.
    */
-  fallBackToWasm(reason: string): boolean {
+  fallBackToWasm(reason: string, selfCheck?: SelfCheckMismatch): boolean {
     if (this.state.backend?.device !== 'webgpu') return false;
-    this.gpuFailure = { device: this.state.settings.runtime.device, reason };
+    this.gpuFailure = { device: this.state.settings.runtime.device, reason, ...(selfCheck && { selfCheck }) };
     this.abortLoad();
     this.abortRun();
     this.client.restart();
