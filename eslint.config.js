@@ -5,7 +5,18 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-bench/', 'fixtures/', 'node_modules', 'test-results', 'playwright-report', '.bench', '.scratch'] },
+  {
+    ignores: [
+      'dist/',
+      'dist-bench/',
+      'fixtures/',
+      'node_modules',
+      'test-results',
+      'playwright-report',
+      '.bench',
+      '.scratch',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -123,11 +123,20 @@ export function faultyHost(testInfo: TestInfo) {
   return {
     host,
     url: `/?host=${encodeURIComponent(host)}&model=fixtures/clip-colors`,
-    async fault(file: string, mode: 'cut' | 'stall' | 'missing', times = 1): Promise<void> {
+    async fault(file: string, mode: 'cut' | 'stall' | 'missing' | 'hold', times = 1): Promise<void> {
       const response = await fetch(`${FAULT_HOST}/${token}/faults`, {
         method: 'POST',
         body: JSON.stringify({ file, mode, times }),
       });
+      if (!response.ok) throw new Error(`fault server: ${response.status}`);
+    },
+    /** How many downloads are held unanswered now ('hold'). */
+    async held(): Promise<number> {
+      return (await (await fetch(`${FAULT_HOST}/${token}/held`)).json()) as number;
+    },
+    /** Serves every held download, and holds no more. */
+    async release(): Promise<void> {
+      const response = await fetch(`${FAULT_HOST}/${token}/release`, { method: 'POST' });
       if (!response.ok) throw new Error(`fault server: ${response.status}`);
     },
     /** How many stalled downloads the app gave up on (closed the connection). */

@@ -229,20 +229,32 @@ test('asking for persistent storage shows the browser’s answer', async ({ app,
   await app.openSettings();
   const panel = page.getByRole('region', { name: 'Storage' });
   await panel.getByRole('button', { name: 'Keep stored models' }).click();
-  await expect(panel).toContainText(/Granted|Not granted/);
+  // A fresh profile with no engagement says no (granting notifications does not change that headless).
+  await expect(panel).toContainText('Not granted');
 });
 
-test('two tabs loading the same model at once download it once and keep the store consistent', async ({
+test('two tabs loading the same model at once download it once: the second waits for the first', async ({
   app,
   page,
   context,
-}) => {
+}, testInfo) => {
+  test.slow();
+  const server = faultyHost(testInfo);
+  // The first tab's vision download is held on the model host, so the second tab comes while it is loading.
+  await server.fault(VISION, 'hold');
   const requests = watchModelRequests(page);
+  await app.open(server.url);
+  await expect.poll(() => server.held()).toBe(1);
+  await expect(app.status).toContainText('Loading model');
+
   const other = await context.newPage();
   const second = new ClassifierPage(other);
-  await Promise.all([app.open(FIXTURE_URL), second.open(FIXTURE_URL)]);
-  // Two runtimes start one after the other on a small machine: allow for both.
-  test.slow();
+  await second.open(server.url);
+  // The Web Lock makes it wait for the first tab, not start a download of its own.
+  await expect(second.status).toContainText('waiting for another tab that is loading it.');
+  expect(await server.held()).toBe(1);
+
+  await server.release();
   await Promise.all([
     expect(app.status).toContainText('Model ready', { timeout: 60_000 }),
     expect(second.status).toContainText('Model ready', { timeout: 60_000 }),

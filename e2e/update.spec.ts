@@ -1,10 +1,22 @@
-import { FIXTURE_URL, STATIC_ORIGIN, expect, test } from './fixtures.ts';
+import { startStaticServer, type StaticServer } from '../scripts/static-server.ts';
+import { FIXTURE_URL, expect, test as base } from './fixtures.ts';
+
+/** Each test deploys on its own static host (any free port): no other test sees its new versions. */
+const test = base.extend<{ deployment: StaticServer }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern; it has none.
+  deployment: async ({}, use) => {
+    const server = await startStaticServer();
+    await use(server);
+    await server.close();
+  },
+});
 
 test('a new version of the app shows an “Update available” prompt instead of mixing versions', async ({
   app,
   page,
+  deployment,
 }) => {
-  const url = `${STATIC_ORIGIN}${FIXTURE_URL}`;
+  const url = `${deployment.origin}${FIXTURE_URL}`;
   await app.openReady(url);
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.reload();
@@ -13,7 +25,7 @@ test('a new version of the app shows an “Update available” prompt instead of
   await expect(page.getByText('Update available')).toHaveCount(0);
 
   // A new deployment: the service worker script changes.
-  expect((await fetch(`${STATIC_ORIGIN}/__next-version`, { method: 'POST' })).ok).toBe(true);
+  deployment.nextVersion();
   await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
   await expect(page.getByText('Update available')).toBeVisible();
   // The old version keeps running until the person chooses to update.

@@ -1,10 +1,11 @@
 /**
  * A second model host for the end-to-end tests: serves the fixtures like the app's own `/models/`
  * route, under `/{token}/models/…` (one token per test, so tests do not share faults or stored
- * models), and misbehaves on request: `POST /{token}/faults {"file": "onnx/…", "mode": "cut" | "stall" | "missing",
+ * models), and misbehaves on request: `POST /{token}/faults {"file": "onnx/…", "mode": "cut" | "stall" | "missing" | "hold",
  * "times": 1}` makes the next downloads of that file stop halfway: the connection is dropped, or it
- * stays open with nothing more coming; or makes the file a 404 for good; `GET /{token}/abandoned` counts stalled downloads the client
- * gave up on (closed).
+ * stays open with nothing more coming; or makes the file a 404 for good; or holds every download of it
+ * unanswered until `POST /{token}/release`, then serves them whole. `GET /{token}/held` counts downloads
+ * held now; `GET /{token}/abandoned` counts stalled downloads the client gave up on (closed).
  *
  * Usage: tsx scripts/fault-server.ts [port]
  */
@@ -17,7 +18,7 @@ import { handleModelRequest } from './model-server.ts';
 const FIXTURES_DIR = fileURLToPath(new URL('../fixtures', import.meta.url));
 const port = Number(process.argv[2] ?? 4174);
 
-type Mode = 'cut' | 'stall' | 'missing';
+type Mode = 'cut' | 'stall' | 'missing' | 'hold';
 interface Fault {
   mode: Mode;
   times: number;
@@ -25,6 +26,8 @@ interface Fault {
 const faults = new Map<string, Fault>();
 /** Per token: downloads the client gave up on before the last byte (a cancelled download). */
 const abandoned = new Map<string, number>();
+/** Per token: downloads held unanswered, each served once the test releases them. */
+const held = new Map<string, (() => void)[]>();
 
 function cors(res: ServerResponse): void {
   res.setHeader('Access-Control-Allow-Origin', '*');
@@ -77,10 +80,26 @@ createServer((req, res) => {
     res.end('ok');
     return;
   }
+  const heldRoute = /^\/([\w-]+)\/held$/.exec(url);
+  if (heldRoute) {
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify(held.get(heldRoute[1])?.length ?? 0));
+    return;
+  }
   const logRoute = /^\/([\w-]+)\/abandoned$/.exec(url);
   if (logRoute) {
     res.setHeader('Content-Type', 'application/json');
     res.end(JSON.stringify(abandoned.get(logRoute[1]) ?? 0));
+    return;
+  }
+  const releaseRoute = /^\/([\w-]+)\/release$/.exec(url);
+  if (releaseRoute && req.method === 'POST') {
+    for (const [key, fault] of faults)
+      if (key.startsWith(`${releaseRoute[1]}:`) && fault.mode === 'hold') faults.delete(key);
+    const waiting = held.get(releaseRoute[1]) ?? [];
+    held.delete(releaseRoute[1]);
+    for (const serve of waiting) serve();
+    res.end(String(waiting.length));
     return;
   }
   const faultRoute = /^\/([\w-]+)\/faults$/.exec(url);
@@ -111,11 +130,15 @@ createServer((req, res) => {
     res.end('Entry not found');
     return;
   }
-  if (fault && fault.times > 0 && req.method === 'GET' && !req.headers.range) {
-    fault.times -= 1;
-    misbehave(fault.mode, join(FIXTURES_DIR, repo, file), res, token);
+  req.url = modelsPath;
+  if (fault?.mode === 'hold' && req.method === 'GET' && !req.headers.range) {
+    held.set(token, [...(held.get(token) ?? []), () => handleModelRequest(FIXTURES_DIR, req, res)]);
     return;
   }
-  req.url = modelsPath;
+  if (fault && fault.times > 0 && req.method === 'GET' && !req.headers.range) {
+    fault.times -= 1;
+    misbehave(fault.mode as 'cut' | 'stall', join(FIXTURES_DIR, repo, file), res, token);
+    return;
+  }
   handleModelRequest(FIXTURES_DIR, req, res);
 }).listen(port, () => console.log(`fault server on http://localhost:${port}`));

@@ -20,7 +20,7 @@ import type {
 } from './types.ts';
 
 /** Bumped whenever a message changes shape: a cached worker bundle can outlive an app update. */
-export const PROTOCOL_VERSION = 6;
+export const PROTOCOL_VERSION = 8;
 
 export interface LoadOptions {
   source: ModelSource;
@@ -49,11 +49,49 @@ export interface ScoreRows {
   ms: Float32Array;
   /** 1 where the row's embedding was stored (in the library, or a duplicate's) rather than encoded now. */
   cached: Uint8Array;
+  /**
+   * How far the best label is above a generic "something" prompt, in logits (the model's own
+   * scale): below the page's cutoff, the image fits none of the labels ("no match").
+   */
+  margin: Float32Array;
+}
+
+/** What a search looks for: text (through the prompt template, as labels are) or another image. */
+export type SearchQuery = { kind: 'text'; text: string; templates: string[] } | { kind: 'image'; imageId: string };
+
+/** A search's ranking of the library, best first. */
+export interface SearchHits {
+  imageIds: string[];
+  /** Cosine similarity of each image with the query. */
+  similarity: Float32Array;
+  /**
+   * How much better each image matches the query than a generic prompt does, in logits (text);
+   * for an image query, how close it is on the same scale as a correction's affinity (0 to 1).
+   */
+  strength: Float32Array;
+}
+
+/** Where in a picture a label matches: overlapping crops scored against the label's text. */
+export interface HeatMap {
+  columns: number;
+  rows: number;
+  /** Crop scores (cosine with the label's text), row by row. */
+  cells: Float32Array;
+  /** Each crop's size as a fraction of the image's width and height. */
+  cropSize: number;
+}
+
+/** A correction: this picture (by content) is an example of this label. */
+export interface Correction {
+  contentHash: string;
+  label: string;
+  at: number;
 }
 
 export interface LibraryState {
   images: LibraryImage[];
   folders: LibraryFolder[];
+  corrections: Correction[];
   problem: LibraryProblem | null;
 }
 
@@ -82,6 +120,15 @@ export type WorkerRequest =
       scoring: Scoring;
     }
   | { type: 'thumbnails'; id: number; ids: string[] }
+  /** The library ranked by similarity to a text or an image (one text pass at most, then a matrix product). */
+  | { type: 'search'; id: number; query: SearchQuery }
+  /** Marks a picture as an example of a label (null: undoes its correction). */
+  | { type: 'correct'; id: number; imageId: string; label: string | null }
+  | { type: 'forget-corrections'; id: number }
+  /** Scores overlapping crops of one image against a label: where in the picture it matches. */
+  | { type: 'heat-map'; id: number; imageId: string; label: string; templates: string[] }
+  /** An image's file as the library has it (the original, or the kept copy), for a ZIP or a folder. */
+  | { type: 'file'; id: number; imageId: string }
   | { type: 'library-size'; id: number }
   /** Stops request `target` cooperatively; it then fails as `aborted`. */
   | { type: 'cancel'; id: number; target: number }
@@ -113,6 +160,13 @@ export type WorkerReply =
   | { type: 'image-failed'; id: number; imageId: string; failure: ImageFailure }
   | { type: 'done'; id: number; work: EncodeWork }
   | { type: 'thumbnails'; id: number; thumbnails: { id: string; blob: Blob | null }[] }
+  | { type: 'search-results'; id: number; hits: SearchHits }
+  | { type: 'corrections'; id: number; corrections: Correction[] }
+  /** How many of a heat map's crops have been scored (it can take a few vision passes). */
+  | { type: 'heat-map-progress'; id: number; done: number; total: number }
+  | { type: 'heat-map'; id: number; map: HeatMap }
+  /** `kind`: the file as added, or the lossless copy kept at the model-input scale; null when neither is here. */
+  | { type: 'file'; id: number; file: Blob | null; kind: 'original' | 'copy' | null }
   | { type: 'library-size'; id: number; bytes: number }
   | { type: 'models'; id: number; models: StoredModel[] }
   | { type: 'deleted'; id: number }

@@ -19,6 +19,7 @@ describe('settings in a link', () => {
       prompt: { template: 'a sketch of {}', ensemble: true },
       mode: 'softmax',
       labels: 'red, blue',
+      cutoff: 0,
       lang: 'zh',
       simulate: 'run-error',
     });
@@ -26,7 +27,7 @@ describe('settings in a link', () => {
 
   it('writes them back so that the same link comes out, leaving defaults out', () => {
     const query =
-      'model=fixtures%2Fclip-colors&host=%2Fmodels&device=wasm&dtype=fp32&threads=2&template=a+sketch+of+%7B%7D&ensemble=1&mode=any&labels=red%2C+blue';
+      'model=fixtures%2Fclip-colors&host=%2Fmodels&device=wasm&dtype=fp32&threads=2&template=a+sketch+of+%7B%7D&ensemble=1&mode=any&labels=red%2C+blue&cutoff=-1.5';
     const { settings } = parseSettings(new URLSearchParams(query), ORIGIN);
     expect(settingsParams(settings).toString()).toBe(query);
     const defaults = parseSettings(new URLSearchParams(''), ORIGIN).settings;

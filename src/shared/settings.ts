@@ -10,6 +10,9 @@ import { SIMULATED_FAILURES, type Dtype, type ModelSource, type Scoring, type Si
 
 export type Language = 'en' | 'zh';
 
+/** The cutoff slider's reach, in logits either way: beyond it every image is, or none is, a match. */
+export const MAX_CUTOFF = 10;
+
 export interface Settings {
   source: ModelSource;
   /** The host as typed, kept in the link (`/models` rather than this origin's absolute URL); '' for the default. */
@@ -20,6 +23,11 @@ export interface Settings {
   mode: Scoring | null;
   /** The labels as typed. */
   labels: string;
+  /**
+   * "No match" cutoff, in logits: an image whose best label leads a generic prompt by less than
+   * this fits none of the labels. 0: the generic prompt wins ties.
+   */
+  cutoff: number;
   lang: Language | null;
   simulate: SimulatedFailure | null;
 }
@@ -53,6 +61,7 @@ export function parseSettings(params: URLSearchParams, origin: string): ParsedSe
     host = DEFAULT_HOST;
   }
   const threads = Number(params.get('threads'));
+  const cutoff = Number(params.get('cutoff') ?? 0);
   const template = params.get('template');
   const mode = params.get('mode');
   return {
@@ -70,6 +79,7 @@ export function parseSettings(params: URLSearchParams, origin: string): ParsedSe
       },
       mode: mode === 'one' ? 'softmax' : mode === 'any' ? 'sigmoid' : null,
       labels: params.get('labels') ?? '',
+      cutoff: Number.isFinite(cutoff) ? Math.max(-MAX_CUTOFF, Math.min(MAX_CUTOFF, cutoff)) : 0,
       lang: oneOf<Language>(['en', 'zh'], params.get('lang')),
       simulate: oneOf(SIMULATED_FAILURES, params.get('simulate')),
     },
@@ -93,6 +103,7 @@ export function settingsParams(settings: Settings): URLSearchParams {
   set('ensemble', prompt.ensemble ? '1' : null);
   set('mode', settings.mode === null ? null : settings.mode === 'softmax' ? 'one' : 'any');
   set('labels', settings.labels.trim() === '' ? null : settings.labels);
+  set('cutoff', settings.cutoff === 0 ? null : String(settings.cutoff));
   set('lang', settings.lang);
   set('simulate', settings.simulate);
   return params;

@@ -15,6 +15,7 @@ import { LabelLanguageNotice } from './components/LabelLanguageNotice.tsx';
 import { LabelsInput } from './components/LabelsInput.tsx';
 import { LibrarySection } from './components/LibrarySection.tsx';
 import { ModelStatus } from './components/ModelStatus.tsx';
+import { SearchBox } from './components/SearchBox.tsx';
 import { SettingsForm } from './components/SettingsForm.tsx';
 import { StoragePanel } from './components/StoragePanel.tsx';
 import { UpdatePrompt } from './components/UpdatePrompt.tsx';
@@ -118,6 +119,7 @@ export function App() {
         <div className="app-title-row">
           <h1>{t.appTitle}</h1>
           <div className="header-actions">
+            <SearchBox />
             <SettingsForm
               key={`${source.modelId}@${source.host}`}
               source={source}

@@ -26,6 +26,34 @@ describe('export', () => {
     expect(lines[2].startsWith(`'=cmd.png,"say ""hi""",0.25,2,`)).toBe(true);
   });
 
+  it('says which files fit no label and which were corrected, in CSV and JSON', () => {
+    const rows = [
+      { file: 'a.png', label: 'owl', score: 0.6, rank: 1 },
+      { file: 'b.png', label: 'owl', score: 0.5, rank: 1 },
+    ];
+    const verdicts = new Map([
+      ['a.png', { label: null, corrected: null }],
+      ['b.png', { label: 'fox', corrected: 'fox' }],
+    ]);
+    const lines = toCsv(rows, setup, verdicts).trimEnd().split('\r\n');
+    expect(lines.slice(3).map((line) => line.split(',').slice(0, 2))).toEqual([
+      ['a.png', 'no match'],
+      ['b.png', 'corrected: fox'],
+    ]);
+    const data = JSON.parse(toJson(rows, setup, verdicts)) as {
+      images: { file: string; match: boolean; label: string | null; corrected: string | null }[];
+    };
+    expect(data.images.map(({ file, match, label, corrected }) => [file, match, label, corrected])).toEqual([
+      ['a.png', false, null, null],
+      ['b.png', true, 'fox', 'fox'],
+    ]);
+  });
+
+  it('defuses a formula behind a tab or a carriage return', () => {
+    const lines = toCsv([{ file: '\t=1+1', label: '\r=2', score: 1, rank: 1 }], setup).split('\r\n');
+    expect(lines[1].startsWith(`'\t=1+1,"'\r=2"`)).toBe(true);
+  });
+
   it('groups JSON scores by image, with the setup', () => {
     const data = JSON.parse(
       toJson(

@@ -7,6 +7,14 @@ export interface ExportRow {
   rank: number;
 }
 
+/** What the page decided about one file beyond its scores. */
+export interface ExportVerdict {
+  /** The label it goes by (its correction, else its top label), or null for "no match". */
+  label: string | null;
+  /** The label the person corrected it to, if any. */
+  corrected: string | null;
+}
+
 export interface ExportSetup {
   model: string;
   precision: string;
@@ -18,12 +26,20 @@ export interface ExportSetup {
 
 function csvField(value: string | number): string {
   const text = String(value);
-  // Quoted when needed; a leading =, +, - or @ is defused so spreadsheets do not run it as a formula.
-  const safe = /^[=+\-@]/.test(text) && typeof value === 'string' ? `'${text}` : text;
+  // Quoted when needed; a leading =, +, -, @, tab or carriage return is defused so spreadsheets do not run it as a formula.
+  const safe = /^[=+\-@\t\r]/.test(text) && typeof value === 'string' ? `'${text}` : text;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function toCsv(rows: readonly ExportRow[], setup: ExportSetup): string {
+/**
+ * Rows of one CSV: every image × label score, plus one row per file whose label is not its top
+ * score: `no match` (no label fits), or `corrected: {label}` (the person's correction).
+ */
+export function toCsv(
+  rows: readonly ExportRow[],
+  setup: ExportSetup,
+  verdicts: ReadonlyMap<string, ExportVerdict> = new Map(),
+): string {
   const header = ['file', 'label', 'score', 'rank', 'model', 'precision', 'backend', 'template', 'scoring'];
   const lines = rows.map((row) =>
     [
@@ -40,10 +56,23 @@ export function toCsv(rows: readonly ExportRow[], setup: ExportSetup): string {
       .map(csvField)
       .join(','),
   );
-  return [header.join(','), ...lines].join('\r\n') + '\r\n';
+  const setupFields = [setup.model, setup.precision, setup.backend, setup.template, setup.scoring];
+  const notes = [...verdicts]
+    .filter(([, verdict]) => verdict.label === null || verdict.corrected !== null)
+    .map(([file, verdict]) =>
+      [file, verdict.label === null ? 'no match' : `corrected: ${verdict.corrected}`, '', '', ...setupFields]
+        .map(csvField)
+        .join(','),
+    );
+  return [header.join(','), ...lines, ...notes].join('\r\n') + '\r\n';
 }
 
-export function toJson(rows: readonly ExportRow[], setup: ExportSetup): string {
+/** Images with their scores; where the page decided more (`match`, `label`, `corrected`), those too. */
+export function toJson(
+  rows: readonly ExportRow[],
+  setup: ExportSetup,
+  verdicts: ReadonlyMap<string, ExportVerdict> = new Map(),
+): string {
   const images = new Map<string, { label: string; score: number }[]>();
   for (const row of rows) {
     const scores = images.get(row.file) ?? [];
@@ -51,7 +80,16 @@ export function toJson(rows: readonly ExportRow[], setup: ExportSetup): string {
     images.set(row.file, scores);
   }
   return JSON.stringify(
-    { ...setup, exported: new Date().toISOString(), images: [...images].map(([file, scores]) => ({ file, scores })) },
+    {
+      ...setup,
+      exported: new Date().toISOString(),
+      images: [...images].map(([file, scores]) => {
+        const verdict = verdicts.get(file);
+        return verdict
+          ? { file, label: verdict.label, match: verdict.label !== null, corrected: verdict.corrected, scores }
+          : { file, scores };
+      }),
+    },
     null,
     2,
   );

@@ -17,10 +17,15 @@ export interface LibraryItem {
   /** The result is for the current labels (not stale). */
   fresh: boolean;
   failure: ImageFailure | null;
+  /** The label the person corrected this picture to, when it is among the current labels. */
+  correction: string | null;
+  /** Its best label does not clear the "no match" cutoff (and no correction says otherwise). */
+  noMatch: boolean;
 }
 
-/** `top:{label}`: images whose top label is it; `failed`; `pending`: not classified yet. */
-export type LibraryFilter = { kind: 'all' } | { kind: 'top'; label: string } | { kind: 'failed' } | { kind: 'pending' };
+/** `top:{label}`: images whose top label is it; `no-match`; `failed`; `pending`: not classified yet. */
+export type LibraryFilter =
+  { kind: 'all' } | { kind: 'top'; label: string } | { kind: 'no-match' } | { kind: 'failed' } | { kind: 'pending' };
 
 export type LibrarySort = { kind: 'added' } | { kind: 'name' } | { kind: 'score'; label: string };
 
@@ -44,11 +49,20 @@ function scoreOf(item: LibraryItem, label: string): number {
   return index < 0 ? -1 : item.result.scores[index];
 }
 
+/** The label a picture goes by (for filters, folders and tags): its correction, else its top label; null for "no match". */
+export function effectiveLabel(item: LibraryItem): string | null {
+  if (item.correction) return item.correction;
+  if (!item.fresh || !item.result || item.noMatch) return null;
+  return topLabel(item.result);
+}
+
 function sameItem(a: LibraryItem, b: LibraryItem): boolean {
   return (
     a.result === b.result &&
     a.fresh === b.fresh &&
     a.failure === b.failure &&
+    a.correction === b.correction &&
+    a.noMatch === b.noMatch &&
     a.images.length === b.images.length &&
     a.images.every((image, i) => image === b.images[i])
   );
@@ -61,6 +75,11 @@ function sameItem(a: LibraryItem, b: LibraryItem): boolean {
 export function libraryItems(snapshot: SessionSnapshot, previous?: ReadonlyMap<string, LibraryItem>): LibraryItem[] {
   const byHash = new Map<string, LibraryItem>();
   const items: LibraryItem[] = [];
+  const labels = new Set(snapshot.labels.labels);
+  const corrected = new Map(
+    snapshot.corrections.filter((c) => labels.has(c.label)).map((c) => [c.contentHash, c.label] as const),
+  );
+  const { cutoff } = snapshot.settings;
   for (const image of snapshot.images) {
     const twin = image.contentHash ? byHash.get(image.contentHash) : undefined;
     if (twin) {
@@ -68,12 +87,16 @@ export function libraryItems(snapshot: SessionSnapshot, previous?: ReadonlyMap<s
       continue;
     }
     const result = snapshot.results.get(image.id);
+    const fresh = result?.key === snapshot.resultKey;
+    const correction = (image.contentHash && corrected.get(image.contentHash)) || null;
     const item: LibraryItem = {
       id: image.id,
       images: [image],
       result,
-      fresh: result?.key === snapshot.resultKey,
+      fresh,
       failure: failureOf(snapshot, image),
+      correction,
+      noMatch: fresh && result !== undefined && correction === null && result.margin < cutoff,
     };
     items.push(item);
     if (image.contentHash) byHash.set(image.contentHash, item);
@@ -90,7 +113,9 @@ export function filterItems(items: readonly LibraryItem[], filter: LibraryFilter
     case 'all':
       return [...items];
     case 'top':
-      return items.filter((item) => item.fresh && item.result && topLabel(item.result) === filter.label);
+      return items.filter((item) => effectiveLabel(item) === filter.label);
+    case 'no-match':
+      return items.filter((item) => item.noMatch);
     case 'failed':
       return items.filter((item) => item.failure !== null);
     case 'pending':
@@ -109,13 +134,12 @@ export function sortItems(items: LibraryItem[], sort: LibrarySort): LibraryItem[
   }
 }
 
-/** How many pictures each label is the top label of, for the filter's choices. */
+/** How many pictures each label is the label of (corrections and "no match" counted), for the filter's choices. */
 export function topLabelCounts(items: readonly LibraryItem[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const item of items) {
-    if (!item.fresh || !item.result) continue;
-    const top = topLabel(item.result);
-    if (top !== null) counts.set(top, (counts.get(top) ?? 0) + 1);
+    const label = effectiveLabel(item);
+    if (label !== null) counts.set(label, (counts.get(label) ?? 0) + 1);
   }
   return counts;
 }

@@ -10,7 +10,7 @@ describe('locales', () => {
       if (typeof a === 'string') return a === b;
       // Functions: compare what they say for sample arguments.
       const lists = ['repairedNotice', 'mergedDuplicates', 'reasonNotImage', 'alsoAddedAs'];
-      const numbers = ['pace'];
+      const numbers = ['pace', 'cutoffValue', 'matchCounts', 'ofCount', 'correctionsInUse'];
       const args = lists.includes(key)
         ? [['x', 'z'], 'y']
         : key === 'webgpuSelfCheck'
@@ -19,7 +19,9 @@ describe('locales', () => {
             ? ['x', ['y', 'z']]
             : numbers.includes(key)
               ? [2.5, 95]
-              : ['x', 2, 'y', 3, 4];
+              : key === 'whereStrongest'
+                ? ['x', 1, 2]
+                : ['x', 2, 'y', 3, 4];
       const sample = (f: unknown) => String((f as (...args: unknown[]) => unknown)(...args));
       return sample(a) === sample(b);
     });

@@ -207,7 +207,7 @@ const en = {
   reasonDamaged: (format: string) => `the ${format} data is damaged or incomplete`,
   // Library
   imagesAndLabels: 'Images and labels',
-  closeSettings: 'Done',
+  done: 'Done',
   select: (name: string) => `Select ${name}`,
   alsoAddedAs: (names: readonly string[]) => `Also added as ${names.join(', ')}`,
   fromLibrary: 'Scored from the library (no new vision pass)',
@@ -258,6 +258,75 @@ const en = {
   labelsEnglish: (model: string) =>
     `Most of these labels are in English, while ${model} was trained on Chinese: scores may mean little.`,
   useModel: (name: string) => `Use ${name}`,
+  // Search, no match, sorting, corrections, heat maps
+  searchImages: 'Search images',
+  searchPlaceholder: 'Search your photos: “a dog on a beach”',
+  searchResults: 'Search results',
+  resultsFor: (text: string) => `Best matches for “${text}”`,
+  picturesLike: (name: string) => `Pictures like ${name}`,
+  backToLibrary: 'Back to the library',
+  searching: 'Searching…',
+  searchFailed: 'The search could not be run: the model is not ready.',
+  searchExplained: (n: number) =>
+    `All ${n} image${s(n)} with an embedding for this model, best first. The bar shows the similarity to your words (through the prompt template).`,
+  similarity: (value: string) => `similarity ${value}`,
+  matchStrong: 'Strong match',
+  matchGood: 'Match',
+  matchWeak: 'Weak match',
+  showMoreResults: (n: number) => `Show ${n} more`,
+  noMatchCutoff: 'No-match cutoff',
+  cutoffValue: (cutoff: number) =>
+    cutoff === 0 ? 'even with a generic prompt' : cutoff > 0 ? `stricter by ${cutoff}` : `more lenient by ${-cutoff}`,
+  matchCounts: (matched: number, noMatch: number) => `${matched} match · ${noMatch} no match`,
+  noMatchExplained:
+    'An image is “no match” when its best label does not beat the generic prompt “a photo of a something.” by the cutoff (in the model’s own score units). Move right to be stricter.',
+  noMatchBadge: 'No match: none of the labels fits well.',
+  filterNoMatch: (n: number) => `No match (${n})`,
+  noMatchFolder: 'no match',
+  downloadZip: 'Download as ZIP',
+  saveIntoFolders: 'Save into folders',
+  savingIntoFolders: 'Saving into folders',
+  exportTags: 'Export tags (XMP)',
+  ofCount: (done: number, total: number) => `${done} of ${total}`,
+  zipDone: (files: number, copies: number, missing: number) =>
+    `ZIP ready: ${files} file${s(files)} in label folders` +
+    (copies > 0 ? `, ${copies} from kept copies (the originals are not in this browser)` : '') +
+    (missing > 0 ? `; ${missing} could not be included: add them again.` : '.'),
+  savedIntoFolders: (files: number, folders: number, root: string, copies: number, missing: number) =>
+    `Saved ${files} file${s(files)} into ${folders} folder${s(folders)} in ${root}` +
+    (copies > 0 ? `, ${copies} from kept copies` : '') +
+    (missing > 0 ? `; ${missing} could not be saved: add them again.` : '.'),
+  tagsDone: (n: number) =>
+    `Tags for ${n} file${s(n)}: unpack the ZIP next to your photos (XMP sidecars, read by digiKam, darktable and Lightroom).`,
+  sortFailed: (detail: string) => `Sorting into folders failed: ${detail}`,
+  correctLabelFor: (name: string) => `Correct label for ${name}`,
+  correctPrompt: 'Correct the label…',
+  undoCorrection: 'Undo correction',
+  correctedTo: (label: string) => `Corrected: ${label}`,
+  correctionsInUse: (n: number) =>
+    n === 0
+      ? 'No corrections in use. Correct a label on any image: pictures like it learn from it.'
+      : `${n} correction${s(n)} in use: pictures like ${n === 1 ? 'it' : 'them'} lean toward the corrected label${s(n)}.`,
+  forgetCorrections: 'Forget corrections',
+  moreLikeThis: 'More like this',
+  moreLike: (name: string) => `More like ${name}`,
+  where: 'Where?',
+  whereLabel: (label: string, name: string) => `Where does ${label} match in ${name}`,
+  whereTitle: (label: string, name: string) => `Where “${label}” matches in ${name}`,
+  whereWorking: (done: number, total: number) =>
+    total > 0 ? `Scoring ${done} of ${total} parts of the picture…` : 'Looking at parts of the picture…',
+  whereProgress: 'Parts of the picture scored',
+  whereStrongest: (label: string, row: number, column: number) =>
+    `“${label}” matches most strongly ${
+      [
+        ['at the top left', 'at the top', 'at the top right'],
+        ['on the left', 'in the middle', 'on the right'],
+        ['at the bottom left', 'at the bottom', 'at the bottom right'],
+      ][row][column]
+    }.`,
+  whereFailed: (detail: string) => `The heat map could not be made: ${detail}`,
+  weaker: 'weaker',
+  stronger: 'stronger',
   // Storage panel
   storage: 'Storage',
   storageUnavailable:
@@ -437,7 +506,7 @@ const zh: Messages = {
   reasonNotImage: (formats) => `这不是本浏览器能读取的图片；可用的格式：${formats.join('、')}`,
   reasonDamaged: (format) => `${format} 数据已损坏或不完整`,
   imagesAndLabels: '图片和标签',
-  closeSettings: '完成',
+  done: '完成',
   select: (name) => `选择 ${name}`,
   alsoAddedAs: (names) => `也以这些名称添加：${names.join('、')}`,
   fromLibrary: '由图库中已存储的嵌入打分（无需再次视觉计算）',
@@ -482,6 +551,72 @@ const zh: Messages = {
   labelsChinese: (model) => `这些标签大多是中文，而 ${model} 没有用中文训练：它们的分数意义不大。`,
   labelsEnglish: (model) => `这些标签大多是英文，而 ${model} 是用中文训练的：分数可能意义不大。`,
   useModel: (name) => `改用 ${name}`,
+  searchImages: '搜索图片',
+  searchPlaceholder: '搜索你的照片：“海滩上的狗”',
+  searchResults: '搜索结果',
+  resultsFor: (text) => `与“${text}”最匹配的图片`,
+  picturesLike: (name) => `与 ${name} 相似的图片`,
+  backToLibrary: '返回图库',
+  searching: '正在搜索…',
+  searchFailed: '无法搜索：模型尚未就绪。',
+  searchExplained: (n) =>
+    `此模型已有嵌入的全部 ${n} 张图片，按匹配程度排序。条形表示与你的文字（经提示模板）的相似度。`,
+  similarity: (value) => `相似度 ${value}`,
+  matchStrong: '高度匹配',
+  matchGood: '匹配',
+  matchWeak: '弱匹配',
+  showMoreResults: (n) => `再显示 ${n} 个`,
+  noMatchCutoff: '“无匹配”阈值',
+  cutoffValue: (cutoff) => (cutoff === 0 ? '与通用提示相当' : cutoff > 0 ? `更严格 ${cutoff}` : `更宽松 ${-cutoff}`),
+  matchCounts: (matched, noMatch) => `${matched} 张匹配 · ${noMatch} 张无匹配`,
+  noMatchExplained:
+    '当图片的最佳标签没有以阈值（模型自身的分数单位）超过通用提示“a photo of a something.”时，它被标为“无匹配”。向右移动更严格。',
+  noMatchBadge: '无匹配：没有一个标签很合适。',
+  filterNoMatch: (n) => `无匹配（${n}）`,
+  noMatchFolder: '无匹配',
+  downloadZip: '下载 ZIP',
+  saveIntoFolders: '保存到文件夹',
+  savingIntoFolders: '正在保存到文件夹',
+  exportTags: '导出标签（XMP）',
+  ofCount: (done, total) => `${done} / ${total}`,
+  zipDone: (files, copies, missing) =>
+    `ZIP 已就绪：${files} 个文件按标签分文件夹` +
+    (copies > 0 ? `，其中 ${copies} 个来自保留的副本（原文件不在本浏览器中）` : '') +
+    (missing > 0 ? `；${missing} 个无法包含，请重新添加。` : '。'),
+  savedIntoFolders: (files, folders, root, copies, missing) =>
+    `已将 ${files} 个文件保存到 ${root} 中的 ${folders} 个文件夹` +
+    (copies > 0 ? `，其中 ${copies} 个来自保留的副本` : '') +
+    (missing > 0 ? `；${missing} 个无法保存，请重新添加。` : '。'),
+  tagsDone: (n) => `${n} 个文件的标签：把 ZIP 解压到照片旁边（XMP 附属文件，digiKam、darktable 和 Lightroom 可读取）。`,
+  sortFailed: (detail) => `按文件夹整理失败：${detail}`,
+  correctLabelFor: (name) => `更正 ${name} 的标签`,
+  correctPrompt: '更正标签…',
+  undoCorrection: '撤销更正',
+  correctedTo: (label) => `已更正：${label}`,
+  correctionsInUse: (n) =>
+    n === 0
+      ? '尚未使用更正。在任意图片上更正标签：相似的图片会从中学习。'
+      : `正在使用 ${n} 个更正：相似的图片会偏向更正后的标签。`,
+  forgetCorrections: '清除所有更正',
+  moreLikeThis: '相似图片',
+  moreLike: (name) => `与 ${name} 相似的图片`,
+  where: '在哪里？',
+  whereLabel: (label, name) => `${label} 在 ${name} 中的位置`,
+  whereTitle: (label, name) => `“${label}”在 ${name} 中匹配的位置`,
+  whereWorking: (done, total) =>
+    total > 0 ? `正在为图片的第 ${done} / ${total} 部分打分…` : '正在查看图片的各个部分…',
+  whereProgress: '已打分的图片部分',
+  whereStrongest: (label, row, column) =>
+    `“${label}”在${
+      [
+        ['左上方', '上方', '右上方'],
+        ['左侧', '中间', '右侧'],
+        ['左下方', '下方', '右下方'],
+      ][row][column]
+    }匹配最强。`,
+  whereFailed: (detail) => `无法生成热图：${detail}`,
+  weaker: '较弱',
+  stronger: '较强',
   storage: '存储',
   storageUnavailable: '此窗口无法使用模型存储（隐私浏览或站点数据被阻止）：每次访问都会重新下载模型。',
   usage: (used, quota) => `本站已使用 ${used}，可用 ${quota}。`,

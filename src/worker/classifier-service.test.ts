@@ -33,6 +33,7 @@ class FakeModel implements LoadedModel {
   gate: (() => Promise<void>) | null = null;
   failImages: Error | null = null;
   readonly calibration = { scale: 10, bias: 0 };
+  readonly neutral = Float32Array.of(0, 0, 0, 0);
   info: ModelInfo;
 
   constructor(device: Device = 'wasm') {
@@ -56,8 +57,10 @@ class FakeModel implements LoadedModel {
         ...['red', 'green', 'blue'].map((word) => (text.includes(word) ? 1 : 0)),
         text.startsWith('the ') ? 1 : 0,
       ];
-      const norm = Math.hypot(...vector);
-      return Float32Array.from(vector, (x) => x / norm);
+      // A text with no colour word (a word the model does not know) leans on every colour a little.
+      const known = vector.some((x) => x > 0) ? vector : [1, 1, 1, 0];
+      const norm = Math.hypot(...known);
+      return Float32Array.from(known, (x) => x / norm);
     });
   }
 
@@ -132,6 +135,18 @@ function visit(
       put: (key, entries) => libraryStore.putTexts(key, entries),
     },
     readImage: fakeReader(reads, options.copies),
+    crops: async (blob) => {
+      // A fake image's crops: four, the first two of its own colour, the others black.
+      const [r, g, b] = new Uint8Array(await blob.arrayBuffer());
+      const crop = (rgb: number[]) =>
+        ({ data: Uint8ClampedArray.from(rgb), width: 1, height: 1, channels: 3 }) as unknown as RawImage;
+      return {
+        crops: [crop([r, g, b]), crop([r, g, b]), crop([0, 0, 1]), crop([0, 0, 1])],
+        columns: 2,
+        rows: 2,
+        cropSize: 0.5,
+      };
+    },
     visionBatch: options.visionBatch ?? 4,
   });
   let nextId = 1;
@@ -192,6 +207,7 @@ describe('ClassifierService', () => {
       ['g', 4, 3, 64],
       ['b', 4, 3, 64],
     ]);
+    // The three labels' prompts; the generic "no match" prompt is encoded too (first text pass) but is not the person's work.
     expect(w.of('done')[0].work).toEqual({ textsEncoded: 3, textsCached: 0, imagesEncoded: 3, imagesCached: 0 });
     expect(w.reads).toHaveLength(3);
   });
@@ -202,7 +218,7 @@ describe('ClassifierService', () => {
     await w.add(file('r', RED), file('b', BLUE));
     await w.send(classify(['red', 'blue']));
     await w.send(classify(['red', 'blue', 'green']));
-    expect(w.model.textCalls).toEqual([['a red', 'a blue'], ['a green']]);
+    expect(w.model.textCalls).toEqual([['a red', 'a blue', 'a something'], ['a green']]);
     expect(w.model.imageCalls).toEqual([2]);
     expect(w.reads).toHaveLength(2);
     const last = w.of('scores').at(-1);
@@ -239,7 +255,7 @@ describe('ClassifierService', () => {
     await w.load();
     await w.add(file('r', RED));
     await w.send(classify(['red', 'green'], ['a {}', 'the {}']));
-    expect(w.model.textCalls).toEqual([['a red', 'a green', 'the red', 'the green']]);
+    expect(w.model.textCalls).toEqual([['a red', 'a green', 'a something', 'the red', 'the green', 'the something']]);
     // Worked out by hand: "a red" = [1,0,0,0], "the red" = [1,0,0,1]/√2; their normalised mean has
     // cosine cos(π/8) ≈ 0.92388 with the red image; green's is 0. Softmax at scale 10.
     const expected = 1 / (1 + Math.exp(-10 * Math.cos(Math.PI / 8)));
@@ -255,7 +271,8 @@ describe('ClassifierService', () => {
     await w.add(file('r', RED));
     const labels = Array.from({ length: 150 }, (_, i) => `label ${i}`);
     await w.send(classify(labels));
-    expect(w.model.textCalls.map((call) => call.length)).toEqual([64, 64, 22]);
+    // 150 labels and the generic prompt.
+    expect(w.model.textCalls.map((call) => call.length)).toEqual([64, 64, 23]);
   });
 
   it('an image that cannot be read fails alone; the rest of its batch is ranked', async () => {
@@ -448,6 +465,62 @@ describe('ClassifierService', () => {
       code: 'load',
       failure: { code: 'protocol-mismatch', workerVersion: PROTOCOL_VERSION },
     });
+  });
+
+  it('searches by text and by picture, best first', async () => {
+    const w = visit();
+    await w.load();
+    await w.add(file('r', RED), file('g', GREEN), file('b', BLUE));
+    await w.send(classify(['red', 'green']));
+    await w.send({ type: 'search', query: { kind: 'text', text: 'green', templates: ['a {}'] } });
+    expect(w.of('search-results')[0].hits.imageIds[0]).toBe('g');
+    await w.send({ type: 'search', query: { kind: 'image', imageId: 'b' } });
+    expect(w.of('search-results')[1].hits.imageIds[0]).toBe('b');
+  });
+
+  it('a correction is kept with the library and pulls pictures like it to its label', async () => {
+    const w = visit();
+    await w.load();
+    await w.add(file('r', RED), file('g', GREEN));
+    const labels = ['red', 'green', 'tomato'];
+    await w.send(classify(labels));
+    expect(top(w.scores().get('r'), labels)).toBe('red');
+    await w.send({ type: 'correct', imageId: 'r', label: 'tomato' });
+    expect(w.of('corrections')[0].corrections.map((c) => c.label)).toEqual(['tomato']);
+    // A near-identical red added later leans to "tomato"; green does not move.
+    await w.add(file('r2', [249, 1, 0]));
+    await w.send(classify(labels));
+    const rows = w.scores();
+    expect(top(rows.get('r2'), labels)).toBe('tomato');
+    expect(top(rows.get('g'), labels)).toBe('green');
+    // Kept across visits; undone by the same request with no label.
+    const again = visit();
+    await again.send({ type: 'open-library' });
+    expect(again.of('library')[0].library.corrections.map((c) => c.label)).toEqual(['tomato']);
+    await again.send({ type: 'correct', imageId: 'r', label: null });
+    expect(again.of('corrections')[0].corrections).toEqual([]);
+  });
+
+  it('makes a heat map from overlapping crops, a batch of vision passes at a time', async () => {
+    const w = visit({ visionBatch: 2 });
+    await w.load();
+    await w.add(file('r', RED));
+    await w.send({ type: 'heat-map', imageId: 'r', label: 'red', templates: ['a {}'] });
+    expect(w.of('heat-map-progress').map((p) => [p.done, p.total])).toEqual([
+      [2, 4],
+      [4, 4],
+    ]);
+    const { map } = w.of('heat-map')[0];
+    expect(Array.from(map.cells).map((x) => Math.round(x))).toEqual([1, 1, 0, 0]);
+  });
+
+  it('hands out an image’s file: the original where kept', async () => {
+    const w = visit();
+    await w.load();
+    await w.add(file('r', RED));
+    await w.send({ type: 'file', imageId: 'r' });
+    expect(w.of('file')[0].kind).toBe('original');
+    expect(Array.from(new Uint8Array(await (w.of('file')[0].file as Blob).arrayBuffer()))).toEqual(RED);
   });
 
   it('a WebGPU session failure is a backend failure; classifying without a model says so', async () => {

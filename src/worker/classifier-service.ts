@@ -7,6 +7,7 @@
  * image without an embedding is read and encoded a batch at a time. Loads and library requests are
  * answered at once; classifications run one at a time; a cancel stops its target between steps.
  */
+import type { RawImage } from '@huggingface/transformers';
 import { errorDetail, type ImageFailure, type RequestFailure } from '../shared/failures.ts';
 import { embeddingKey, type LibraryImage } from '../shared/library.ts';
 import {
@@ -16,9 +17,9 @@ import {
   type WorkerReply,
   type WorkerRequest,
 } from '../shared/protocol.ts';
-import { labelScores, normalise } from '../shared/scoring.ts';
+import { dot as dotProduct, normalise } from '../shared/scoring.ts';
 import { applyTemplate } from '../shared/template.ts';
-import type { EncodeWork, FileProgress, PlannedFile, Scoring } from '../shared/types.ts';
+import type { EncodeWork, FileProgress, PlannedFile } from '../shared/types.ts';
 import { LruCache } from '../shared/lru.ts';
 import { ImportError, importModelFolder } from './import-model.ts';
 import { Library } from './library.ts';
@@ -28,6 +29,7 @@ import type { Calibration, LoadedModel } from './loaded-model.ts';
 import { BackendError, ImageDecodeError } from './model-errors.ts';
 import type { ModelStore } from './model-store.ts';
 import type { ReadImage } from './read-image.ts';
+import { centred, scoreImages, searchByImage, searchByText, type Example, type ScoringContext } from './scorer.ts';
 
 /** Images per vision pass: batching amortises the pass, small batches keep results coming. */
 const VISION_BATCH = 4;
@@ -63,6 +65,8 @@ export interface ServiceDeps {
     put(key: string, entries: readonly (readonly [string, Float32Array])[]): Promise<void>;
   } | null;
   readImage: ImageReader;
+  /** The overlapping crops of an image, for a heat map (a grid of `columns` × `rows`). */
+  crops(blob: Blob): Promise<{ crops: RawImage[]; columns: number; rows: number; cropSize: number }>;
   visionBatch?: number;
 }
 
@@ -80,6 +84,25 @@ interface Session {
 interface Scorer {
   embeddingKey: string;
   calibration: Calibration;
+  neutral: Float32Array;
+  /** The generic label whose prompt is the bar for "no match", in a language the model reads. */
+  reference: string;
+}
+
+/** The generic label of the "no match" bar, per the model's languages. */
+function referenceLabel(languages: readonly string[]): string {
+  return languages.includes('en') || languages.length === 0 ? 'something' : '东西';
+}
+
+/** One inference at a time on the model: classification batches, searches and heat maps take turns. */
+class ModelGate {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(work, work);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
 }
 
 class CancelledError extends Error {
@@ -119,6 +142,7 @@ interface Pending {
   read: ReadImage | null;
 }
 
+const noWork = (): EncodeWork => ({ textsEncoded: 0, textsCached: 0, imagesEncoded: 0, imagesCached: 0 });
 export class ClassifierService {
   private session: Session | null = null;
   private queue: Promise<void> = Promise.resolve();
@@ -128,6 +152,7 @@ export class ClassifierService {
   /** Downloads of running loads, stopped at once by a cancel. */
   private readonly loadControllers = new Map<number, AbortController>();
   private readonly textMemory = new LruCache<string, Float32Array>(TEXT_MEMORY);
+  private readonly gate = new ModelGate();
   private readonly visionBatch: number;
 
   constructor(private readonly deps: ServiceDeps) {
@@ -175,6 +200,15 @@ export class ClassifierService {
         return this.library.clear().then(() => this.post({ type: 'removed', id: request.id }));
       case 'thumbnails':
         return this.thumbnails(request);
+      case 'search':
+        return this.search(request);
+      case 'correct':
+      case 'forget-corrections':
+        return this.correct(request);
+      case 'heat-map':
+        return this.heatMap(request);
+      case 'file':
+        return this.file(request);
       case 'library-size':
         return this.librarySize(request);
       case 'list-models':
@@ -250,7 +284,8 @@ export class ClassifierService {
       current.model.then(
         (model) => {
           current.loaded = model;
-          void this.remember(current, model);
+          // After the stored files are verified: a repaired model's calibration replaces the first one's.
+          void Promise.resolve(model.notices).then(() => this.remember(current, model));
         },
         // A failed or cancelled load is forgotten so that a retry starts afresh.
         () => {
@@ -297,6 +332,8 @@ export class ClassifierService {
         dtype: model.info.dtype,
         calibration: model.calibration,
         scoring: model.info.scoring,
+        neutral: model.neutral,
+        languages: model.info.languages,
       })
       .catch(() => undefined);
   }
@@ -307,10 +344,15 @@ export class ClassifierService {
     const fromModel = (model: LoadedModel): Scorer => ({
       embeddingKey: embeddingKey(source.host, source.modelId, model.info.dtype),
       calibration: model.calibration,
+      neutral: model.neutral,
+      reference: referenceLabel(model.info.languages),
     });
     if (session.loaded) return fromModel(session.loaded);
     const known = await this.deps.models?.get(session.request).catch(() => undefined);
-    if (known) return { embeddingKey: known.embeddingKey, calibration: known.calibration };
+    if (known?.neutral) {
+      const { embeddingKey, calibration, neutral, languages } = known;
+      return { embeddingKey, calibration, neutral, reference: referenceLabel(languages ?? []) };
+    }
     return fromModel(await this.model(id, session));
   }
 
@@ -333,6 +375,7 @@ export class ClassifierService {
     scorer: Scorer,
     prompts: string[],
     work: EncodeWork,
+    uncounted: ReadonlySet<string> = new Set(),
   ): Promise<Float32Array[]> {
     const key = (prompt: string) => `${scorer.embeddingKey}\u0000${prompt}`;
     const found = new Map<string, Float32Array>();
@@ -350,17 +393,20 @@ export class ClassifierService {
       });
     }
     const missing = unique.filter((prompt) => !found.has(prompt));
-    work.textsCached += unique.length - missing.length;
-    work.textsEncoded += missing.length;
+    const counted = (list: string[]) => list.filter((prompt) => !uncounted.has(prompt)).length;
+    work.textsCached += counted(unique) - counted(missing);
+    work.textsEncoded += counted(missing);
     if (missing.length > 0) {
       const model = await this.model(id, session);
       const onGpu = session.options.device === 'webgpu';
       for (let start = 0; start < missing.length; start += TEXT_CHUNK) {
         this.throwIfCancelled(id);
         const chunk = missing.slice(start, start + TEXT_CHUNK);
-        const vectors = await model.encodeTexts(chunk).catch((error: unknown) => {
-          throw onGpu && !(error instanceof BackendError) ? new BackendError(errorDetail(error)) : error;
-        });
+        const vectors = await this.gate
+          .run(() => model.encodeTexts(chunk))
+          .catch((error: unknown) => {
+            throw onGpu && !(error instanceof BackendError) ? new BackendError(errorDetail(error)) : error;
+          });
         chunk.forEach((prompt, i) => found.set(prompt, vectors[i]));
         await this.deps.texts
           ?.put(
@@ -383,26 +429,38 @@ export class ClassifierService {
     await this.library.open();
     const scorer = await this.scorer(id, session);
     this.throwIfCancelled(id);
-    const work: EncodeWork = { textsEncoded: 0, textsCached: 0, imagesEncoded: 0, imagesCached: 0 };
-    const prompts = templates.flatMap((template) => labels.map((label) => applyTemplate(template, label)));
-    const embeddings = await this.textEmbeddings(id, session, scorer, prompts, work);
-    const texts = labels.map((_, i) => ensembleEmbedding(templates.map((_, t) => embeddings[t * labels.length + i])));
-    const score = (vectors: Float32Array[]) => this.scoreRows(vectors, texts, scorer.calibration, scoring);
+    const work = noWork();
+    // The labels, and the generic label whose prompt is the bar for "no match", through every template.
+    const all = [...labels, scorer.reference];
+    const prompts = templates.flatMap((template) => all.map((label) => applyTemplate(template, label)));
+    // The generic label's prompts are the app's own, not the person's labels: not counted as their work.
+    const own = new Set(templates.map((template) => applyTemplate(template, scorer.reference)));
+    const embeddings = await this.textEmbeddings(id, session, scorer, prompts, work, own);
+    const vectors = all.map((_, i) => ensembleEmbedding(templates.map((_, t) => embeddings[t * all.length + i])));
     const stored = await this.library.embeddings(scorer.embeddingKey);
+    const context: ScoringContext = {
+      texts: vectors.slice(0, labels.length),
+      reference: vectors[labels.length],
+      calibration: scorer.calibration,
+      scoring,
+      examples: this.examples(labels, stored, scorer.neutral),
+      neutral: scorer.neutral,
+    };
+    const score = (images: Float32Array[]) => scoreImages(images, context);
     this.throwIfCancelled(id);
 
     // Everything with a stored embedding, at once.
     const known = this.library.all().filter((image) => image.contentHash !== null && stored.has(image.contentHash));
     const done = new Set(known.map((image) => image.id));
     if (known.length > 0) {
-      const rows = score(known.map((image) => stored.get(image.contentHash as string) as Float32Array));
-      this.postScores(
-        id,
-        known.map((image) => image.id),
-        rows,
-        new Float32Array(known.length),
-        new Uint8Array(known.length).fill(1),
-      );
+      const { scores, margin } = score(known.map((image) => stored.get(image.contentHash as string) as Float32Array));
+      this.postScores(id, {
+        imageIds: known.map((image) => image.id),
+        scores,
+        margin,
+        ms: new Float32Array(known.length),
+        cached: new Uint8Array(known.length).fill(1),
+      });
       work.imagesCached += known.length;
     }
 
@@ -428,23 +486,29 @@ export class ClassifierService {
       reading = start();
       const rows = await this.encodeBatch(id, session, model, scorer, stored, pending, work);
       this.throwIfCancelled(id);
-      if (rows) this.postScores(id, rows.ids, score(rows.vectors), rows.ms, rows.cached);
+      if (rows) this.postScores(id, { imageIds: rows.ids, ...score(rows.vectors), ms: rows.ms, cached: rows.cached });
       // Images added during the pass join the run.
       reading ??= start();
     }
     this.post({ type: 'done', id, work });
   }
 
-  /** One row of scores per image vector, for the labels' text vectors. */
-  private scoreRows(vectors: Float32Array[], texts: Float32Array[], calibration: Calibration, scoring: Scoring) {
-    const out = new Float32Array(vectors.length * texts.length);
-    vectors.forEach((vector, row) => out.set(labelScores(vector, texts, calibration, scoring), row * texts.length));
-    return out;
+  /** The corrected pictures whose label is among `labels`: the examples scores learn from. */
+  private examples(labels: readonly string[], stored: Map<string, Float32Array>, neutral: Float32Array): Example[] {
+    return this.library.correctionList().flatMap(({ contentHash, label }) => {
+      const index = labels.indexOf(label);
+      const vector = stored.get(contentHash);
+      return index >= 0 && vector ? [{ vector: centred(vector, neutral), label: index }] : [];
+    });
   }
 
-  private postScores(id: number, imageIds: string[], scores: Float32Array, ms: Float32Array, cached: Uint8Array): void {
-    const rows: ScoreRows = { imageIds, scores, ms, cached };
-    this.post({ type: 'scores', id, rows }, [scores.buffer, ms.buffer, cached.buffer]);
+  private postScores(id: number, rows: ScoreRows): void {
+    this.post({ type: 'scores', id, rows }, [
+      rows.scores.buffer,
+      rows.margin.buffer,
+      rows.ms.buffer,
+      rows.cached.buffer,
+    ]);
   }
 
   /** Reads the images of a batch that have not been read yet; an image that cannot be read fails alone. */
@@ -554,7 +618,9 @@ export class ClassifierService {
       const started = performance.now();
       const groups = [...unique.values()];
       try {
-        const encoded = await model.encodeImages(groups.map((items) => (items[0].read as ReadImage).pixels));
+        const encoded = await this.gate.run(() =>
+          model.encodeImages(groups.map((items) => (items[0].read as ReadImage).pixels)),
+        );
         const share = (performance.now() - started) / groups.length;
         const entries = groups.map((items, i) => [items[0].image.contentHash as string, encoded[i]] as const);
         await this.library.addEmbeddings(scorer.embeddingKey, entries);
@@ -588,7 +654,12 @@ export class ClassifierService {
     this.post({
       type: 'library',
       id,
-      library: { images: this.library.all(), folders: this.library.folderList(), problem: this.library.problem },
+      library: {
+        images: this.library.all(),
+        folders: this.library.folderList(),
+        corrections: this.library.correctionList(),
+        problem: this.library.problem,
+      },
     });
   }
 
@@ -630,6 +701,88 @@ export class ClassifierService {
 
   private async librarySize({ id }: Request<'library-size'>): Promise<void> {
     this.post({ type: 'library-size', id, bytes: await this.library.size() });
+  }
+
+  // --- Search, corrections, heat maps, files -------------------------------------------------------
+
+  /** The library's stored embeddings for the current model, with the images they belong to. */
+  private async libraryVectors(scorer: Scorer) {
+    await this.library.open();
+    const stored = await this.library.embeddings(scorer.embeddingKey);
+    const images = this.library.all().filter((image) => image.contentHash !== null && stored.has(image.contentHash));
+    return { images, vectors: images.map((image) => stored.get(image.contentHash as string) as Float32Array) };
+  }
+
+  private async search({ id, query }: Request<'search'>): Promise<void> {
+    const session = this.session;
+    if (!session) throw new FailureError({ code: 'no-model' });
+    const scorer = await this.scorer(id, session);
+    const { images, vectors } = await this.libraryVectors(scorer);
+    let ranking: { order: number[]; similarity: Float32Array; strength: Float32Array };
+    if (query.kind === 'text') {
+      const { templates } = query;
+      const all = [query.text, scorer.reference];
+      const work = noWork();
+      const prompts = templates.flatMap((template) => all.map((text) => applyTemplate(template, text)));
+      const embeddings = await this.textEmbeddings(id, session, scorer, prompts, work);
+      const [text, reference] = all.map((_, i) => ensembleEmbedding(templates.map((_, t) => embeddings[t * 2 + i])));
+      ranking = searchByText(text, reference, vectors, scorer.calibration);
+    } else {
+      const example = images.findIndex((image) => image.id === query.imageId);
+      if (example < 0)
+        throw new FailureError({ code: 'failed', detail: 'That image has no embedding for this model yet.' });
+      ranking = searchByImage(vectors[example], vectors, scorer.neutral);
+    }
+    const hits = {
+      imageIds: ranking.order.map((i) => images[i].id),
+      similarity: ranking.similarity,
+      strength: ranking.strength,
+    };
+    this.post({ type: 'search-results', id, hits }, [hits.similarity.buffer, hits.strength.buffer]);
+  }
+
+  private async correct(request: Request<'correct' | 'forget-corrections'>): Promise<void> {
+    await this.library.open();
+    if (request.type === 'forget-corrections') {
+      await this.library.forgetCorrections();
+    } else {
+      const image = this.library.get(request.imageId);
+      if (!image?.contentHash) throw new FailureError({ code: 'failed', detail: 'That image has not been read yet.' });
+      await this.library.correct(image.contentHash, request.label);
+    }
+    this.post({ type: 'corrections', id: request.id, corrections: this.library.correctionList() });
+  }
+
+  private async heatMap({ id, imageId, label, templates }: Request<'heat-map'>): Promise<void> {
+    const session = this.session;
+    if (!session) throw new FailureError({ code: 'no-model' });
+    await this.library.open();
+    const image = this.library.get(imageId);
+    const source = image ? await this.library.source(image) : null;
+    if (!source)
+      throw new FailureError({ code: 'failed', detail: 'The picture is not here to look at: add it again.' });
+    const model = await this.model(id, session);
+    const scorer = await this.scorer(id, session);
+    const work = noWork();
+    const prompts = templates.map((template) => applyTemplate(template, label));
+    const text = ensembleEmbedding(await this.textEmbeddings(id, session, scorer, prompts, work));
+    const { crops, columns, rows, cropSize } = await this.deps.crops(source);
+    const cells = new Float32Array(crops.length);
+    for (let start = 0; start < crops.length; start += this.visionBatch) {
+      this.throwIfCancelled(id);
+      const batch = crops.slice(start, start + this.visionBatch);
+      const vectors = await this.gate.run(() => model.encodeImages(batch));
+      vectors.forEach((vector, i) => (cells[start + i] = dotProduct(vector, text)));
+      this.post({ type: 'heat-map-progress', id, done: start + batch.length, total: crops.length });
+    }
+    this.post({ type: 'heat-map', id, map: { columns, rows, cells, cropSize } }, [cells.buffer]);
+  }
+
+  private async file({ id, imageId }: Request<'file'>): Promise<void> {
+    await this.library.open();
+    const image = this.library.get(imageId);
+    const found = image ? await this.library.fileOf(image) : null;
+    this.post({ type: 'file', id, file: found?.file ?? null, kind: found?.kind ?? null });
   }
 
   // --- The model store ----------------------------------------------------------------------------

@@ -4,6 +4,7 @@
  */
 import type { WorkerRequest } from '../shared/protocol.ts';
 import { ClassifierService } from './classifier-service.ts';
+import { CROP, GRID, gridCrops } from './crops.ts';
 import { decodeImage } from './decode-image.ts';
 import { Library } from './library.ts';
 import { LibraryStore } from './library-store.ts';
@@ -27,6 +28,7 @@ const service = new ClassifierService({
     put: (key, entries) => libraryStore.putTexts(key, entries),
   },
   readImage: (blob, options) => readImage(blob, decodeImage, options),
+  crops: async (blob) => ({ crops: await gridCrops(blob, decodeImage), columns: GRID, rows: GRID, cropSize: CROP }),
 });
 
 self.addEventListener('message', (event: MessageEvent<WorkerRequest>) => {

@@ -275,6 +275,7 @@ export async function loadClipModel(options: LoadOptions, callbacks: LoadCallbac
   // The split towers' scale is the family's; the joint model's own scale and bias are read off it.
   let logitScale = family.logitScale;
   let logitBias = 0;
+  let neutral: Float32Array = new Float32Array(0);
   const model: LoadedModel = {
     info: {
       modelId,
@@ -297,6 +298,9 @@ export async function loadClipModel(options: LoadOptions, callbacks: LoadCallbac
     get calibration() {
       return { scale: logitScale, bias: logitBias };
     },
+    get neutral() {
+      return neutral;
+    },
     dispose: () => towers.dispose(),
   };
   // One run of each tower before the model is called ready: on WebGPU it compiles the shaders.
@@ -307,7 +311,9 @@ export async function loadClipModel(options: LoadOptions, callbacks: LoadCallbac
     ({ logitScale, logitBias } = calibrate(await towers.joint({ ...tokenize(CALIBRATION_TEXTS), pixel_values })));
   }
   await model.encodeTexts(['a photo']);
-  await model.encodeImages([blankImage()]);
+  // The warm-up image is a mid-grey: its embedding is the model's "no picture in particular", the
+  // origin from which corrections measure how alike two pictures are.
+  [neutral] = await model.encodeImages([greyImage()]);
   if (options.device === 'webgpu') {
     const { pixel_values } = (await processor(probeImage())) as { pixel_values: Tensor };
     const feeds = { ...tokenize(['a photo of a cat.']), pixel_values };
@@ -354,6 +360,11 @@ function probeImage(): RawImage {
     }
   }
   return new RawImage(data, size, size, 3);
+}
+
+/** A mid-grey image: no colour, no shape. */
+function greyImage(): RawImage {
+  return new RawImage(new Uint8ClampedArray(224 * 224 * 3).fill(128), 224, 224, 3);
 }
 
 /** A black image; any size would do, the image processor resizes it. */

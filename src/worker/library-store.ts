@@ -6,12 +6,13 @@
  */
 import type { DBSchema, IDBPDatabase } from 'idb';
 import type { LibraryImage } from '../shared/library.ts';
+import type { Correction } from '../shared/protocol.ts';
 import type { Scoring } from '../shared/types.ts';
 import { DatabaseConnection } from './idb-connection.ts';
 import type { Calibration } from './loaded-model.ts';
 
 export const LIBRARY_DB_NAME = 'zero-shot-classifier-library';
-const LIBRARY_DB_VERSION = 1;
+const LIBRARY_DB_VERSION = 2;
 
 /** What a model needs to turn stored embeddings into scores before it has loaded. */
 export interface ModelRecord {
@@ -21,6 +22,10 @@ export interface ModelRecord {
   dtype: string;
   calibration: Calibration;
   scoring: Scoring;
+  /** The model's embedding of a mid-grey image (see `LoadedModel.neutral`). */
+  neutral: Float32Array;
+  /** The languages its text tower reads (the generic "no match" prompt is said in one of them). */
+  languages: ('en' | 'zh')[];
 }
 
 export interface FolderRecord {
@@ -41,6 +46,8 @@ interface Schema extends DBSchema {
   texts: { key: string; value: Float32Array };
   models: { key: string; value: ModelRecord };
   folders: { key: string; value: FolderRecord };
+  /** Pictures marked as examples of a label, by content hash (version 2). */
+  corrections: { key: string; value: Correction };
 }
 
 export function libraryConnection(openTimeoutMs = 5000): DatabaseConnection<Schema> {
@@ -61,6 +68,9 @@ export function libraryConnection(openTimeoutMs = 5000): DatabaseConnection<Sche
         db.createObjectStore('texts');
         db.createObjectStore('models', { keyPath: 'request' });
         db.createObjectStore('folders', { keyPath: 'id' });
+      }
+      if (oldVersion < 2) {
+        db.createObjectStore('corrections', { keyPath: 'contentHash' });
       }
     },
   });
@@ -153,7 +163,7 @@ export class LibraryStore {
   }
 
   async clear(): Promise<void> {
-    const names = ['images', 'thumbnails', 'copies', 'files', 'embeddings', 'folders'] as const;
+    const names = ['images', 'thumbnails', 'copies', 'files', 'embeddings', 'folders', 'corrections'] as const;
     const tx = (await this.db()).transaction([...names], 'readwrite');
     await Promise.all([...names.map((name) => tx.objectStore(name).clear()), tx.done]);
   }
@@ -193,6 +203,22 @@ export class LibraryStore {
 
   async putModel(record: ModelRecord): Promise<void> {
     await (await this.db()).put('models', record);
+  }
+
+  async corrections(): Promise<Correction[]> {
+    return (await this.db()).getAll('corrections');
+  }
+
+  async putCorrection(correction: Correction): Promise<void> {
+    await (await this.db()).put('corrections', correction);
+  }
+
+  async deleteCorrections(hashes: readonly string[] | 'all'): Promise<void> {
+    const tx = (await this.db()).transaction('corrections', 'readwrite');
+    await Promise.all([
+      ...(hashes === 'all' ? [tx.store.clear()] : hashes.map((hash) => tx.store.delete(hash))),
+      tx.done,
+    ]);
   }
 
   async folders(): Promise<FolderRecord[]> {

@@ -5,6 +5,7 @@
  */
 import type { ImageFailure } from '../shared/failures.ts';
 import type { LibraryFolder, LibraryImage, LibraryProblem, NewImage } from '../shared/library.ts';
+import type { Correction } from '../shared/protocol.ts';
 import { KEEP_ORIGINAL_BYTES, contentHash } from './read-image.ts';
 import type { FolderRecord, LibraryStore } from './library-store.ts';
 
@@ -21,6 +22,8 @@ export class Library {
   /** Files handed over in this visit (Blobs: handles, not copies). */
   private readonly files = new Map<string, Blob>();
   private readonly folders = new Map<string, FolderRecord>();
+  /** Label of each corrected picture, by content hash. */
+  private readonly corrections = new Map<string, Correction>();
   private readonly embeddingSets = new Map<string, Promise<Map<string, Float32Array>>>();
   private opened: Promise<void> | null = null;
   private counter = 0;
@@ -37,10 +40,15 @@ export class Library {
         return;
       }
       try {
-        const [images, folders] = await Promise.all([this.store.images(), this.store.folders()]);
+        const [images, folders, corrections] = await Promise.all([
+          this.store.images(),
+          this.store.folders(),
+          this.store.corrections(),
+        ]);
         images.sort((a, b) => a.addedAt - b.addedAt);
         for (const image of images) this.images.set(image.id, image);
         for (const folder of folders) this.folders.set(folder.id, folder);
+        for (const correction of corrections) this.corrections.set(correction.contentHash, correction);
         this.counter = images.reduce((max, image) => Math.max(max, image.addedAt), 0);
       } catch {
         // No IndexedDB (private window, blocked site data): the library lives for this visit only.
@@ -208,6 +216,17 @@ export class Library {
     return null;
   }
 
+  /** An image's file for a ZIP or a folder: the original where it is here, else the kept copy. */
+  async fileOf(image: LibraryImage): Promise<{ file: Blob; kind: 'original' | 'copy' } | null> {
+    const original =
+      this.files.get(image.id) ??
+      (await this.store?.file(image.id).catch(() => undefined)) ??
+      (image.folderId && image.path ? await this.folderFile(image.folderId, image.path) : null);
+    if (original) return { file: original, kind: 'original' };
+    const copy = image.contentHash ? await this.store?.copy(image.contentHash).catch(() => undefined) : undefined;
+    return copy ? { file: copy, kind: 'copy' } : null;
+  }
+
   private async folderFile(folderId: string, path: string): Promise<Blob | null> {
     const folder = this.folders.get(folderId);
     if (!folder) return null;
@@ -289,13 +308,40 @@ export class Library {
     for (const set of this.embeddingSets.values()) {
       void set.then((embeddings) => orphaned.forEach((hash) => embeddings.delete(hash)));
     }
-    await this.write((store) => store.removeImages(ids, orphaned));
+    for (const hash of orphaned) this.corrections.delete(hash);
+    await this.write(async (store) => {
+      await store.removeImages(ids, orphaned);
+      if (orphaned.length > 0) await store.deleteCorrections(orphaned);
+    });
+  }
+
+  /** Every correction, oldest first. */
+  correctionList(): Correction[] {
+    return [...this.corrections.values()].sort((a, b) => a.at - b.at);
+  }
+
+  /** Makes a picture an example of `label`, or (null) undoes its correction. */
+  async correct(contentHash: string, label: string | null): Promise<void> {
+    if (label === null) {
+      this.corrections.delete(contentHash);
+      await this.write((store) => store.deleteCorrections([contentHash]));
+      return;
+    }
+    const correction = { contentHash, label, at: Date.now() };
+    this.corrections.set(contentHash, correction);
+    await this.write((store) => store.putCorrection(correction));
+  }
+
+  async forgetCorrections(): Promise<void> {
+    this.corrections.clear();
+    await this.write((store) => store.deleteCorrections('all'));
   }
 
   async clear(): Promise<void> {
     this.images.clear();
     this.files.clear();
     this.folders.clear();
+    this.corrections.clear();
     this.embeddingSets.clear();
     await this.write((store) => store.clear());
   }

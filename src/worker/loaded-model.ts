@@ -15,6 +15,8 @@ export interface LoadedModel {
   /** Unit-length image embeddings, one per image, from one batched vision pass. */
   encodeImages(images: RawImage[]): Promise<Float32Array[]>;
   readonly calibration: Calibration;
+  /** The embedding of a plain mid-grey image: subtracted before comparing two pictures, so a shared "photo" direction does not make everything look alike. */
+  readonly neutral: Float32Array;
   /** Settles with the reason when the GPU device the model runs on is lost (WebGPU only). */
   lost?: Promise<string>;
   /**

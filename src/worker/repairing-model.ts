@@ -32,6 +32,9 @@ export function repairingModel(first: LoadedModel, repair: () => Promise<LoadedM
     get calibration() {
       return current.calibration;
     },
+    get neutral() {
+      return current.neutral;
+    },
     lost: first.lost,
     notices: repaired.catch((): StorageNotice[] | null => null),
     encodeTexts: async (texts) => (await checked()).encodeTexts(texts),

@@ -24,6 +24,9 @@ function failingModel(model: LoadedModel, failure: 'run-error' | 'device-lost'):
     get calibration() {
       return model.calibration;
     },
+    get neutral() {
+      return model.neutral;
+    },
     encodeTexts: (texts) => model.encodeTexts(texts),
     encodeImages: async () => {
       if (failure === 'device-lost') return loseGpuDevice();

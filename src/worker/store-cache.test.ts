@@ -68,6 +68,7 @@ function fakeModel(name: string, log: string[]): LoadedModel {
   return {
     info: { modelId: name, notices: [] } as unknown as LoadedModel['info'],
     calibration: { scale: 100, bias: 0 },
+    neutral: new Float32Array(0),
     encodeTexts: async (texts) => {
       log.push(`${name} texts ${texts.join(',')}`);
       return [];

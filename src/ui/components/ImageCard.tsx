@@ -12,9 +12,14 @@ interface Props {
   item: LibraryItem;
   /** Why there is nothing to show yet, when nothing is being computed. */
   idleReason: string | null;
+  /** The current labels: what a correction can choose from. */
+  labels: readonly string[];
   selected: boolean;
   onSelect(id: string, selected: boolean): void;
   onRemove(ids: string[]): void;
+  onCorrect(imageId: string, label: string | null): void;
+  onMoreLike(imageId: string): void;
+  onWhere(imageId: string, label: string): void;
 }
 
 function ScoreBars({ scores }: { scores: LabelScore[] }) {
@@ -33,7 +38,17 @@ const LONG_LIST = 20;
 const TOP_ENTRIES = 10;
 
 /** One picture of the library: its thumbnail, every name it was added under, its ranked scores. */
-export const ImageCard = memo(function ImageCard({ item, idleReason, selected, onSelect, onRemove }: Props) {
+export const ImageCard = memo(function ImageCard({
+  item,
+  idleReason,
+  labels,
+  selected,
+  onSelect,
+  onRemove,
+  onCorrect,
+  onMoreLike,
+  onWhere,
+}: Props) {
   const [showAll, setShowAll] = useState(false);
   const { t } = useI18n();
   const [image, ...twins] = item.images;
@@ -75,6 +90,7 @@ export const ImageCard = memo(function ImageCard({ item, idleReason, selected, o
           </button>
         </header>
         {image.path && <p className="card-path hint">{image.path}</p>}
+        {item.correction && <p className="badge corrected-badge">{t.correctedTo(item.correction)}</p>}
         {twins.length > 0 && <p className="card-twins hint">{t.alsoAddedAs(twins.map((twin) => imageKey(twin)))}</p>}
         {item.failure ? (
           <p role="alert" className="error">
@@ -103,9 +119,43 @@ export const ImageCard = memo(function ImageCard({ item, idleReason, selected, o
                 {showAll ? t.showTop(TOP_ENTRIES) : t.showAll(ranked.length)}
               </button>
             )}
+            {item.noMatch && <p className="badge no-match-badge">{t.noMatchBadge}</p>}
             <p className="card-meta">
               {fresh.cached ? t.fromLibrary : t.msPerImage(fresh.ms.toFixed(0), backendName(fresh.device))}
             </p>
+            <div className="card-actions">
+              <select
+                className="correct"
+                aria-label={t.correctLabelFor(name)}
+                value={item.correction ?? ''}
+                onChange={(event) => onCorrect(image.id, event.target.value === '' ? null : event.target.value)}
+              >
+                <option value="">{item.correction ? t.undoCorrection : t.correctPrompt}</option>
+                {labels.map((label) => (
+                  <option key={label} value={label}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+              <button
+                type="button"
+                className="link-button"
+                aria-label={t.moreLike(name)}
+                onClick={() => onMoreLike(image.id)}
+              >
+                {t.moreLikeThis}
+              </button>
+              {ranked.length > 0 && (
+                <button
+                  type="button"
+                  className="link-button"
+                  aria-label={t.whereLabel(item.correction ?? ranked[0].label, name)}
+                  onClick={() => onWhere(image.id, item.correction ?? ranked[0].label)}
+                >
+                  {t.where}
+                </button>
+              )}
+            </div>
           </>
         ) : (
           <>

@@ -1,10 +1,11 @@
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { backendName } from '../../shared/backend.ts';
 import { imageKey } from '../../shared/library.ts';
-import { download, toCsv, toJson, type ExportRow } from '../export-results.ts';
+import { download, toCsv, toJson, type ExportRow, type ExportVerdict } from '../export-results.ts';
 import { useI18n } from '../i18n.ts';
 import {
   LibraryItemsCache,
+  effectiveLabel,
   filterItems,
   rankedScores,
   sortItems,
@@ -15,7 +16,11 @@ import {
 } from '../library-view.ts';
 import { useClassifier } from '../use-classifier.ts';
 import { ClassificationQueue } from './ClassificationQueue.tsx';
+import { HeatMapDialog } from './HeatMapDialog.tsx';
 import { ImageCard } from './ImageCard.tsx';
+import { NoMatchControl } from './NoMatchControl.tsx';
+import { SearchResults } from './SearchResults.tsx';
+import { SortActions } from './SortActions.tsx';
 import { LibraryGrid } from './LibraryGrid.tsx';
 import { LibraryToolbar } from './LibraryToolbar.tsx';
 import { ResultsTable } from './ResultsTable.tsx';
@@ -34,7 +39,11 @@ export function LibrarySection() {
   const [filter, setFilter] = useState<LibraryFilter>({ kind: 'all' });
   const [sort, setSort] = useState<LibrarySort>({ kind: 'added' });
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [where, setWhere] = useState<{ imageId: string; label: string } | null>(null);
   const removeImages = useCallback((ids: string[]) => void session.removeImages(ids), [session]);
+  const correct = useCallback((id: string, label: string | null) => void session.correct(id, label), [session]);
+  const moreLike = useCallback((id: string) => session.searchLike(id), [session]);
+  const showWhere = useCallback((imageId: string, label: string) => setWhere({ imageId, label }), []);
   const select = useCallback(
     (id: string, on: boolean) =>
       setSelected((current) => {
@@ -49,21 +58,34 @@ export function LibrarySection() {
   // The cards follow a deferred copy of the snapshot: React renders them in slices that yield to the
   // page, so hundreds of images arriving at once never make one long task; counts and progress stay current.
   const deferred = useDeferredValue(snapshot);
+  const updating = deferred.resultKey !== snapshot.resultKey;
   // Unchanged items stay the same objects, so a batch of results re-renders only its own cards.
   const [itemsCache] = useState(() => new LibraryItemsCache());
   const allItems = itemsCache.of(deferred);
   const shown = useMemo(() => sortItems(filterItems(allItems, filter), sort), [allItems, filter, sort]);
   const topCounts = useMemo(() => topLabelCounts(allItems), [allItems]);
   const failedCount = allItems.filter((item) => item.failure !== null).length;
+  const noMatchCount = allItems.filter((item) => item.noMatch).length;
+  const matchedCount = allItems.filter(
+    (item) => (item.fresh || item.correction) && !item.noMatch && !item.failure,
+  ).length;
+  const correctionsInUse = allItems.filter((item) => item.correction !== null).length;
   const pendingCount = allItems.filter((item) => item.failure === null && !item.fresh).length;
 
   const exportResults = (format: 'csv' | 'json') => {
-    // Every image of the library (each file, duplicates included), keyed by its path where it has one.
-    const rows: ExportRow[] = images.flatMap((image) => {
-      const result = snapshot.results.get(image.id);
-      if (result?.key !== snapshot.resultKey) return [];
-      return rankedScores(result).map(({ label, score }, i) => ({ file: imageKey(image), label, score, rank: i + 1 }));
-    });
+    // Every file of the library (duplicates included), keyed by its path where it has one.
+    const rows: ExportRow[] = [];
+    const verdicts = new Map<string, ExportVerdict>();
+    for (const item of allItems) {
+      if (!item.fresh && !item.correction) continue;
+      for (const image of item.images) {
+        const file = imageKey(image);
+        if (item.fresh && item.result) {
+          rankedScores(item.result).forEach(({ label, score }, i) => rows.push({ file, label, score, rank: i + 1 }));
+        }
+        verdicts.set(file, { label: effectiveLabel(item), corrected: item.correction });
+      }
+    }
     const info = model.phase === 'ready' ? model.info : null;
     const setup = {
       model: settings.source.modelId,
@@ -73,8 +95,8 @@ export function LibrarySection() {
       scoring: snapshot.scoring === 'softmax' ? 'softmax (pick one)' : 'sigmoid (independent)',
     };
     const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
-    if (format === 'csv') download(toCsv(rows, setup), `zero-shot-results-${stamp}.csv`, 'text/csv');
-    else download(toJson(rows, setup), `zero-shot-results-${stamp}.json`, 'application/json');
+    if (format === 'csv') download(toCsv(rows, setup, verdicts), `zero-shot-results-${stamp}.csv`, 'text/csv');
+    else download(toJson(rows, setup, verdicts), `zero-shot-results-${stamp}.json`, 'application/json');
   };
 
   const idleReason =
@@ -92,12 +114,16 @@ export function LibrarySection() {
       <ImageCard
         item={item}
         idleReason={idleReason}
+        labels={parsed.labels}
         selected={selected.has(item.id)}
         onSelect={select}
         onRemove={removeImages}
+        onCorrect={correct}
+        onMoreLike={moreLike}
+        onWhere={showWhere}
       />
     ),
-    [idleReason, selected, select, removeImages],
+    [idleReason, parsed.labels, selected, select, removeImages, correct, moreLike, showWhere],
   );
   const selectedIds = allItems.filter((item) => selected.has(item.id)).flatMap((item) => item.images.map((i) => i.id));
   const onClear = useCallback(() => {
@@ -105,6 +131,7 @@ export function LibrarySection() {
     void session.clearLibrary();
   }, [session]);
 
+  if (snapshot.search) return <SearchResults search={snapshot.search} images={images} />;
   if (images.length === 0) {
     return snapshot.library.phase === 'open' ? (
       <section className="empty-library" aria-labelledby="empty-heading">
@@ -124,6 +151,7 @@ export function LibrarySection() {
           topCounts={topCounts}
           failedCount={failedCount}
           pendingCount={pendingCount}
+          noMatchCount={noMatchCount}
           filter={filter}
           onFilter={setFilter}
           sort={sort}
@@ -174,14 +202,42 @@ export function LibrarySection() {
           ? t.classifiedAnnouncement(snapshot.progress.done, snapshot.progress.total)
           : ''}
       </p>
+      <div className="library-rules">
+        <NoMatchControl
+          cutoff={settings.cutoff}
+          onCutoff={(cutoff) => session.setCutoff(cutoff)}
+          matched={matchedCount}
+          noMatch={noMatchCount}
+        />
+        <div className="corrections">
+          <p>{t.correctionsInUse(correctionsInUse)}</p>
+          {snapshot.corrections.length > 0 && (
+            <button type="button" className="secondary small" onClick={() => void session.forgetCorrections()}>
+              {t.forgetCorrections}
+            </button>
+          )}
+        </div>
+        <SortActions items={allItems} independent={snapshot.scoring === 'sigmoid'} />
+      </div>
       <WorkSummary work={snapshot.work} />
       {snapshot.scoring === 'sigmoid' && <p className="notice">{t.independentNotice}</p>}
-      {shown.length === 0 ? (
-        <p className="hint">{t.nothingMatches}</p>
-      ) : view === 'table' ? (
-        <ResultsTable items={shown} labels={parsed.labels} sort={sort} onSort={setSort} />
-      ) : (
-        <LibraryGrid items={shown} itemKey={(item) => item.id} renderItem={renderCard} />
+      {/* Until the deferred copy catches up with new labels, the scores shown are dimmed and marked busy, not current. */}
+      <div className={updating ? 'library-view updating' : 'library-view'} aria-busy={updating}>
+        {shown.length === 0 ? (
+          <p className="hint">{t.nothingMatches}</p>
+        ) : view === 'table' ? (
+          <ResultsTable items={shown} labels={parsed.labels} sort={sort} onSort={setSort} />
+        ) : (
+          <LibraryGrid items={shown} itemKey={(item) => item.id} renderItem={renderCard} />
+        )}
+      </div>
+      {where && (
+        <HeatMapDialog
+          key={`${where.imageId} ${where.label}`}
+          image={images.find((image) => image.id === where.imageId) ?? images[0]}
+          label={where.label}
+          onClose={() => setWhere(null)}
+        />
       )}
     </section>
   );

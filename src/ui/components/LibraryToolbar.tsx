@@ -10,6 +10,7 @@ interface Props {
   topCounts: ReadonlyMap<string, number>;
   failedCount: number;
   pendingCount: number;
+  noMatchCount: number;
   filter: LibraryFilter;
   onFilter(filter: LibraryFilter): void;
   sort: LibrarySort;
@@ -57,6 +58,7 @@ export function LibraryToolbar(props: Props) {
             {t.filterTop(label, topCounts.get(label) ?? 0)}
           </option>
         ))}
+        <option value={encode({ kind: 'no-match' })}>{t.filterNoMatch(props.noMatchCount)}</option>
         {props.pendingCount > 0 && (
           <option value={encode({ kind: 'pending' })}>{t.filterPending(props.pendingCount)}</option>
         )}

@@ -87,7 +87,7 @@ export function SettingsForm({ source, runtime, open, dtypes, onChange, onImport
             className="secondary small"
             onClick={(event) => event.currentTarget.closest('details')?.removeAttribute('open')}
           >
-            {t.closeSettings}
+            {t.done}
           </button>
         </div>
         <form onSubmit={submit} noValidate>

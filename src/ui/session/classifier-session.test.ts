@@ -49,7 +49,13 @@ function rows(ids: string[], labels: number, cached = 0) {
   ids.forEach((_, i) => (scores[i * labels] = 0.9));
   const flags = new Uint8Array(ids.length);
   flags.fill(1, 0, cached);
-  return { imageIds: ids, scores, ms: new Float32Array(ids.length).fill(5), cached: flags };
+  return {
+    imageIds: ids,
+    scores,
+    ms: new Float32Array(ids.length).fill(5),
+    cached: flags,
+    margin: new Float32Array(ids.length).fill(1),
+  };
 }
 
 async function settle(): Promise<void> {
@@ -99,7 +105,12 @@ async function ready(t: Setup, device: 'wasm' | 'webgpu' = 'wasm', images: Libra
   t.session.start();
   await settle();
   const open = t.worker().requests('open-library').at(-1);
-  if (open) t.worker().reply({ type: 'library', id: open.id, library: { images, folders: [], problem: null } });
+  if (open)
+    t.worker().reply({
+      type: 'library',
+      id: open.id,
+      library: { images, folders: [], corrections: [], problem: null },
+    });
   const load = t.worker().requests('load').at(-1);
   if (!load) throw new Error('no load request');
   t.worker().reply({ type: 'loaded', id: load.id, info: info(device) });
@@ -174,7 +185,7 @@ describe('ClassifierSession', () => {
     t.worker().reply({
       type: 'library',
       id: open.id,
-      library: { images: [record('kept')], folders: [], problem: null },
+      library: { images: [record('kept')], folders: [], corrections: [], problem: null },
     });
     await typeLabels(t, 'red, blue');
     expect(t.session.getSnapshot().model.phase).toBe('loading');
@@ -355,6 +366,54 @@ describe('ClassifierSession', () => {
         .requests('remove-images')
         .map((r) => r.ids),
     ).toEqual([['b']]);
+  });
+
+  it('searches the library by text after typing pauses, through the templates, and ends the search when cleared', async () => {
+    const t = setup();
+    await ready(t, 'wasm', [record('a'), record('b')]);
+    t.session.setSearchText('a dog');
+    await vi.advanceTimersByTimeAsync(250);
+    const search = t.worker().requests('search').at(-1);
+    expect(search?.query).toEqual({ kind: 'text', text: 'a dog', templates: ['a photo of a {}.'] });
+    expect(t.session.getSnapshot().search?.status).toBe('searching');
+    const hits = { imageIds: ['b', 'a'], similarity: Float32Array.of(0.3, 0.1), strength: Float32Array.of(2, -1) };
+    t.worker().reply({ type: 'search-results', id: search?.id ?? 0, hits });
+    await settle();
+    expect(t.session.getSnapshot().search).toMatchObject({ status: 'done', hits: { imageIds: ['b', 'a'] } });
+    t.session.setSearchText('');
+    expect(t.session.getSnapshot().search).toBeNull();
+    // A superseded search's answer is dropped.
+    t.session.setSearchText('cat');
+    await vi.advanceTimersByTimeAsync(250);
+    const first = t.worker().requests('search').at(-1);
+    t.session.searchLike('a');
+    t.worker().reply({ type: 'search-results', id: first?.id ?? 0, hits });
+    await settle();
+    expect(t.session.getSnapshot().search?.query).toEqual({ kind: 'image', imageId: 'a' });
+    expect(t.session.getSnapshot().search?.status).toBe('searching');
+  });
+
+  it('a correction makes earlier scores stale and asks for the library again', async () => {
+    const t = setup();
+    await ready(t, 'wasm', [record('a')]);
+    await typeLabels(t, 'red, tomato');
+    const first = t.sent();
+    t.worker().reply({ type: 'scores', id: first.id, rows: rows(['a'], 2) });
+    t.worker().reply({ type: 'done', id: first.id, work: NO_WORK });
+    await settle();
+    const before = t.session.getSnapshot().resultKey;
+    const correcting = t.session.correct('a', 'tomato');
+    await settle();
+    const request = t.worker().requests('correct').at(-1);
+    expect(request).toMatchObject({ imageId: 'a', label: 'tomato' });
+    t.worker().reply({
+      type: 'corrections',
+      id: request?.id ?? 0,
+      corrections: [{ contentHash: 'h', label: 'tomato', at: 1 }],
+    });
+    await correcting;
+    expect(t.session.getSnapshot().resultKey).not.toBe(before);
+    expect(t.worker().requests('classify')).toHaveLength(2);
   });
 
   it('says the pace in images per second and the time left', async () => {

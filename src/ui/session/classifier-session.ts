@@ -10,7 +10,15 @@ import { chooseBackend, dtypeCandidates, type RuntimeSettings, type WebGPUProbe 
 import type { ImageFailure, ImportFailure, LoadFailure, SelfCheckMismatch } from '../../shared/failures.ts';
 import { parseLabels, type ParsedLabels } from '../../shared/labels.ts';
 import type { LibraryFolder, LibraryImage, LibraryProblem, NewImage } from '../../shared/library.ts';
-import type { FolderFile, LoadOptions, ScoreRows } from '../../shared/protocol.ts';
+import type {
+  Correction,
+  FolderFile,
+  HeatMap,
+  LoadOptions,
+  ScoreRows,
+  SearchHits,
+  SearchQuery,
+} from '../../shared/protocol.ts';
 import type { ParsedSettings, Settings, SettingsProblem } from '../../shared/settings.ts';
 import { templatesFor, type PromptSettings } from '../../shared/template.ts';
 import type {
@@ -59,6 +67,15 @@ export interface ImageResult {
   device: Device;
   /** Its embedding came from the library, not a vision pass. */
   cached: boolean;
+  /** How far its best label leads a generic prompt, in logits: below the cutoff, it fits no label. */
+  margin: number;
+}
+
+/** A search: what was asked (text as typed, or an image), and its ranking once it is in. */
+export interface SearchState {
+  query: { kind: 'text'; text: string } | { kind: 'image'; imageId: string };
+  status: 'searching' | 'done' | 'failed';
+  hits: SearchHits | null;
 }
 
 export interface LibraryView {
@@ -94,6 +111,12 @@ export interface SessionSnapshot {
   results: ReadonlyMap<string, ImageResult>;
   /** Failures of this visit (a file that must be added again, a failed request), beside images' own. */
   failures: ReadonlyMap<string, ImageFailure>;
+  /** Pictures the person marked as examples of a label. */
+  corrections: readonly Correction[];
+  /** The search box's text, as typed. */
+  searchText: string;
+  /** The search shown instead of the library, if any. */
+  search: SearchState | null;
   /** Identifies the current model, template and labels; results with another key are stale. */
   resultKey: string;
   /** How the current scores are read: one distribution, or independent per label. */
@@ -200,6 +223,8 @@ export class ClassifierSession {
     null;
   private labelsTimer: ReturnType<typeof setTimeout> | undefined;
   private promptTimer: ReturnType<typeof setTimeout> | undefined;
+  private searchTimer: ReturnType<typeof setTimeout> | undefined;
+  private searchController: AbortController | null = null;
   private started = false;
   private readonly throughput: Throughput;
 
@@ -223,6 +248,9 @@ export class ClassifierSession {
       images: [],
       results: new Map(),
       failures: new Map(),
+      corrections: [],
+      searchText: '',
+      search: null,
       resultKey: '',
       scoring: 'softmax',
       progress: { done: 0, total: 0 },
@@ -248,7 +276,7 @@ export class ClassifierSession {
 
   /** Recomputes what follows from the rest of the snapshot (key, scoring, progress, stopped, pace). */
   private derive(next: SessionSnapshot): SessionSnapshot {
-    const { settings, model, backend, templates, labels, images, results, failures } = next;
+    const { settings, model, backend, templates, labels, images, results, failures, corrections } = next;
     const scoring = effectiveScoring(model, settings.mode);
     const { source } = settings;
     const resultKey = JSON.stringify([
@@ -259,6 +287,8 @@ export class ClassifierSession {
       templates,
       scoring,
       labels.labels,
+      // Corrections change the scores of pictures like them: scores computed before are stale.
+      corrections.filter((c) => labels.labels.includes(c.label)).map((c) => `${c.contentHash}:${c.label}`),
     ]);
     let done = 0;
     let total = 0;
@@ -289,8 +319,8 @@ export class ClassifierSession {
 
   private openLibrary(): void {
     this.client.openLibrary().then(
-      ({ images, folders, problem }) => {
-        this.update({ images, library: { phase: 'open', folders, problem } });
+      ({ images, folders, corrections, problem }) => {
+        this.update({ images, corrections, library: { phase: 'open', folders, problem } });
         this.pump();
       },
       (error: unknown) => {
@@ -556,6 +586,81 @@ export class ClassifierSession {
     this.pump();
   }
 
+  // --- Search, corrections, "no match", heat maps --------------------------------------------------
+
+  /** Searches the library by text as the person types (after the same pause as labels); empty text ends the search. */
+  setSearchText(text: string): void {
+    this.update({ searchText: text });
+    clearTimeout(this.searchTimer);
+    if (text.trim() === '') {
+      this.endSearch();
+      return;
+    }
+    this.searchTimer = setTimeout(
+      () => this.runSearch({ kind: 'text', text: text.trim() }),
+      this.deps.debounceMs ?? 250,
+    );
+  }
+
+  /** "More like this": the library ranked by likeness to one of its pictures. */
+  searchLike(imageId: string): void {
+    clearTimeout(this.searchTimer);
+    this.update({ searchText: '' });
+    this.runSearch({ kind: 'image', imageId });
+  }
+
+  endSearch(): void {
+    clearTimeout(this.searchTimer);
+    this.searchController?.abort();
+    this.update({ search: null, searchText: '' });
+  }
+
+  private runSearch(query: SearchState['query']): void {
+    this.searchController?.abort();
+    const controller = new AbortController();
+    this.searchController = controller;
+    this.update({ search: { query, status: 'searching', hits: this.state.search?.hits ?? null } });
+    const asked: SearchQuery = query.kind === 'text' ? { ...query, templates: this.state.templates } : query;
+    this.client.search(asked, controller.signal).then(
+      (hits) => {
+        if (!controller.signal.aborted) this.update({ search: { query, status: 'done', hits } });
+      },
+      (error: unknown) => {
+        if (!isSuperseded(error)) this.update({ search: { query, status: 'failed', hits: null } });
+      },
+    );
+  }
+
+  /** Makes a picture an example of `label`, or (null) undoes its correction; the library's scores then follow. */
+  async correct(imageId: string, label: string | null): Promise<void> {
+    this.update({ corrections: await this.client.correct(imageId, label) });
+    this.pump();
+  }
+
+  async forgetCorrections(): Promise<void> {
+    this.update({ corrections: await this.client.forgetCorrections() });
+    this.pump();
+  }
+
+  /** The "no match" cutoff, in logits (kept with the other settings). */
+  setCutoff(cutoff: number): void {
+    this.saveSettings({ ...this.state.settings, cutoff });
+  }
+
+  /** Where in one picture a label matches (a few vision passes); cancellable. */
+  heatMap(
+    imageId: string,
+    label: string,
+    options: { signal?: AbortSignal; onProgress?(done: number, total: number): void } = {},
+  ): Promise<HeatMap> {
+    return this.client.heatMap(imageId, label, this.state.templates, options);
+  }
+
+  /** An image's file as the library has it (the original, or the kept copy), for a ZIP or a folder. */
+  file(imageId: string, signal?: AbortSignal) {
+    return this.client.file(imageId, signal);
+  }
+
   // --- Classification ------------------------------------------------------------------------------
 
   private abortRun(): void {
@@ -649,6 +754,7 @@ export class ClassifierSession {
         ms: rows.ms[i],
         device,
         cached: rows.cached[i] === 1,
+        margin: rows.margin[i],
       });
     });
     const encoded = rows.cached.reduce((sum, flag) => sum + (flag === 0 ? 1 : 0), 0);
@@ -718,6 +824,8 @@ export class ClassifierSession {
   dispose(): void {
     clearTimeout(this.labelsTimer);
     clearTimeout(this.promptTimer);
+    clearTimeout(this.searchTimer);
+    this.searchController?.abort();
     this.abortLoad();
     this.abortRun();
     this.client.dispose();

@@ -20,6 +20,7 @@ const row = (imageId: string) => ({
   scores: Float32Array.of(1),
   ms: Float32Array.of(1),
   cached: Uint8Array.of(0),
+  margin: Float32Array.of(1),
 });
 const info = {
   modelId: source.modelId,

@@ -8,9 +8,13 @@ import type { LibraryFolder, LibraryImage, LibraryProblem, NewImage } from '../.
 import {
   PROTOCOL_VERSION,
   type FolderFile,
+  type Correction,
+  type HeatMap,
   type LibraryState,
   type LoadOptions,
   type ScoreRows,
+  type SearchHits,
+  type SearchQuery,
   type WorkerReply,
   type WorkerRequest,
 } from '../../shared/protocol.ts';
@@ -59,6 +63,9 @@ const RESENT_AFTER_RESTART: ReadonlySet<WorkerRequest['type']> = new Set([
   'list-models',
   'delete-model',
   'import-model',
+  'correct',
+  'forget-corrections',
+  'file',
 ]);
 
 export interface LoadCallbacks {
@@ -257,6 +264,44 @@ export class ClassifierClient {
   thumbnails(ids: string[]): Promise<{ id: string; blob: Blob | null }[]> {
     return this.request({ type: 'thumbnails', ids }, undefined, (reply, resolve) => {
       if (reply.type === 'thumbnails') resolve(reply.thumbnails);
+    });
+  }
+
+  search(query: SearchQuery, signal?: AbortSignal): Promise<SearchHits> {
+    return this.request<SearchHits>({ type: 'search', query }, signal, (reply, resolve) => {
+      if (reply.type === 'search-results') resolve(reply.hits);
+    });
+  }
+
+  /** Makes a picture an example of `label` (null: undoes it); resolves with every correction. */
+  correct(imageId: string, label: string | null): Promise<Correction[]> {
+    return this.request<Correction[]>({ type: 'correct', imageId, label }, undefined, (reply, resolve) => {
+      if (reply.type === 'corrections') resolve(reply.corrections);
+    });
+  }
+
+  forgetCorrections(): Promise<Correction[]> {
+    return this.request<Correction[]>({ type: 'forget-corrections' }, undefined, (reply, resolve) => {
+      if (reply.type === 'corrections') resolve(reply.corrections);
+    });
+  }
+
+  heatMap(
+    imageId: string,
+    label: string,
+    templates: string[],
+    { signal, onProgress }: { signal?: AbortSignal; onProgress?(done: number, total: number): void } = {},
+  ): Promise<HeatMap> {
+    return this.request<HeatMap>({ type: 'heat-map', imageId, label, templates }, signal, (reply, resolve) => {
+      if (reply.type === 'heat-map-progress') onProgress?.(reply.done, reply.total);
+      else if (reply.type === 'heat-map') resolve(reply.map);
+    });
+  }
+
+  /** An image's file as the library has it: the original, or the kept copy. */
+  file(imageId: string, signal?: AbortSignal): Promise<{ file: Blob | null; kind: 'original' | 'copy' | null }> {
+    return this.request({ type: 'file', imageId }, signal, (reply, resolve) => {
+      if (reply.type === 'file') resolve({ file: reply.file, kind: reply.kind });
     });
   }
 
