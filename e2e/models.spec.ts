@@ -70,6 +70,13 @@ async function referencePage(page: Page): Promise<Page> {
   return reference;
 }
 
+/**
+ * Images compared with the reference page are at the model's input size: the pipeline in the
+ * browser resizes with a canvas, the app as transformers.js does outside the browser (sharp's
+ * bicubic; e2e/fidelity.spec.ts checks that against Node); at 224×224 neither resizes anything.
+ */
+const AT_INPUT_SIZE = { width: 224, height: 224 };
+
 function dataUrl(image: ImageFile): string {
   return `data:${image.mimeType};base64,${image.buffer.toString('base64')}`;
 }
@@ -86,7 +93,10 @@ const PARITY_CASES = [
 
 for (const { model, labels, template } of PARITY_CASES) {
   test(`${model}: the app's scores equal the transformers.js pipeline's (within 1e-4)`, async ({ app, page }) => {
-    const images = [await solidImage('first', randomColour()), await solidImage('second', randomColour(), 'jpeg')];
+    const images = [
+      await solidImage('first', randomColour(), 'png', AT_INPUT_SIZE),
+      await solidImage('second', randomColour(), 'jpeg', AT_INPUT_SIZE),
+    ];
     const params = new URLSearchParams({ host: '/models', model, device: 'wasm', dtype: 'fp32', template });
     await app.openReady(`/?${params}`);
     await app.typeLabels(labels.join(', '));
@@ -138,7 +148,10 @@ test('a prompt ensemble averages seven templates, as the reference computes it f
 }) => {
   const labels = ['red', 'green', 'blue', 'yellow', 'cyan'];
   // Pure red (whose scores move most with the temperature a template sets), and a colour made fresh for this run.
-  const images = [await solidImage('ensemble-red', COLOURS.red), await solidImage('ensemble', randomColour())];
+  const images = [
+    await solidImage('ensemble-red', COLOURS.red, 'png', AT_INPUT_SIZE),
+    await solidImage('ensemble', randomColour(), 'png', AT_INPUT_SIZE),
+  ];
   await app.openReady('/?host=/models&model=fixtures/clip-colors&device=wasm&dtype=fp32');
   await app.page.getByLabel(/Prompt ensemble/).check();
   await expect(app.page).toHaveURL(/ensemble=1/);
@@ -193,7 +206,7 @@ test('an edited template goes into the link, re-encodes only text, and changes t
   await app.openReady('/?host=/models&model=fixtures/clip-colors&device=wasm&dtype=fp32');
   const labels = ['red', 'green', 'blue'];
   await app.typeLabels(labels.join(', '));
-  const image = await solidImage('red', COLOURS.red);
+  const image = await solidImage('red', COLOURS.red, 'png', AT_INPUT_SIZE);
   await app.addImages([image]);
   await app.expectTopLabel(image.name, 'red');
   await expect(app.scores(image.name)).toHaveCount(labels.length);

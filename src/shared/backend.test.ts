@@ -7,13 +7,13 @@ const software: WebGPUProbe = { available: true, fallbackAdapter: true, shaderF1
 const none: WebGPUProbe = { available: false, reason: 'no GPU adapter was found' };
 
 describe('chooseBackend', () => {
-  it('auto picks WebGPU on a hardware adapter, fp16 when it has shader-f16, fp32 otherwise', () => {
+  it('auto picks WebGPU on a hardware adapter, the 8-bit files first, then fp16 where it has shader-f16, then fp32', () => {
     expect(chooseBackend('auto', null, hardware)).toEqual({
       device: 'webgpu',
-      dtypes: ['fp16', 'fp32', 'q8'],
+      dtypes: ['q8', 'fp16', 'fp32'],
       fallbackReason: null,
     });
-    expect(chooseBackend('auto', null, hardwareNoF16).dtypes).toEqual(['fp32', 'q8']);
+    expect(chooseBackend('auto', null, hardwareNoF16).dtypes).toEqual(['q8', 'fp32']);
   });
 
   it('auto never picks a software adapter, and says nothing when WebGPU is missing', () => {
@@ -41,6 +41,7 @@ describe('chooseBackend', () => {
 
   it('has a precision table per device', () => {
     expect(dtypeCandidates('wasm', true)).toEqual(['q8', 'fp32']);
-    expect(dtypeCandidates('webgpu', false)).toEqual(['fp32', 'q8']);
+    expect(dtypeCandidates('webgpu', false)).toEqual(['q8', 'fp32']);
+    expect(dtypeCandidates('webgpu', true)).toEqual(['q8', 'fp16', 'fp32']);
   });
 });

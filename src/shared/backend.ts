@@ -27,10 +27,15 @@ export interface BackendChoice {
   fallbackReason: string | null;
 }
 
-/** The per-device precision table: fp16 needs `shader-f16`; WASM runs 8-bit weights fastest. */
+/**
+ * The per-device precision table. The 8-bit files come first everywhere: WASM runs them fastest,
+ * and WebGPU runs them as float operations on weights dequantized when the session is created
+ * (`src/worker/webgpu-graph.ts`), so a GPU visit downloads a quarter of the fp32 files. fp16
+ * (which needs `shader-f16`) and fp32 follow, for models without 8-bit files.
+ */
 export function dtypeCandidates(device: Device, shaderF16: boolean): Dtype[] {
   if (device === 'wasm') return ['q8', 'fp32'];
-  return shaderF16 ? ['fp16', 'fp32', 'q8'] : ['fp32', 'q8'];
+  return shaderF16 ? ['q8', 'fp16', 'fp32'] : ['q8', 'fp32'];
 }
 
 export function chooseBackend(

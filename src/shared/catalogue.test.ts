@@ -16,6 +16,17 @@ describe('catalogue', () => {
     }
   });
 
+  it('shows the 8-bit download on every backend: WebGPU runs the 8-bit files too', () => {
+    for (const entry of CATALOGUE) {
+      const wasm = downloadSize(entry, dtypeCandidates('wasm', false));
+      expect(wasm?.dtype).toBe('q8');
+      expect(downloadSize(entry, dtypeCandidates('webgpu', true))).toEqual(wasm);
+      expect(downloadSize(entry, dtypeCandidates('webgpu', false))).toEqual(wasm);
+    }
+    const b16 = catalogueEntry('Xenova/clip-vit-base-patch16');
+    expect(b16 && downloadSize(b16, dtypeCandidates('webgpu', true))).toEqual({ dtype: 'q8', mb: 152 });
+  });
+
   it('gives the size of the first precision the model has, in the order the backend tries them', () => {
     const large = catalogueEntry('Xenova/clip-vit-large-patch14');
     expect(large && downloadSize(large, ['q8', 'fp32'])).toEqual({ dtype: 'q8', mb: 432 });

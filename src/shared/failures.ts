@@ -5,6 +5,16 @@
  */
 import type { ConsentRequest } from './consent.ts';
 
+/**
+ * The WebGPU warm-up self-check's finding: the GPU's embedding (`output`) of a fixed probe and the
+ * CPU's, from the same weights, lie at `cosine`, below the `needed` agreement.
+ */
+export interface SelfCheckMismatch {
+  output: 'image' | 'text';
+  cosine: number;
+  needed: number;
+}
+
 /** Why a model did not load. */
 export type LoadFailure =
   /** Nothing was downloaded past config.json: the person must agree to this plan first (see consent.ts). */
@@ -33,7 +43,7 @@ export type LoadFailure =
   /** The repository is a model of another kind (its `model_type`). */
   | { code: 'unsupported-model'; modelType: string }
   /** WebGPU itself failed (not the model or the network): WASM may still work. */
-  | { code: 'backend'; detail: string }
+  | { code: 'backend'; detail: string; selfCheck?: SelfCheckMismatch }
   /** A cached worker bundle of another app version answered. */
   | { code: 'protocol-mismatch'; workerVersion: number }
   | { code: 'worker-crashed'; detail: string }

@@ -16,11 +16,12 @@ import type {
   PlannedFile,
   Scoring,
   SimulatedFailure,
+  StorageNotice,
   StoredModel,
 } from './types.ts';
 
 /** Bumped whenever a message changes shape: a cached worker bundle can outlive an app update. */
-export const PROTOCOL_VERSION = 8;
+export const PROTOCOL_VERSION = 9;
 
 export interface LoadOptions {
   source: ModelSource;
@@ -179,4 +180,9 @@ export type WorkerReply =
   /** A cancel was received (`id` is the cancel's): the worker is alive and its target will stop. */
   | { type: 'cancelled'; id: number; target: number }
   /** Not a reply: the GPU device was lost; the worker's WebGPU state is gone (id is 0). */
-  | { type: 'device-lost'; id: number; detail: string };
+  | { type: 'device-lost'; id: number; detail: string }
+  /**
+   * Not a reply: the ready model's storage notices changed: a stored file failed the check made
+   * after the model was ready, and was downloaded again (id is 0).
+   */
+  | { type: 'notices'; id: number; notices: StorageNotice[] };

@@ -15,15 +15,17 @@ export interface ModelSource {
 /**
  * Failures the worker can be asked to cause on WebGPU (`?simulate=` in the page URL), to try the
  * WASM fallback on a machine whose GPU works: an error while creating the sessions, an error from
- * an inference, or a real loss of the GPU device (it is destroyed) after the model is ready.
+ * an inference, a real loss of the GPU device (it is destroyed) after the model is ready, or a
+ * wrong CPU reference for the warm-up self-check (as a GPU that computes wrongly would look).
  */
-/** WebGPU failures, and (on any device) ONNX Runtime running out of memory on a pure magenta picture. */
-export type SimulatedFailure = 'session-error' | 'run-error' | 'device-lost' | 'out-of-memory';
+/** WebGPU failures, a wrong self-check reference, and (on any device) ONNX Runtime running out of memory on a pure magenta picture. */
+export type SimulatedFailure = 'session-error' | 'run-error' | 'device-lost' | 'out-of-memory' | 'wrong-probe';
 export const SIMULATED_FAILURES: readonly SimulatedFailure[] = [
   'session-error',
   'run-error',
   'device-lost',
   'out-of-memory',
+  'wrong-probe',
 ];
 
 /** Something about storing the model that the person should know; the model itself loaded. */

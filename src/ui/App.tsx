@@ -154,7 +154,13 @@ export function App() {
         />
         <div className="model-notices" aria-live="polite">
           {backend?.fallbackReason && (
-            <p className="notice warning">{t.webgpuFailed(backend.fallbackReason.replace(/[.\s]+$/, ''))}</p>
+            <p className="notice warning">
+              {t.webgpuFailed(
+                backend.selfCheck
+                  ? t.webgpuSelfCheck(backend.selfCheck)
+                  : backend.fallbackReason.replace(/[.\s]+$/, ''),
+              )}
+            </p>
           )}
           {importMessage && <p className={importMessage.failed ? 'notice error' : 'notice'}>{importMessage.text}</p>}
           {notices.map((notice) => (

@@ -9,17 +9,19 @@ describe('locales', () => {
       const [a, b] = [en[key as keyof typeof en], zh[key as keyof typeof zh]];
       if (typeof a === 'string') return a === b;
       // Functions: compare what they say for sample arguments.
-      const lists = ['repairedNotice', 'mergedDuplicates', 'reasonNotImage', 'alsoAddedAs'];
+      const lists = ['repairedNotice', 'storedGraphRejected', 'mergedDuplicates', 'reasonNotImage', 'alsoAddedAs'];
       const numbers = ['pace', 'cutoffValue', 'matchCounts', 'ofCount', 'correctionsInUse'];
       const args = lists.includes(key)
         ? [['x', 'z'], 'y']
-        : key === 'reasonUnsupported'
-          ? ['x', ['y', 'z']]
-          : numbers.includes(key)
-            ? [2.5, 95]
-            : key === 'whereStrongest'
-              ? ['x', 1, 2]
-              : ['x', 2, 'y', 3, 4];
+        : key === 'webgpuSelfCheck'
+          ? [{ output: 'image', cosine: 0.5, needed: 0.99 }]
+          : key === 'reasonUnsupported'
+            ? ['x', ['y', 'z']]
+            : numbers.includes(key)
+              ? [2.5, 95]
+              : key === 'whereStrongest'
+                ? ['x', 1, 2]
+                : ['x', 2, 'y', 3, 4];
       const sample = (f: unknown) => String((f as (...args: unknown[]) => unknown)(...args));
       return sample(a) === sample(b);
     });

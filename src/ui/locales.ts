@@ -3,6 +3,7 @@
  * `zh` is typed as `Messages`, so a string missing from it fails type-checking. The language comes
  * from `?lang=`, then the person's last choice, then the browser's languages.
  */
+import type { SelfCheckMismatch } from '../shared/failures.ts';
 
 export type Locale = 'en' | 'zh';
 export const LOCALES: readonly { value: Locale; name: string }[] = [
@@ -60,6 +61,8 @@ const en = {
   stored: (size: string) => `${size} stored`,
   ofSize: (loaded: string, total: string) => `${loaded} of ${total}`,
   webgpuFailed: (reason: string) => `WebGPU failed: ${reason}; running on the CPU (WASM).`,
+  webgpuSelfCheck: ({ output, cosine, needed }: SelfCheckMismatch) =>
+    `its ${output} embedding of a probe image disagrees with the CPU’s (cosine ${cosine.toFixed(3)}, needs ${needed})`,
   useDefault: 'Using the default instead.',
   // Load errors
   hubUnreachable: (model: string) =>
@@ -414,6 +417,8 @@ const zh: Messages = {
   stored: (size) => `已存储 ${size}`,
   ofSize: (loaded, total) => `${loaded} / ${total}`,
   webgpuFailed: (reason) => `WebGPU 失败：${reason}；改用 CPU（WASM）运行。`,
+  webgpuSelfCheck: ({ output, cosine, needed }) =>
+    `探测图像的${output === 'image' ? '图像' : '文本'}嵌入与 CPU 的结果不一致（余弦 ${cosine.toFixed(3)}，需要 ${needed}）`,
   useDefault: '已改用默认值。',
   hubUnreachable: (model) =>
     `无法连接 Hugging Face Hub（huggingface.co）下载 ${model}。请检查网络连接，或在“设置”中指定模型主机（镜像或你自己的服务器）。`,

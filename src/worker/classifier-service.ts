@@ -287,7 +287,8 @@ export class ClassifierService {
       current.model.then(
         (model) => {
           current.loaded = model;
-          void this.remember(current, model);
+          // After the stored files are verified: a repaired model's calibration replaces the first one's.
+          void Promise.resolve(model.notices).then(() => this.remember(current, model));
         },
         // A failed or cancelled load is forgotten so that a retry starts afresh.
         () => {
@@ -321,6 +322,7 @@ export class ClassifierService {
       signal,
     );
     void model.lost?.then((detail) => this.post({ type: 'device-lost', id: 0, detail }));
+    void model.notices?.then((notices) => notices && this.post({ type: 'notices', id: 0, notices }));
     return model;
   }
 

@@ -25,6 +25,9 @@ import { dot, normalise } from '../shared/scoring.ts';
 import type { LoadedModel } from './loaded-model.ts';
 import { MissingFileError, UnsupportedModelError } from './model-errors.ts';
 import { wasmThreads } from './runtime.ts';
+import { resizeLikeReference } from './reference-resize.ts';
+import { releaseSource, selfCheck } from './webgpu-sessions.ts';
+import type { InferenceSession } from 'onnxruntime-web/webgpu';
 
 interface ModelFamily {
   /** Towers with projections whose outputs are the joint model's embeddings; null: joint model only. */
@@ -175,7 +178,14 @@ interface Towers {
   vision(pixelValues: Tensor): Promise<Tensor>;
   /** The joint model's logits and embeddings for texts and images (joint layout only). */
   joint: ((inputs: Record<string, Tensor>) => Promise<JointOutput>) | null;
+  /** The ONNX Runtime sessions behind the towers, with the inputs each needs and the outputs to check. */
+  sessions: { session: InferenceSession; inputs: 'text' | 'image' | 'both'; outputs: string[] }[];
   dispose(): Promise<void>;
+}
+
+/** The ONNX Runtime session of a transformers.js model (its only session, named `model`). */
+function sessionOf(model: object): InferenceSession {
+  return (model as { sessions: Record<string, InferenceSession> }).sessions.model;
 }
 
 type JointOutput = { text_embeds: Tensor; image_embeds: Tensor; logits_per_image: Tensor };
@@ -196,6 +206,10 @@ async function loadTowers(
       text: async (inputs) => ((await textModel(inputs)) as { text_embeds: Tensor }).text_embeds,
       vision: async (pixel_values) => ((await visionModel({ pixel_values })) as { image_embeds: Tensor }).image_embeds,
       joint: null,
+      sessions: [
+        { session: sessionOf(textModel), inputs: 'text', outputs: ['text_embeds'] },
+        { session: sessionOf(visionModel), inputs: 'image', outputs: ['image_embeds'] },
+      ],
       dispose: async () => {
         await Promise.all([textModel.dispose(), visionModel.dispose()]);
       },
@@ -208,6 +222,7 @@ async function loadTowers(
       ((await joint({ ...inputs, pixel_values: await blank.pixels() })) as JointOutput).text_embeds,
     vision: async (pixel_values) => ((await joint({ ...blank.text(), pixel_values })) as JointOutput).image_embeds,
     joint: async (inputs) => (await joint(inputs)) as JointOutput,
+    sessions: [{ session: sessionOf(joint), inputs: 'both', outputs: ['text_embeds', 'image_embeds'] }],
     dispose: async () => {
       await joint.dispose();
     },
@@ -242,6 +257,13 @@ export async function loadClipModel(options: LoadOptions, callbacks: LoadCallbac
     AutoTokenizer.from_pretrained(modelId, { progress_callback }),
     AutoImageProcessor.from_pretrained(modelId, { progress_callback }),
   ]);
+  // Resized as transformers.js does outside the browser (sharp's bicubic), not with a canvas.
+  resizeLikeReference(
+    processor as unknown as Parameters<typeof resizeLikeReference>[0],
+    (data, width, height, channels) => {
+      return new RawImage(data, width, height, channels as 1 | 2 | 3 | 4);
+    },
+  );
   const tokenize = (texts: string[]) =>
     tokenizer(texts, { padding: family.padding, truncation: true }) as Record<string, Tensor>;
   let blankPixels: Promise<Tensor> | undefined;
@@ -298,6 +320,18 @@ export async function loadClipModel(options: LoadOptions, callbacks: LoadCallbac
   // The warm-up image is a mid-grey: its embedding is the model's "no picture in particular", the
   // origin from which corrections measure how alike two pictures are.
   [neutral] = await model.encodeImages([greyImage()]);
+  if (options.device === 'webgpu') {
+    const { pixel_values } = (await processor(probeImage())) as { pixel_values: Tensor };
+    const feeds = { ...tokenize(['a photo of a cat.']), pixel_values };
+    const ortFeeds = Object.fromEntries(Object.entries(feeds).map(([name, tensor]) => [name, tensor.ort_tensor]));
+    try {
+      for (const { session, outputs } of towers.sessions) {
+        await selfCheck(session, ortFeeds, outputs, { tamper: options.simulate === 'wrong-probe' });
+      }
+    } finally {
+      for (const { session } of towers.sessions) releaseSource(session);
+    }
+  }
   model.info.timings.warmUpMs = performance.now() - warmUpStarted;
   return model;
 }
@@ -316,6 +350,22 @@ function calibrate(output: JointOutput): { logitScale: number; logitBias: number
     throw new Error('Could not read the model’s logit scale: its text embeddings do not differ.');
   const logitScale = (logits[high] - logits[low]) / (cosines[high] - cosines[low]);
   return { logitScale, logitBias: logits[high] - logitScale * cosines[high] };
+}
+
+/** A fixed image with structure everywhere (gradients and a checkerboard), for the WebGPU self-check. */
+function probeImage(): RawImage {
+  const size = 224;
+  const data = new Uint8ClampedArray(size * size * 3);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const at = (y * size + x) * 3;
+      const check = ((x >> 4) + (y >> 4)) % 2 === 0 ? 60 : 0;
+      data[at] = x + check;
+      data[at + 1] = y;
+      data[at + 2] = 255 - ((x + y) >> 1) - check;
+    }
+  }
+  return new RawImage(data, size, size, 3);
 }
 
 /** A mid-grey image: no colour, no shape. */

@@ -21,7 +21,9 @@ export function describeLoadError(error: unknown, device: Device): LoadFailure {
   // On WebGPU a failure is the backend's (the page moves to WASM); on WASM memory is what ran out.
   if (device === 'wasm' && isOutOfMemory(error)) return { code: 'out-of-memory', detail };
   if (error instanceof UnsupportedModelError) return { code: 'unsupported-model', modelType: error.modelType };
-  if (error instanceof BackendError) return { code: 'backend', detail };
+  if (error instanceof BackendError) {
+    return error.selfCheck ? { code: 'backend', detail, selfCheck: error.selfCheck } : { code: 'backend', detail };
+  }
   // fetch() rejects with a TypeError when the host cannot be reached at all (offline, DNS, CORS).
   if (error instanceof TypeError && /fetch|network|load failed/i.test(detail)) {
     return { code: 'host-unreachable', detail };

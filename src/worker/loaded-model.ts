@@ -1,6 +1,6 @@
 /** A model ready to encode: what the classifier service needs of it, whatever loaded it. */
 import type { RawImage } from '@huggingface/transformers';
-import type { ModelInfo } from '../shared/types.ts';
+import type { ModelInfo, StorageNotice } from '../shared/types.ts';
 
 /** How a model turns a cosine into a logit: `scale · cos + bias` (CLIP: 100 and 0). */
 export interface Calibration {
@@ -19,5 +19,10 @@ export interface LoadedModel {
   readonly neutral: Float32Array;
   /** Settles with the reason when the GPU device the model runs on is lost (WebGPU only). */
   lost?: Promise<string>;
+  /**
+   * Settles once the stored files read for this model have been verified after it was ready: with
+   * the storage notices that then hold (a damaged file was downloaded again), or null when nothing changed.
+   */
+  notices?: Promise<StorageNotice[] | null>;
   dispose(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 /** Errors thrown while loading or running a model, told apart by what the page does about them. */
 import type { ConsentRequest } from '../shared/consent.ts';
-import type { ImageFailure } from '../shared/failures.ts';
+import type { ImageFailure, SelfCheckMismatch } from '../shared/failures.ts';
 
 export class UnsupportedModelError extends Error {
   override name = 'UnsupportedModelError';
@@ -21,6 +21,13 @@ export class MissingFileError extends Error {
 /** A failure of the WebGPU backend itself (not of the model or the network): the cue to fall back to WASM. */
 export class BackendError extends Error {
   override name = 'BackendError';
+  constructor(
+    message: string,
+    /** Set when the warm-up self-check found the GPU's numbers wrong. */
+    readonly selfCheck?: SelfCheckMismatch,
+  ) {
+    super(message);
+  }
 }
 
 /** Why an image could not be read, as a failure for the page to say in the person's language. */

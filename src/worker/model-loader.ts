@@ -13,6 +13,7 @@ import type { LoadedModel } from './loaded-model.ts';
 import { errorDetail } from '../shared/failures.ts';
 import { ConsentNeededError, StoredGraphRejectedError } from './model-errors.ts';
 import type { ModelStore } from './model-store.ts';
+import { repairingModel } from './repairing-model.ts';
 import { configureRuntime, webgpuDevice } from './runtime.ts';
 import { StoreCache } from './store-cache.ts';
 
@@ -87,32 +88,51 @@ export function createModelLoader(store: ModelStore | null): ModelLoader {
       : null;
     const cache = usable ? new StoreCache(usable, source, downloads) : null;
     const plan = new DownloadPlan();
-    configureRuntime(source, { cache, fetch: createCheckedFetch(signal, downloads, plan) }, options.threads);
     const lockName = `zero-shot-classifier model ${source.host}|${source.modelId}|${options.dtypes.join(',')}`;
-    const load = () =>
-      loadClipModel(options, {
-        ...progress,
-        isStored: async (url) => (await cache?.has(url)) ?? false,
-        approve: (files, dtype) => {
-          approvePlan(options, files, dtype, self.location.origin);
-          plan.set(files);
-        },
-      });
-    const model = await withModelLock(lockName, progress.onWaiting, async () => {
+    const attempt = async () => {
       try {
-        return await load();
+        return await loadClipModel(options, {
+          ...progress,
+          isStored: async (url) => (await cache?.has(url)) ?? false,
+          approve: (files, dtype) => {
+            approvePlan(options, files, dtype, self.location.origin);
+            plan.set(files);
+          },
+        });
       } catch (error) {
         // A stored graph whose checksum held but that ONNX Runtime cannot parse was stored wrong: it is
         // deleted, and a fresh worker loads again (this one's runtime does not recover from the failed parse).
-        const discarded = !signal.aborted && cache && isUnparsableModel(error) ? await cache.discardServedGraphs() : [];
-        if (discarded.length > 0) throw new StoredGraphRejectedError(discarded, errorDetail(error));
-        throw error;
+        if (signal.aborted || !cache || !isUnparsableModel(error)) throw error;
+        // Damaged under its recorded hash, or (hash intact) stored wrong: either way gone from the store.
+        const damaged = await cache.verifyStored();
+        if (damaged.length === 0 && (await cache.discardServedGraphs()).length === 0) throw error;
+        throw new StoredGraphRejectedError(cache.repairedFiles, errorDetail(error));
       }
-    });
-    // The sessions hold the model now: the store's verified reads are let go.
-    cache?.release();
-    model.info.notices = cache ? cache.notices : [{ kind: 'unavailable' }];
-    if (options.device === 'webgpu') model.lost = deviceLost();
-    return model;
+    };
+    const load = async () => {
+      // Again before a background repair's load: another model may have been configured since.
+      configureRuntime(source, { cache, fetch: createCheckedFetch(signal, downloads, plan) }, options.threads);
+      const model = await withModelLock(lockName, progress.onWaiting, attempt);
+      model.info.notices = cache ? cache.notices : [{ kind: 'unavailable' }];
+      if (options.device === 'webgpu') model.lost = deviceLost();
+      return model;
+    };
+    let model: LoadedModel;
+    try {
+      model = await load();
+    } catch (error) {
+      // A damaged stored file may fail before the model is ready (a flipped byte in an ONNX
+      // file's structure): verify what was read now; when something was damaged, load again.
+      if (error instanceof StoredGraphRejectedError) throw error;
+      if (!cache?.hasUnverified || (await cache.verifyStored()).length === 0) throw error;
+      model = await load();
+    }
+    if (!cache?.hasUnverified) {
+      // The sessions hold the model now: the store's verified reads are let go.
+      cache?.release();
+      return model;
+    }
+    // Ready now; the stored files' hashes are checked in the background.
+    return repairingModel(model, async () => ((await cache.verifyStored()).length > 0 ? load() : null));
   };
 }

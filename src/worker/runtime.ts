@@ -5,6 +5,7 @@ import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import type { ModelSource } from '../shared/types.ts';
 import { threadCount } from './threads.ts';
+import { installWebGpuGraphRewrite } from './webgpu-sessions.ts';
 
 /** Where model files are read from and stored: the app's store (or nothing) and its checked fetch. */
 export interface Transport {
@@ -35,6 +36,8 @@ export function configureRuntime(source: ModelSource, transport: Transport, thre
     wasm.numThreads = threadCount(threads, navigator.hardwareConcurrency || 1, self.crossOriginIsolated);
     wasm.proxy = false;
   }
+  // WebGPU sessions of 8-bit files run as float operations on weights dequantized at creation.
+  installWebGpuGraphRewrite();
 }
 
 export function wasmThreads(): number {

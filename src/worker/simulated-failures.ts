@@ -5,7 +5,6 @@
  * paths carry no test branches.
  */
 import type { RawImage } from '@huggingface/transformers';
-import type { SimulatedFailure } from '../shared/types.ts';
 import type { ModelLoader } from './classifier-service.ts';
 import type { LoadedModel } from './loaded-model.ts';
 import { BackendError } from './model-errors.ts';
@@ -28,6 +27,7 @@ function runningOutOfMemory(model: LoadedModel): LoadedModel {
   return {
     info: model.info,
     lost: model.lost,
+    notices: model.notices,
     get calibration() {
       return model.calibration;
     },
@@ -44,13 +44,11 @@ function runningOutOfMemory(model: LoadedModel): LoadedModel {
   };
 }
 
-function failingModel(
-  model: LoadedModel,
-  failure: Exclude<SimulatedFailure, 'session-error' | 'out-of-memory'>,
-): LoadedModel {
+function failingModel(model: LoadedModel, failure: 'run-error' | 'device-lost'): LoadedModel {
   return {
     info: model.info,
     lost: model.lost,
+    notices: model.notices,
     get calibration() {
       return model.calibration;
     },
@@ -72,6 +70,7 @@ export function withSimulatedFailures(load: ModelLoader): ModelLoader {
     const failure = options.device === 'webgpu' ? options.simulate : null;
     if (failure === 'session-error') throw new BackendError('simulated failure while creating the WebGPU sessions.');
     const model = await load(options, progress, signal);
-    return failure ? failingModel(model, failure) : model;
+    // 'wrong-probe' is carried out by the loader's self-check itself.
+    return failure === 'run-error' || failure === 'device-lost' ? failingModel(model, failure) : model;
   };
 }

@@ -1,10 +1,12 @@
 /**
  * The model store as transformers.js sees it: its custom cache interface (`match`/`put`), so the
- * library's own loading code stays the only path. Reads are verified (length and SHA-256) before
- * use; a damaged file is deleted and left for the library to download again. Writes are refused
- * for anything but a whole, OK, non-HTML body. Storage trouble never fails a load: it becomes a
- * notice, and the model runs from memory. Stored bytes stay Blobs: a match hands out a Response
- * over the Blob, so no copy of a model file is held here.
+ * library's own loading code stays the only path. A file's SHA-256 is checked when it is stored
+ * (downloaded or imported); a later load checks its length only, so that the model is ready without
+ * hashing hundreds of MB first, and `verifyStored` hashes what was read once the model is ready. A
+ * damaged file is deleted and left for the library to download again. Writes are refused for
+ * anything but a whole, OK, non-HTML body. Storage trouble never fails a load: it becomes a notice,
+ * and the model runs from memory. Stored bytes stay Blobs: a match hands out a Response over the
+ * Blob (streamed from IndexedDB's file into the library's one buffer), so no copy is held here.
  */
 import type { ModelSource, StorageNotice, StoredFileMeta } from '../shared/types.ts';
 import { modelKey } from '../shared/types.ts';
@@ -28,8 +30,10 @@ function isQuotaError(error: unknown): boolean {
 }
 
 export class StoreCache {
-  /** One verified read per file and load: the library asks for the same file several times. */
+  /** One checked read per file and load: the library asks for the same file several times. */
   private readonly reads = new Map<string, Promise<StoredFile | undefined>>();
+  /** Files read with their length checked but not yet their hash. */
+  private readonly unverified = new Map<string, StoredFile>();
   private readonly repaired = new Set<string>();
   /** Files this load took from the store (not downloaded): the suspects when a session cannot be made. */
   private readonly served = new Map<string, string>();
@@ -47,6 +51,11 @@ export class StoreCache {
    */
   release(): void {
     this.reads.clear();
+  }
+
+  /** Paths of the stored files found damaged in this load (deleted, to be downloaded again). */
+  get repairedFiles(): string[] {
+    return [...this.repaired];
   }
 
   get notices(): StorageNotice[] {
@@ -77,13 +86,14 @@ export class StoreCache {
   private read(url: string): Promise<StoredFile | undefined> {
     let read = this.reads.get(url);
     if (!read) {
-      read = this.readVerified(url);
+      read = this.readChecked(url);
       this.reads.set(url, read);
     }
     return read;
   }
 
-  private async readVerified(url: string): Promise<StoredFile | undefined> {
+  /** A stored file whose length is right (its hash is checked later, by `verifyStored`). */
+  private async readChecked(url: string): Promise<StoredFile | undefined> {
     let file: StoredFile | undefined;
     try {
       file = await this.store.get(url);
@@ -91,10 +101,11 @@ export class StoreCache {
       return undefined; // Unreadable storage: the file is downloaded instead.
     }
     if (!file) return undefined;
-    const { meta, blob } = file;
-    if (blob.size === meta.size && (await sha256Hex(await blob.arrayBuffer())) === meta.sha256) return file;
-    this.repaired.add(meta.path);
-    await this.store.delete(url).catch(() => undefined);
+    if (file.blob.size === file.meta.size) {
+      this.unverified.set(url, file);
+      return file;
+    }
+    await this.discard(url, file.meta.path);
     return undefined;
   }
 
@@ -106,11 +117,42 @@ export class StoreCache {
     const graphs = [...this.served].filter(([, path]) => path.endsWith('.onnx'));
     for (const [url, path] of graphs) {
       this.served.delete(url);
-      this.reads.delete(url);
-      this.repaired.add(path);
-      await this.store.delete(url).catch(() => undefined);
+      await this.discard(url, path);
     }
     return graphs.map(([, path]) => path);
+  }
+
+  private async discard(url: string, path: string): Promise<void> {
+    this.repaired.add(path);
+    this.unverified.delete(url);
+    this.reads.delete(url);
+    await this.store.delete(url).catch(() => undefined);
+  }
+
+  /** Whether files were read whose hash has not been checked yet. */
+  get hasUnverified(): boolean {
+    return this.unverified.size > 0;
+  }
+
+  /**
+   * Hashes the files read since the last call, one at a time; deletes those whose SHA-256 is not
+   * the one stored with them (the next load downloads them again). Returns their paths.
+   */
+  async verifyStored(): Promise<string[]> {
+    const damaged: string[] = [];
+    for (const [url, { meta, blob }] of [...this.unverified]) {
+      this.unverified.delete(url);
+      let digest: string;
+      try {
+        digest = await sha256Hex(await blob.arrayBuffer());
+      } catch {
+        continue; // Unreadable now: the next load's read will tell.
+      }
+      if (digest === meta.sha256) continue;
+      damaged.push(meta.path);
+      await this.discard(url, meta.path);
+    }
+    return damaged;
   }
 
   async put(url: string, response: Response): Promise<void> {
@@ -144,6 +186,9 @@ export class StoreCache {
     try {
       // Not kept in `reads`: the load has its bytes already, and keeping them would hold a copy.
       await this.store.put(meta, blob);
+      // Hashed just now: nothing left to verify.
+      this.reads.set(url, Promise.resolve({ meta, blob }));
+      this.unverified.delete(url);
     } catch (error) {
       if (isQuotaError(error)) this.writeProblem = { kind: 'quota' };
       else

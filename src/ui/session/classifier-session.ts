@@ -8,7 +8,7 @@
  */
 import { chooseBackend, dtypeCandidates, type RuntimeSettings, type WebGPUProbe } from '../../shared/backend.ts';
 import { NO_HINTS, type Consent, type ConsentRequest, type DeviceHints } from '../../shared/consent.ts';
-import type { ImageFailure, ImportFailure, LoadFailure } from '../../shared/failures.ts';
+import type { ImageFailure, ImportFailure, LoadFailure, SelfCheckMismatch } from '../../shared/failures.ts';
 import { parseLabels, type ParsedLabels } from '../../shared/labels.ts';
 import type { LibraryFolder, LibraryImage, LibraryProblem, NewImage } from '../../shared/library.ts';
 import type {
@@ -99,6 +99,8 @@ export interface Backend {
   device: Device;
   dtypes: Dtype[];
   fallbackReason: string | null;
+  /** Set when the reason is the WebGPU self-check's finding (worded by the page). */
+  selfCheck?: SelfCheckMismatch;
 }
 
 export interface SessionSnapshot {
@@ -232,7 +234,8 @@ export class ClassifierSession {
   private probe: WebGPUProbe | null = null;
   private probing: Promise<void> | null = null;
   /** WebGPU failed for this device setting: from now on it runs on WASM (choosing WebGPU again retries). */
-  private gpuFailure: { device: RuntimeSettings['device']; reason: string } | null = null;
+  private gpuFailure: { device: RuntimeSettings['device']; reason: string; selfCheck?: SelfCheckMismatch } | null =
+    null;
   private labelsTimer: ReturnType<typeof setTimeout> | undefined;
   private promptTimer: ReturnType<typeof setTimeout> | undefined;
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
@@ -253,6 +256,10 @@ export class ClassifierSession {
   constructor(private readonly deps: SessionDeps) {
     this.client = deps.createClient?.() ?? new ClassifierClient();
     this.client.onDeviceLost = (detail) => this.fallBackToWasm(detail);
+    this.client.onNotices = (notices) => {
+      const { model } = this.state;
+      if (model.phase === 'ready') this.update({ model: { ...model, info: { ...model.info, notices } } });
+    };
     this.throughput = new Throughput(deps.now ?? (() => performance.now()));
     const { settings, problems } = deps.settings;
     this.state = this.derive({
@@ -364,6 +371,7 @@ export class ClassifierSession {
           device: 'wasm',
           dtypes: runtime.dtype ? [runtime.dtype] : dtypeCandidates('wasm', false),
           fallbackReason: this.gpuFailure.reason,
+          ...(this.gpuFailure.selfCheck && { selfCheck: this.gpuFailure.selfCheck }),
         },
       });
     } else if (wantsGpu && this.probe === null) {
@@ -433,7 +441,7 @@ export class ClassifierSession {
         (error: unknown) => {
           if (controller.signal.aborted || isSuperseded(error)) return;
           const failure = loadFailure(error);
-          if (failure.code === 'backend' && this.fallBackToWasm(failure.detail)) return;
+          if (failure.code === 'backend' && this.fallBackToWasm(failure.detail, failure.selfCheck)) return;
           if (failure.code === 'consent-needed') {
             const { host, modelId, dtype, bytes, totalBytes, files, reasons } = failure;
             this.update({
@@ -465,9 +473,9 @@ export class ClassifierSession {
    * worker's transformers.js state is poisoned, so a fresh worker loads the model on WASM and
    * everything pending is asked for again. Returns false when not running on WebGPU.
    */
-  fallBackToWasm(reason: string): boolean {
+  fallBackToWasm(reason: string, selfCheck?: SelfCheckMismatch): boolean {
     if (this.state.backend?.device !== 'webgpu') return false;
-    this.gpuFailure = { device: this.state.settings.runtime.device, reason };
+    this.gpuFailure = { device: this.state.settings.runtime.device, reason, ...(selfCheck && { selfCheck }) };
     this.abortLoad();
     this.abortRun();
     this.client.restart();

@@ -25,6 +25,7 @@ import type {
   ModelSource,
   PlannedFile,
   Scoring,
+  StorageNotice,
   StoredModel,
 } from '../../shared/types.ts';
 
@@ -129,6 +130,8 @@ export class ClassifierClient {
    * Without it, pending requests fail as `worker-crashed`.
    */
   onTrouble: ((trouble: WorkerTrouble) => void) | null = null;
+  /** Called when the ready model's storage notices change (a stored file repaired after it was ready). */
+  onNotices: (notices: StorageNotice[]) => void = () => undefined;
 
   constructor(
     private readonly createWorker: () => Worker = spawnWorker,
@@ -144,6 +147,7 @@ export class ClassifierClient {
       const reply = event.data;
       if (reply.type === 'device-lost') this.onDeviceLost(reply.detail);
       else if (reply.type === 'cancelled') this.answered(reply.id);
+      else if (reply.type === 'notices') this.onNotices(reply.notices);
       else this.pending.get(reply.id)?.onReply(reply);
     });
     worker.addEventListener('error', (event) => {
