@@ -159,7 +159,10 @@ test('a stored graph whose checksum holds but that ONNX Runtime rejects is downl
   await page.reload();
   await expect(app.status).toContainText('Model ready');
   await expect(page.getByText(/damaged in storage and downloaded again/)).toContainText(VISION);
-  expect(requests.downloads.filter((file) => file.endsWith('.onnx'))).toEqual([VISION]);
+  // ONNX Runtime does not say which graph it could not parse: every stored graph of the model comes again, once.
+  expect(requests.downloads.filter((file) => file.endsWith('.onnx')).sort()).toEqual(
+    ['onnx/text_model_quantized.onnx', VISION].sort(),
+  );
   await expectClassifies(app);
   await expectStoreWhole(app);
 });
