@@ -28,7 +28,8 @@ test.describe('consent before a download', () => {
     await expect(dialog).toBeVisible();
     await expect(dialog).toContainText(`127.0.0.1:${FAULT_PORT}`);
     await expect(dialog).toContainText('fixtures/clip-colors');
-    await expect(dialog).toContainText(/\d+(\.\d)? (kB|MB) \(6 files\)/);
+    // What is still to download: config.json is here already (read, checked and stored to make the plan).
+    await expect(dialog).toContainText(/\d+(\.\d)? (kB|MB) \(5 files\)/);
     await expect(dialog).toContainText('neither the Hugging Face Hub nor this app’s own server');
     await expect(app.status).toContainText(`Waiting for your go-ahead to download fixtures/clip-colors`);
     // Only config.json came down (size probes aside): no tokenizer, no .onnx before Download.

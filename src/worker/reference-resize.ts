@@ -107,6 +107,9 @@ interface Resizable {
   resize(image: RawImage): Promise<RawImage>;
 }
 
+/** Below this many pixels on a side, edge effects would outweigh the picture: see `resizeLikeReference`. */
+const TINY = 16;
+
 /** PIL's resample code for bicubic, as `preprocessor_config.json` gives it. */
 const BICUBIC = 3;
 
@@ -123,6 +126,9 @@ export function resizeLikeReference(
   processor.resize = async (image) => {
     const [width, height] = processor.get_resize_output_image_size(image, processor.size);
     if (image.channels > 4 || (image.width === width && image.height === height)) return original(image);
+    // libvips' black beyond the edges is a row's worth on a photo, but most of a tiny picture (a 1×1 green
+    // dot would fade to black): there the canvas, which clamps its edges, reads what the person sees.
+    if (Math.min(image.width, image.height) < TINY) return original(image);
     return make(
       resizeLikeSharp(image.data, image.width, image.height, image.channels, width, height),
       width,

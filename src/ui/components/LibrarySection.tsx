@@ -198,7 +198,8 @@ export function LibrarySection() {
         </p>
       )}
       <p className="visually-hidden" aria-live="polite">
-        {idleReason === null && snapshot.progress.total > 0 && snapshot.progress.done === snapshot.progress.total
+        {/* Every image has current scores (from stored embeddings too, before the model is ready): say so. */}
+        {snapshot.progress.total > 0 && snapshot.progress.done === snapshot.progress.total
           ? t.classifiedAnnouncement(snapshot.progress.done, snapshot.progress.total)
           : ''}
       </p>
