@@ -23,7 +23,8 @@ function isMagenta(image: RawImage): boolean {
   return image.data[0] === 255 && image.data[1] === 0 && image.data[2] === 255;
 }
 
-function runningOutOfMemory(model: LoadedModel): LoadedModel {
+/** The model as it is, but with its vision pass replaced. */
+function withEncodeImages(model: LoadedModel, encodeImages: LoadedModel['encodeImages']): LoadedModel {
   return {
     info: model.info,
     lost: model.lost,
@@ -35,33 +36,24 @@ function runningOutOfMemory(model: LoadedModel): LoadedModel {
       return model.neutral;
     },
     encodeTexts: (texts) => model.encodeTexts(texts),
-    encodeImages: async (images) => {
-      // What ONNX Runtime's WASM build says when its heap cannot grow.
-      if (images.some(isMagenta)) throw new Error('Aborted(OOM) (simulated). Build with -sASSERTIONS for more info.');
-      return model.encodeImages(images);
-    },
+    encodeImages,
     dispose: () => model.dispose(),
   };
 }
 
+function runningOutOfMemory(model: LoadedModel): LoadedModel {
+  return withEncodeImages(model, async (images) => {
+    // What ONNX Runtime's WASM build says when its heap cannot grow.
+    if (images.some(isMagenta)) throw new Error('Aborted(OOM) (simulated). Build with -sASSERTIONS for more info.');
+    return model.encodeImages(images);
+  });
+}
+
 function failingModel(model: LoadedModel, failure: 'run-error' | 'device-lost'): LoadedModel {
-  return {
-    info: model.info,
-    lost: model.lost,
-    notices: model.notices,
-    get calibration() {
-      return model.calibration;
-    },
-    get neutral() {
-      return model.neutral;
-    },
-    encodeTexts: (texts) => model.encodeTexts(texts),
-    encodeImages: async () => {
-      if (failure === 'device-lost') return loseGpuDevice();
-      throw new BackendError('simulated failure of a WebGPU inference.');
-    },
-    dispose: () => model.dispose(),
-  };
+  return withEncodeImages(model, async () => {
+    if (failure === 'device-lost') return loseGpuDevice();
+    throw new BackendError('simulated failure of a WebGPU inference.');
+  });
 }
 
 export function withSimulatedFailures(load: ModelLoader): ModelLoader {
