@@ -13,6 +13,17 @@ export async function watchMainThread(page: Page): Promise<void> {
   await page.addInitScript(() => {
     const blocks: { start: number; duration: number }[] = [];
     (window as unknown as { mainThreadBlocks: typeof blocks }).mainThreadBlocks = blocks;
+    // Long animation frames say what a long task was made of (scripts, or style, layout and paint).
+    const frames: { start: number; duration: number; scripts: string[] }[] = [];
+    (window as unknown as { longFrames: typeof frames }).longFrames = frames;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as (PerformanceEntry & {
+        scripts?: { invoker: string; duration: number }[];
+      })[]) {
+        const scripts = (entry.scripts ?? []).map((s) => `${s.invoker} ${Math.round(s.duration)} ms`);
+        frames.push({ start: entry.startTime, duration: entry.duration, scripts });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) blocks.push({ start: entry.startTime, duration: entry.duration });
     }).observe({ type: 'longtask', buffered: true });
@@ -24,6 +35,23 @@ export async function watchMainThread(page: Page): Promise<void> {
       last = now;
     }, 16);
   });
+}
+
+export interface AnimationFrame {
+  start: number;
+  duration: number;
+  scripts: string[];
+}
+
+/** The longest animation frame that overlapped [from, to], with the scripts it ran (null: none over 50 ms). */
+export function worstFrame(page: Page, from: number, to: number): Promise<AnimationFrame | null> {
+  return page.evaluate(
+    ({ from, to }) =>
+      (window as unknown as { longFrames: AnimationFrame[] }).longFrames
+        .filter((f) => f.start + f.duration >= from && f.start <= to)
+        .sort((a, b) => b.duration - a.duration)[0] ?? null,
+    { from, to },
+  );
 }
 
 /** The longest main-thread block (ms) that overlapped [from, to] in page time. */

@@ -9,3 +9,8 @@ export function markLabelsApplied(count: number): void {
 export function markSearchStarted(): void {
   performance.mark('search-started');
 }
+
+/** A reply that ends a re-rank's or a search's work in the worker reached the page (before any render). */
+export function markReplyArrived(type: 'scores' | 'search-results'): void {
+  performance.mark(`reply:${type}`);
+}

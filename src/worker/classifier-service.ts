@@ -31,6 +31,11 @@ import type { ModelStore } from './model-store.ts';
 import type { ReadImage } from './read-image.ts';
 import { centred, scoreImages, searchByImage, searchByText, type Example, type ScoringContext } from './scorer.ts';
 
+/** User Timing that `npm run bench` reads to split a re-rank or a search into its parts; nothing depends on it. */
+function measureSince(name: string, start: number): void {
+  performance.measure(name, { start, end: performance.now() });
+}
+
 /** Images per vision pass: batching amortises the pass, small batches keep results coming. */
 const VISION_BATCH = 4;
 /** Prompts per text pass: 1,000 labels × 7 templates in one pass could exceed WASM's 4 GB. */
@@ -390,7 +395,9 @@ export class ClassifierService {
     }
     const notInMemory = unique.filter((prompt) => !found.has(prompt));
     if (notInMemory.length > 0 && this.deps.texts) {
+      const lookupStarted = performance.now();
       const stored = await this.deps.texts.get(scorer.embeddingKey, notInMemory).catch(() => []);
+      measureSince('text lookup in storage', lookupStarted);
       notInMemory.forEach((prompt, i) => {
         const vector = stored[i];
         if (vector) found.set(prompt, vector);
@@ -401,18 +408,23 @@ export class ClassifierService {
     work.textsCached += counted(unique) - counted(missing);
     work.textsEncoded += counted(missing);
     if (missing.length > 0) {
+      const modelStarted = performance.now();
       const model = await this.model(id, session);
+      measureSince('text model ready', modelStarted);
       const onGpu = session.options.device === 'webgpu';
       for (let start = 0; start < missing.length; start += TEXT_CHUNK) {
         this.throwIfCancelled(id);
         const chunk = missing.slice(start, start + TEXT_CHUNK);
+        const encodeStarted = performance.now();
         const vectors = await this.gate
           .run(() => model.encodeTexts(chunk))
           .catch((error: unknown) => {
             throw onGpu && !(error instanceof BackendError) ? new BackendError(errorDetail(error)) : error;
           });
+        measureSince('text pass', encodeStarted);
         chunk.forEach((prompt, i) => found.set(prompt, vectors[i]));
-        await this.deps.texts
+        // Kept for the next visit; nothing here waits for the write.
+        void this.deps.texts
           ?.put(
             scorer.embeddingKey,
             chunk.map((prompt, i) => [prompt, vectors[i]] as const),
@@ -439,7 +451,9 @@ export class ClassifierService {
     const prompts = templates.flatMap((template) => all.map((label) => applyTemplate(template, label)));
     // The generic label's prompts are the app's own, not the person's labels: not counted as their work.
     const own = new Set(templates.map((template) => applyTemplate(template, scorer.reference)));
+    const textStarted = performance.now();
     const embeddings = await this.textEmbeddings(id, session, scorer, prompts, work, own);
+    measureSince('classify: text embeddings', textStarted);
     const vectors = all.map((_, i) => ensembleEmbedding(templates.map((_, t) => embeddings[t * all.length + i])));
     const stored = await this.library.embeddings(scorer.embeddingKey);
     const context: ScoringContext = {
@@ -457,7 +471,9 @@ export class ClassifierService {
     const known = this.library.all().filter((image) => image.contentHash !== null && stored.has(image.contentHash));
     const done = new Set(known.map((image) => image.id));
     if (known.length > 0) {
+      const scoringStarted = performance.now();
       const { scores, margin } = score(known.map((image) => stored.get(image.contentHash as string) as Float32Array));
+      measureSince('classify: stored embeddings scored', scoringStarted);
       this.postScores(id, {
         imageIds: known.map((image) => image.id),
         scores,
@@ -730,9 +746,13 @@ export class ClassifierService {
       const all = [query.text, scorer.reference];
       const work = noWork();
       const prompts = templates.flatMap((template) => all.map((text) => applyTemplate(template, text)));
+      const textStarted = performance.now();
       const embeddings = await this.textEmbeddings(id, session, scorer, prompts, work);
+      measureSince('search: text embeddings', textStarted);
       const [text, reference] = all.map((_, i) => ensembleEmbedding(templates.map((_, t) => embeddings[t * 2 + i])));
+      const rankingStarted = performance.now();
       ranking = searchByText(text, reference, vectors, scorer.calibration);
+      measureSince('search: ranked', rankingStarted);
     } else {
       const example = images.findIndex((image) => image.id === query.imageId);
       if (example < 0)

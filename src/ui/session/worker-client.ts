@@ -4,6 +4,7 @@
  * RequestError carrying the typed failure (`aborted` for an abort, which callers ignore).
  */
 import type { ImageFailure, RequestFailure } from '../../shared/failures.ts';
+import { markReplyArrived } from '../bench-marks.ts';
 import type { LibraryFolder, LibraryImage, LibraryProblem, NewImage } from '../../shared/library.ts';
 import {
   PROTOCOL_VERSION,
@@ -145,6 +146,7 @@ export class ClassifierClient {
     worker.addEventListener('message', (event: MessageEvent<WorkerReply>) => {
       if (worker !== this.worker) return;
       const reply = event.data;
+      if (reply.type === 'scores' || reply.type === 'search-results') markReplyArrived(reply.type);
       if (reply.type === 'device-lost') this.onDeviceLost(reply.detail);
       else if (reply.type === 'cancelled') this.answered(reply.id);
       else if (reply.type === 'notices') this.onNotices(reply.notices);
