@@ -119,8 +119,8 @@ async function rendererCpu(browser: Browser): Promise<Map<number, number>> {
 /**
  * Peak resident memory (VmHWM) of the renderer process that did a run's work (the page and its
  * workers, which Chromium runs in the page's process): the renderer whose CPU time grew most. Not
- * "a renderer that did not exist before": a new page may be given a renderer Chromium started
- * earlier (its spare), and that rule then read whatever other renderer was new, 163 MB once.
+ * "a renderer that did not exist before": Chromium may put a new page into the process of a closed
+ * one of the same site, and that rule then read a helper renderer that was new (157 MB).
  */
 async function busiestRendererPeak(browser: Browser, before: Map<number, number>): Promise<number> {
   const after = await rendererCpu(browser);

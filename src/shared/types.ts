@@ -18,7 +18,6 @@ export interface ModelSource {
  * an inference, a real loss of the GPU device (it is destroyed) after the model is ready, or a
  * wrong CPU reference for the warm-up self-check (as a GPU that computes wrongly would look).
  */
-/** WebGPU failures and a wrong self-check reference, caused on purpose (test builds only). */
 export type SimulatedFailure = 'session-error' | 'run-error' | 'device-lost' | 'wrong-probe';
 export const SIMULATED_FAILURES: readonly SimulatedFailure[] = [
   'session-error',

@@ -33,6 +33,8 @@ import { centred, scoreImages, searchByImage, searchByText, type Example, type S
 
 /** User Timing that `npm run bench` reads to split a re-rank or a search into its parts; nothing depends on it. */
 function measureSince(name: string, start: number): void {
+  // Only the newest of each name is read: older ones would pile up over a long session.
+  performance.clearMeasures(name);
   performance.measure(name, { start, end: performance.now() });
 }
 
