@@ -87,10 +87,13 @@ test('everything works from the keyboard: the drop zone opens the picker, result
   page,
 }) => {
   await app.openReady();
+  // Listening before the key press: Playwright starts intercepting file choosers only once someone listens.
+  const chooserShown = page.waitForEvent('filechooser');
   const dropZone = app.dropZone;
   await dropZone.focus();
   await expect(dropZone).toBeFocused();
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+  await page.keyboard.press('Enter');
+  const chooser = await chooserShown;
   await chooser.setFiles([
     { name: 'keyboard.png', mimeType: 'image/png', buffer: (await solidImage('k', COLOURS.blue)).buffer },
   ]);

@@ -11,14 +11,16 @@ test('a red PNG dropped with "blue, red, green" ranks red first with the longest
   await expect(app.scores('red.png')).toHaveText([/^red /, /^(blue|green) /, /^(blue|green) /]);
 
   const items = app.scores('red.png');
+  // The bar is drawn by the item's ::after: its fill is the first background layer, sized in percent of the track.
   const [top, second] = await Promise.all(
     [0, 1].map((i) =>
-      items
-        .nth(i)
-        .locator('.score-fill')
-        .evaluate((el) => el.getBoundingClientRect().width),
+      items.nth(i).evaluate((el) => {
+        const bar = getComputedStyle(el, '::after');
+        return (parseFloat(bar.backgroundSize.split(',')[0]) / 100) * parseFloat(bar.width);
+      }),
     ),
   );
+  expect(second).toBeGreaterThanOrEqual(0);
   expect(top).toBeGreaterThan(second * 5);
   const percentages = (await items.allTextContents()).map((text) => Number(/(\d+\.\d)%$/.exec(text)?.[1]));
   expect(percentages[0]).toBeGreaterThan(50);

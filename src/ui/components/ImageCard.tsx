@@ -1,4 +1,4 @@
-import { memo, useMemo, useState } from 'react';
+import { memo, useMemo, useState, type CSSProperties } from 'react';
 import { backendName } from '../../shared/backend.ts';
 import { imageKey } from '../../shared/library.ts';
 import { formatPercent } from '../../shared/scoring.ts';
@@ -22,13 +22,16 @@ interface Props {
   onWhere(imageId: string, label: string): void;
 }
 
+/** The bar is the item's own `::after` (its length from `--score`): three elements a label keep a big library's page light. */
 function ScoreBars({ scores }: { scores: LabelScore[] }) {
   return scores.map(({ label, score }, index) => (
-    <li key={label} className={index === 0 ? 'score top' : 'score'} data-score={score}>
+    <li
+      key={label}
+      className={index === 0 ? 'score top' : 'score'}
+      data-score={score}
+      style={{ '--score': Math.max(0, Math.min(1, score)) } as CSSProperties}
+    >
       <span className="score-label">{label}</span> <span className="score-value">{formatPercent(score)}</span>
-      <span className="score-bar" aria-hidden="true">
-        <span className="score-fill" style={{ width: `${Math.max(0, Math.min(1, score)) * 100}%` }} />
-      </span>
     </li>
   ));
 }
@@ -104,9 +107,12 @@ export const ImageCard = memo(function ImageCard({
             {twins
               .filter((twin) => twin.name !== name)
               .map((twin) => (
-                // The same scores under each other name the picture was added as: shown once, findable by every name.
+                // The same scores under each other name the picture was added as: shown once, findable by every
+                // name; text only (one element a label), since a picture added under many names must not weigh on the page.
                 <ol key={twin.id} className="visually-hidden" role="list" aria-label={t.scoresFor(twin.name)}>
-                  <ScoreBars scores={ranked.length <= LONG_LIST ? ranked : ranked.slice(0, TOP_ENTRIES)} />
+                  {(ranked.length <= LONG_LIST ? ranked : ranked.slice(0, TOP_ENTRIES)).map(({ label, score }) => (
+                    <li key={label}>{`${label} ${formatPercent(score)}`}</li>
+                  ))}
                 </ol>
               ))}
             {ranked.length > LONG_LIST && (
