@@ -16,6 +16,8 @@ import {
 import * as ort from 'onnxruntime-web/webgpu';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import plainMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
+import plainWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 
 interface Setup {
   host: string;
@@ -23,15 +25,20 @@ interface Setup {
   threads: number;
 }
 
-function configure({ host, threads }: Setup): void {
+/**
+ * transformers.js' own choice in a browser is ONNX Runtime's asyncify build (the pipeline runs on it);
+ * the bare passes and sessions the app is compared with run its CPU build, the plain one (each
+ * harness call is a fresh worker).
+ */
+function configure({ host, threads }: Setup, build: 'asyncify' | 'plain' = 'asyncify'): void {
   env.allowLocalModels = false;
   env.remoteHost = `${host}/`;
   env.useBrowserCache = false;
   env.useWasmCache = false;
   const wasm = env.backends.onnx.wasm!; // eslint-disable-line @typescript-eslint/no-non-null-assertion -- always set in browsers
   wasm.wasmPaths = {
-    wasm: new URL(ortWasmUrl, self.location.href).href,
-    mjs: new URL(ortMjsUrl, self.location.href).href,
+    wasm: new URL(build === 'plain' ? plainWasmUrl : ortWasmUrl, self.location.href).href,
+    mjs: new URL(build === 'plain' ? plainMjsUrl : ortMjsUrl, self.location.href).href,
   };
   wasm.numThreads = threads;
 }
@@ -136,7 +143,7 @@ const references = {
 
   /** Median time of one text-tower pass for one label (prompted as the app prompts it). */
   async textPass(setup: Setup, label: string, runs: number): Promise<number> {
-    configure(setup);
+    configure(setup, 'plain');
     const tokenizer = await AutoTokenizer.from_pretrained(setup.model);
     const model = await CLIPTextModelWithProjection.from_pretrained(setup.model, { device: 'wasm', dtype: 'q8' });
     const inputs = tokenizer([`a photo of a ${label}.`], { padding: true, truncation: true });
@@ -151,7 +158,7 @@ const references = {
     device: 'wasm' | 'webgpu' = 'wasm',
     dtype: 'q8' | 'fp32' = device === 'wasm' ? 'q8' : 'fp32',
   ): Promise<number> {
-    configure(setup);
+    configure(setup, device === 'wasm' ? 'plain' : 'asyncify');
     const processor = await AutoImageProcessor.from_pretrained(setup.model);
     const model = await CLIPVisionModelWithProjection.from_pretrained(setup.model, { device, dtype });
     const { pixel_values } = await processor(await RawImage.read(imageUrl));
@@ -160,7 +167,7 @@ const references = {
 
   /** Time to create the text and vision sessions from buffers already in memory (ONNX Runtime started first). */
   async sessionsFromMemory(setup: Setup, files: string[]): Promise<number> {
-    configure(setup); // transformers.js' env.backends.onnx is ONNX Runtime's own env
+    configure(setup, 'plain'); // transformers.js' env.backends.onnx is ONNX Runtime's own env
     const buffers = await Promise.all(
       files.map(
         async (file) =>

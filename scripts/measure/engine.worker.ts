@@ -6,6 +6,8 @@
 /// <reference types="vite/client" />
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import plainWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
+import plainMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 import { rewriteForWebGpu, FOLD_DEQUANTIZE } from '../../src/worker/webgpu-graph.ts';
 
 // Type-checked with the scripts (DOM lib): only what a worker scope offers is used.
@@ -36,6 +38,8 @@ export interface Job {
   batch: number;
   /** Text tower input instead of pixels. */
   text?: boolean;
+  /** ONNX Runtime's WASM build: with asyncify (WebGPU's, the default) or the plain CPU-only one. */
+  build?: 'asyncify' | 'plain';
 }
 
 export interface JobResult {
@@ -53,9 +57,10 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 async function run(job: Job): Promise<JobResult> {
   const ort = await import('onnxruntime-web/webgpu');
+  const plain = job.build === 'plain';
   ort.env.wasm.wasmPaths = {
-    wasm: new URL(ortWasmUrl, self.location.href).href,
-    mjs: new URL(ortMjsUrl, self.location.href).href,
+    wasm: new URL(plain ? plainWasmUrl : ortWasmUrl, self.location.href).href,
+    mjs: new URL(plain ? plainMjsUrl : ortMjsUrl, self.location.href).href,
   };
   ort.env.wasm.numThreads = job.threads;
   ort.env.wasm.proxy = false;

@@ -4,6 +4,7 @@
  *   npx tsx scripts/measure/run.ts placement   node placement of the ViT-B/32 fixture's 8-bit graph on WebGPU, before and after the rewrite
  *   npx tsx scripts/measure/run.ts webgpu      8-bit (CPU fallback), rewritten 8-bit and fp32 graphs on WebGPU, one vision pass
  *   npx tsx scripts/measure/run.ts threads     WASM q8 and fp32 vision passes at 1 and 2 threads (median of 5 after warm-up)
+ *   npx tsx scripts/measure/run.ts builds      the same on ONNX Runtime's asyncify build (WebGPU's) and its plain CPU build
  *
  * Needs `npm run fixtures -- --base`. MEASURE_PORT (default 4480), MEASURE_RUNS (default 5).
  */
@@ -129,6 +130,30 @@ try {
     }
     out.fp32VsQ8Cosine = cosine(results['wasm fp32 (reference)'].output, results['wasm q8 (reference)'].output);
     out.rewrittenVsFp32Cosine = cosine(results['webgpu q8 rewritten'].output, results['wasm fp32 (reference)'].output);
+  } else if (what === 'builds') {
+    // ONNX Runtime's asyncify build (what WebGPU needs) against its plain CPU build, alternating.
+    const configs: [string, Partial<Job>][] = [];
+    for (const threads of [1, 2]) {
+      for (const build of ['asyncify', 'plain'] as const) {
+        configs.push([`q8 ${build} ${threads} thread(s)`, { threads, build }]);
+        configs.push([`fp32 ${build} ${threads} thread(s)`, { threads, build, file: `${B32}/vision_model.onnx` }]);
+      }
+    }
+    const rounds = Number(process.env.MEASURE_ROUNDS ?? 2);
+    const medians: Record<string, { pass: number[]; create: number[] }> = {};
+    for (let i = 0; i < rounds; i++) {
+      for (const [name, job] of configs) {
+        const r = await measure(job);
+        const entry = (medians[name] ??= { pass: [], create: [] });
+        entry.pass.push(round(r.medianMs));
+        entry.create.push(round(r.createMs));
+        console.log(`round ${i + 1} ${name}: median ${round(r.medianMs)} ms, create ${round(r.createMs)} ms`);
+      }
+    }
+    for (const [name, { pass, create }] of Object.entries(medians)) {
+      const best = Math.min(...pass);
+      out[name] = { medians: pass, best, createMs: create, gflops: round(VISION_GFLOP / (best / 1000)) };
+    }
   } else if (what === 'threads') {
     // Alternating configurations, so that a change in the machine's load hits both alike.
     const configs: [string, Partial<Job>][] = [

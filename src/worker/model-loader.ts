@@ -111,7 +111,12 @@ export function createModelLoader(store: ModelStore | null): ModelLoader {
     };
     const load = async () => {
       // Again before a background repair's load: another model may have been configured since.
-      configureRuntime(source, { cache, fetch: createCheckedFetch(signal, downloads, plan) }, options.threads);
+      configureRuntime(
+        source,
+        { cache, fetch: createCheckedFetch(signal, downloads, plan) },
+        options.threads,
+        options.device,
+      );
       const model = await withModelLock(lockName, progress.onWaiting, attempt);
       model.info.notices = cache ? cache.notices : [{ kind: 'unavailable' }];
       if (options.device === 'webgpu') model.lost = deviceLost();

@@ -1,9 +1,12 @@
 /** Configures transformers.js and ONNX Runtime for this app, before any model is created. */
 import { env } from '@huggingface/transformers';
 // Served from the app's own origin (hashed assets in the build), never from a CDN.
-import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
-import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
-import type { ModelSource } from '../shared/types.ts';
+import asyncifyWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import asyncifyMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import plainWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
+import plainMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
+import { runtimeBuildFor, type RuntimeBuild } from '../shared/backend.ts';
+import type { Device, ModelSource } from '../shared/types.ts';
 import { threadCount } from './threads.ts';
 import { installWebGpuGraphRewrite } from './webgpu-sessions.ts';
 
@@ -16,7 +19,26 @@ export interface Transport {
   fetch: typeof fetch;
 }
 
-export function configureRuntime(source: ModelSource, transport: Transport, threads: number | null): void {
+const BUILDS: Record<RuntimeBuild, { wasm: string; mjs: string }> = {
+  asyncify: { wasm: asyncifyWasmUrl, mjs: asyncifyMjsUrl },
+  plain: { wasm: plainWasmUrl, mjs: plainMjsUrl },
+};
+
+/** The ONNX Runtime build this worker started; it cannot change without a fresh worker. */
+let startedBuild: RuntimeBuild | null = null;
+
+export function configureRuntime(
+  source: ModelSource,
+  transport: Transport,
+  threads: number | null,
+  device: Device,
+): void {
+  const build = runtimeBuildFor(device);
+  if (startedBuild !== null && startedBuild !== build) {
+    // The page starts a fresh worker when the backend needs the other build; reaching here is a bug.
+    throw new Error(`ONNX Runtime's ${startedBuild} build is running here; ${device} needs a fresh worker`);
+  }
+  startedBuild = build;
   env.allowLocalModels = false;
   env.allowRemoteModels = true;
   env.remoteHost = `${source.host}/`;
@@ -30,8 +52,8 @@ export function configureRuntime(source: ModelSource, transport: Transport, thre
   const wasm = env.backends.onnx.wasm;
   if (wasm) {
     wasm.wasmPaths = {
-      wasm: new URL(ortWasmUrl, self.location.href).href,
-      mjs: new URL(ortMjsUrl, self.location.href).href,
+      wasm: new URL(BUILDS[build].wasm, self.location.href).href,
+      mjs: new URL(BUILDS[build].mjs, self.location.href).href,
     };
     wasm.numThreads = threadCount(threads, navigator.hardwareConcurrency || 1, self.crossOriginIsolated);
     wasm.proxy = false;

@@ -200,6 +200,35 @@ describe('ClassifierClient', () => {
     await expect(loaded).rejects.toMatchObject({ failure: { code: 'worker-crashed', detail: 'out of memory' } });
   });
 
+  it('starts a fresh worker when a load needs the other ONNX Runtime build, and keeps the worker otherwise', async () => {
+    const { workers, client } = setup();
+    const options: LoadOptions = {
+      source,
+      device: 'wasm',
+      dtypes: ['q8'],
+      threads: null,
+      simulate: null,
+      consent: null,
+      hints: NO_HINTS,
+    };
+    const added = client.addImages([{ id: 'a', name: 'a.png', path: null, file: new Blob(['x']), lastModified: 1 }]);
+    void client.load(options).catch(() => undefined);
+    void client.load({ ...options, dtypes: ['fp32'] }).catch(() => undefined);
+    expect(workers).toHaveLength(1);
+    // WebGPU runs on the asyncify build, which a worker started on the plain one cannot load.
+    const gpu = client.load({ ...options, device: 'webgpu' });
+    expect(workers).toHaveLength(2);
+    expect(workers[0].terminated).toBe(true);
+    expect(workers[1].requests('load')).toHaveLength(1);
+    // What was pending for the library goes on in the fresh worker.
+    const again = workers[1].requests('add-images')[0];
+    workers[1].reply({ type: 'added', id: again.id, images: [], folder: null, problem: null });
+    await expect(added).resolves.toMatchObject({ images: [] });
+    void gpu.catch(() => undefined);
+    void client.load({ ...options, device: 'webgpu' }).catch(() => undefined);
+    expect(workers).toHaveLength(2);
+  });
+
   describe('a worker that dies or hangs', () => {
     afterEach(() => vi.useRealTimers());
     const load: LoadOptions = {

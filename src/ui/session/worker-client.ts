@@ -3,6 +3,7 @@
  * call cancellable with an AbortSignal. A request that ends without its answer rejects with a
  * RequestError carrying the typed failure (`aborted` for an abort, which callers ignore).
  */
+import { runtimeBuildFor, type RuntimeBuild } from '../../shared/backend.ts';
 import type { ImageFailure, RequestFailure } from '../../shared/failures.ts';
 import { markReplyArrived } from '../bench-marks.ts';
 import type { LibraryFolder, LibraryImage, LibraryProblem, NewImage } from '../../shared/library.ts';
@@ -123,6 +124,8 @@ export class ClassifierClient {
   /** Cancels sent and not answered yet, each with the timer that declares the worker hung. */
   private readonly unanswered = new Map<number, ReturnType<typeof setTimeout>>();
   private troubles: number[] = [];
+  /** The ONNX Runtime build the current worker was asked to load with (null: none yet). */
+  private workerBuild: RuntimeBuild | null = null;
   /** Called when the worker reports that its GPU device was lost. */
   onDeviceLost: (detail: string) => void = () => undefined;
   /**
@@ -142,6 +145,7 @@ export class ClassifierClient {
   }
 
   private start(): Worker {
+    this.workerBuild = null;
     const worker = this.createWorker();
     worker.addEventListener('message', (event: MessageEvent<WorkerReply>) => {
       if (worker !== this.worker) return;
@@ -286,6 +290,10 @@ export class ClassifierClient {
     options: LoadOptions,
     { signal, onPlan, onWaiting, onWarmUp, onProgress }: LoadCallbacks = {},
   ): Promise<ModelInfo> {
+    // A worker runs one ONNX Runtime build for good: a backend that needs the other one gets a fresh worker.
+    const build = runtimeBuildFor(options.device);
+    if (this.workerBuild !== null && this.workerBuild !== build) this.restart();
+    this.workerBuild = build;
     return this.request<ModelInfo>(
       { type: 'load', protocolVersion: PROTOCOL_VERSION, options },
       signal,
