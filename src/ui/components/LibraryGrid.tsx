@@ -34,23 +34,31 @@ export function LibraryGrid<T>({ items, itemKey, renderItem }: Props<T>) {
     observer.observe(document.body);
     return () => observer.disconnect();
   }, []);
-  // The rows on screen first, those around it a moment later: two short commits instead of one long one.
-  const [overscan, setOverscan] = useState(0);
-  useEffect(() => {
-    if (items.length > 0 && overscan === 0) startTransition(() => setOverscan(OVERSCAN_ROWS));
-  }, [items.length, overscan]);
   const columns = Math.max(1, Math.floor((width + GAP) / (MIN_CARD_WIDTH + GAP)));
-  const rows = Math.ceil(items.length / columns);
   const virtualizer = useWindowVirtualizer({
-    count: rows,
+    count: Math.ceil(items.length / columns),
     estimateSize: () => 380,
-    overscan,
+    overscan: OVERSCAN_ROWS,
     scrollMargin: offset,
     gap: GAP,
+    // Measured rows re-render in React's own time, not in a flushSync inside the commit that measured them.
+    useFlushSync: false,
   });
+  // Until the container is measured (its layout effect) the column count is unknown: cards rendered
+  // for one column would be thrown away at once, so the first commit holds the empty container only.
+  const rows = width > 0 ? virtualizer.getVirtualItems() : [];
+  // A grid that appears (the first pictures, a search ended) mounts a row a frame: each commit, and
+  // the layout after it, stays short; the first row is the top of the screen.
+  const [rowBudget, setRowBudget] = useState(1);
+  useEffect(() => {
+    if (rowBudget >= rows.length) return undefined;
+    const frame = requestAnimationFrame(() => startTransition(() => setRowBudget((budget) => budget + 1)));
+    return () => cancelAnimationFrame(frame);
+  }, [rowBudget, rows.length]);
+  const rowsShown = rows.slice(0, rowBudget);
   return (
     <div ref={container} className="grid-virtual" style={{ height: virtualizer.getTotalSize() }}>
-      {virtualizer.getVirtualItems().map((row) => (
+      {rowsShown.map((row) => (
         <div
           key={row.key}
           data-index={row.index}

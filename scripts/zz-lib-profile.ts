@@ -1,0 +1,61 @@
+import { chromium } from '@playwright/test';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium.ts';
+import { classifiedShown, watchMainThread } from './bench-page.ts';
+import { ISOLATION_HEADERS, MODELS_PREFIX, handleModelRequest } from './model-server.ts';
+import { fileFor, sendFile } from './static-files.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const COUNT = Number(process.env.N ?? 300);
+const server = createServer((req, res) => {
+  for (const [name, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(name, value);
+  const path = decodeURIComponent((req.url ?? '/').split('?')[0]);
+  if (path.startsWith(MODELS_PREFIX)) handleModelRequest(join(ROOT, 'fixtures'), req, res);
+  else sendFile(res, fileFor(join(ROOT, 'dist'), path));
+});
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+let seed = 1234;
+const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff) * 255;
+const files: Buffer[] = [];
+for (let i = 0; i < COUNT; i++) {
+  const small = Buffer.from(Array.from({ length: 8 * 6 * 3 }, random));
+  files.push(await sharp(small, { raw: { width: 8, height: 6, channels: 3 } }).resize(320, 240, { kernel: 'cubic' }).jpeg({ quality: 80 }).toBuffer());
+}
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+await context.addInitScript('globalThis.__name = (fn) => fn;');
+const page = await context.newPage();
+await watchMainThread(page);
+await page.goto(`${origin}/?host=/models&model=${process.env.MODEL ?? 'fixtures/clip-vit-b32-random'}&device=wasm&threads=2`);
+await page.getByRole('status').first().filter({ hasText: 'Model ready' }).waitFor({ timeout: 300_000 });
+const labels = ['owl', 'fox', 'seagull', 'cat', 'dog', 'car', 'tree', 'house', 'boat', 'flower'];
+await page.getByLabel('Candidate labels').fill(labels.join(', '));
+await page.waitForTimeout(1500);
+const cdp = await context.newCDPSession(page);
+await cdp.send('Profiler.enable');
+await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+await cdp.send('Profiler.start');
+const input = page.getByLabel('Add images');
+await input.evaluate((el) => el.addEventListener('change', () => ((window as unknown as { added: number }).added = performance.now()), { once: true }));
+const classified = classifiedShown(page, COUNT, labels.length);
+await input.setInputFiles(files.map((buffer, i) => ({ name: `lib-${i}.jpg`, mimeType: 'image/jpeg', buffer })));
+const finished = await classified;
+const { profile } = await cdp.send('Profiler.stop');
+writeFileSync('.scratch/lib.cpuprofile', JSON.stringify(profile));
+const added = await page.evaluate(() => (window as unknown as { added: number }).added);
+const data = await page.evaluate(() => {
+  const w = window as unknown as { mainThreadBlocks: { start: number; duration: number }[]; longFrames: { start: number; duration: number; scripts: string[] }[] };
+  return { blocks: w.mainThreadBlocks, frames: w.longFrames };
+});
+console.log('run ms', finished - added);
+const blocks = data.blocks.filter((b) => b.start + b.duration > added && b.start < finished).sort((a, b) => b.duration - a.duration).slice(0, 15);
+console.log('blocks', blocks.map((b) => `${Math.round(b.start - added)}:${Math.round(b.duration)}`).join(' '));
+for (const f of data.frames.filter((f) => f.start + f.duration > added && f.start < finished && f.duration > 45)) console.log('frame', Math.round(f.start - added), Math.round(f.duration), f.scripts.join(' | '));
+await browser.close();
+server.close();
