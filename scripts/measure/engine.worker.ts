@@ -38,6 +38,8 @@ export interface Job {
   batch: number;
   /** Text tower input instead of pixels. */
   text?: boolean;
+  /** Tokens per text (77, CLIP's context, unless said): a typed query is about 8. */
+  seq?: number;
   /** ONNX Runtime's WASM build: with asyncify (WebGPU's, the default) or the plain CPU-only one. */
   build?: 'asyncify' | 'plain';
 }
@@ -90,9 +92,12 @@ async function run(job: Job): Promise<JobResult> {
   const createMs = performance.now() - started;
   const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
   if (job.text) {
-    const ids = BigInt64Array.from({ length: job.batch * 77 }, (_, i) => BigInt(i % 77 === 9 ? 49407 : (i * 37) % 400));
-    feeds.input_ids = new ort.Tensor('int64', ids, [job.batch, 77]);
-    feeds.attention_mask = new ort.Tensor('int64', new BigInt64Array(job.batch * 77).fill(1n), [job.batch, 77]);
+    const seq = job.seq ?? 77;
+    const ids = BigInt64Array.from({ length: job.batch * seq }, (_, i) =>
+      BigInt(i % seq === seq - 1 ? 49407 : (i * 37) % 400),
+    );
+    feeds.input_ids = new ort.Tensor('int64', ids, [job.batch, seq]);
+    feeds.attention_mask = new ort.Tensor('int64', new BigInt64Array(job.batch * seq).fill(1n), [job.batch, seq]);
   } else {
     const pixels = Float32Array.from({ length: job.batch * 3 * 224 * 224 }, (_, i) => Math.sin(i * 0.001) * 1.5);
     feeds.pixel_values = new ort.Tensor('float32', pixels, [job.batch, 3, 224, 224]);

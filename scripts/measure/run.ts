@@ -5,6 +5,7 @@
  *   npx tsx scripts/measure/run.ts webgpu      8-bit (CPU fallback), rewritten 8-bit and fp32 graphs on WebGPU, one vision pass
  *   npx tsx scripts/measure/run.ts threads     WASM q8 and fp32 vision passes at 1 and 2 threads (median of 5 after warm-up)
  *   npx tsx scripts/measure/run.ts builds      the same on ONNX Runtime's asyncify build (WebGPU's) and its plain CPU build
+ *   npx tsx scripts/measure/run.ts text        one text pass of 8 and 77 tokens, q8 and fp32, 1 and 2 threads
  *
  * Needs `npm run fixtures -- --base`. MEASURE_PORT (default 4480), MEASURE_RUNS (default 5).
  */
@@ -153,6 +154,22 @@ try {
     for (const [name, { pass, create }] of Object.entries(medians)) {
       const best = Math.min(...pass);
       out[name] = { medians: pass, best, createMs: create, gflops: round(VISION_GFLOP / (best / 1000)) };
+    }
+  } else if (what === 'text') {
+    // One short query (8 tokens, as a typed search) and a full context, q8 and fp32, 1 and 2 threads (plain build).
+    const text = (file: string) => `${B32}/${file}`;
+    for (const seq of [8, 77]) {
+      for (const threads of [1, 2]) {
+        for (const [dtype, file] of [
+          ['q8', 'text_model_quantized.onnx'],
+          ['fp32', 'text_model.onnx'],
+        ] as const) {
+          const r = await measure({ text: true, seq, threads, build: 'plain', file: text(file), runs: 9 });
+          const name = `text ${dtype} ${seq} tokens ${threads} thread(s)`;
+          out[name] = { medianMs: round(r.medianMs), times: r.times.map(round) };
+          console.log(`${name}: median ${round(r.medianMs)} ms [${r.times.map(round).join(', ')}]`);
+        }
+      }
     }
   } else if (what === 'threads') {
     // Alternating configurations, so that a change in the machine's load hits both alike.
