@@ -29,7 +29,15 @@ import type { Calibration, LoadedModel } from './loaded-model.ts';
 import { BackendError, ImageDecodeError, isOutOfMemory } from './model-errors.ts';
 import type { ModelStore } from './model-store.ts';
 import type { ReadImage } from './read-image.ts';
-import { centred, scoreImages, searchByImage, searchByText, type Example, type ScoringContext } from './scorer.ts';
+import {
+  centred,
+  scoreImages,
+  searchByImage,
+  searchByText,
+  warmUpScoring,
+  type Example,
+  type ScoringContext,
+} from './scorer.ts';
 
 /** User Timing that `npm run bench` reads to split a re-rank or a search into its parts; nothing depends on it. */
 function measureSince(name: string, start: number): void {
@@ -294,6 +302,7 @@ export class ClassifierService {
       current.model.then(
         (model) => {
           current.loaded = model;
+          if (model.neutral.length > 0) warmUpScoring(model.neutral.length);
           // After the stored files are verified: a repaired model's calibration replaces the first one's.
           void Promise.resolve(model.notices).then(() => this.remember(current, model));
         },

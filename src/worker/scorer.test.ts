@@ -79,4 +79,35 @@ describe('scoring from embeddings', () => {
     expect(byImage.order).toEqual([2, 1, 0]);
     expect(byImage.strength[0]).toBeCloseTo(1, 5);
   });
+
+  it('ranks as the direct formulas do: cosines with the query, and centred cosines for "more like this"', () => {
+    let seed = 3;
+    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff) * 2 - 1;
+    // 7 dimensions: the four-at-a-time sums and their remainder both count.
+    const vector = () => {
+      const v = Float32Array.from({ length: 7 }, random);
+      const n = Math.hypot(...v);
+      return v.map((x) => x / n);
+    };
+    const library = Array.from({ length: 50 }, vector);
+    const [query, generic, grey] = [vector(), vector(), vector()];
+    const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * b[i], 0);
+    const byText = searchByText(query, generic, library, { scale: 10, bias: 0 });
+    const textWant = library.map((v, i) => ({
+      i,
+      c: cosine(query, v),
+      s: 10 * (cosine(query, v) - cosine(generic, v)),
+    }));
+    textWant.sort((a, b) => b.c - a.c);
+    expect(byText.order).toEqual(textWant.map((w) => w.i));
+    textWant.forEach((w, rank) => {
+      expect(byText.similarity[rank]).toBeCloseTo(w.c, 5);
+      expect(byText.strength[rank]).toBeCloseTo(w.s, 4);
+    });
+    const byImage = searchByImage(library[4], library, grey);
+    const own = centred(library[4], grey);
+    const imageWant = library.map((v, i) => ({ i, c: cosine(own, centred(v, grey)) })).sort((a, b) => b.c - a.c);
+    expect(byImage.order).toEqual(imageWant.map((w) => w.i));
+    imageWant.forEach((w, rank) => expect(byImage.similarity[rank]).toBeCloseTo(w.c, 5));
+  });
 });
