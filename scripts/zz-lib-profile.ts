@@ -37,25 +37,29 @@ await page.getByRole('status').first().filter({ hasText: 'Model ready' }).waitFo
 const labels = ['owl', 'fox', 'seagull', 'cat', 'dog', 'car', 'tree', 'house', 'boat', 'flower'];
 await page.getByLabel('Candidate labels').fill(labels.join(', '));
 await page.waitForTimeout(1500);
-const cdp = await context.newCDPSession(page);
-await cdp.send('Profiler.enable');
-await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
-await cdp.send('Profiler.start');
 const input = page.getByLabel('Add images');
-await input.evaluate((el) => el.addEventListener('change', () => ((window as unknown as { added: number }).added = performance.now()), { once: true }));
 const classified = classifiedShown(page, COUNT, labels.length);
 await input.setInputFiles(files.map((buffer, i) => ({ name: `lib-${i}.jpg`, mimeType: 'image/jpeg', buffer })));
-const finished = await classified;
-const { profile } = await cdp.send('Profiler.stop');
-writeFileSync('.scratch/lib.cpuprofile', JSON.stringify(profile));
-const added = await page.evaluate(() => (window as unknown as { added: number }).added);
-const data = await page.evaluate(() => {
-  const w = window as unknown as { mainThreadBlocks: { start: number; duration: number }[]; longFrames: { start: number; duration: number; scripts: string[] }[] };
-  return { blocks: w.mainThreadBlocks, frames: w.longFrames };
-});
-console.log('run ms', finished - added);
-const blocks = data.blocks.filter((b) => b.start + b.duration > added && b.start < finished).sort((a, b) => b.duration - a.duration).slice(0, 15);
-console.log('blocks', blocks.map((b) => `${Math.round(b.start - added)}:${Math.round(b.duration)}`).join(' '));
-for (const f of data.frames.filter((f) => f.start + f.duration > added && f.start < finished && f.duration > 45)) console.log('frame', Math.round(f.start - added), Math.round(f.duration), f.scripts.join(' | '));
+await classified;
+await page.waitForTimeout(2000);
+for (let round = 0; round < 3; round++) {
+  const extra = ['horse', 'bird', 'fish'][round];
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+  await cdp.send('Profiler.start');
+  const reranked = classifiedShown(page, COUNT, labels.length + 1);
+  labels.push(extra);
+  await page.getByLabel('Candidate labels').fill(labels.join(', '));
+  const at = await reranked;
+  const { profile } = await cdp.send('Profiler.stop');
+  writeFileSync(`.scratch/relabel-${round}.cpuprofile`, JSON.stringify(profile));
+  const applied = await page.evaluate((n) => performance.getEntriesByName('labels-applied').find((m) => (m as PerformanceMark).detail === n)?.startTime ?? NaN, labels.length);
+  const reply = await page.evaluate((a) => performance.getEntriesByName('reply:scores').find((m) => m.startTime >= a)?.startTime ?? NaN, applied);
+  const worker = page.workers().find((w) => w.url().includes('classifier.worker'));
+  const measures = await worker?.evaluate(() => performance.getEntriesByType('measure').map((e) => `${e.name}=${e.duration.toFixed(1)}`).join(' '));
+  console.log(`relabel ${round}: applied→reply ${(reply - applied).toFixed(0)} ms, reply→shown ${(at - reply).toFixed(0)} ms, total ${(at - applied).toFixed(0)}; ${measures}`);
+  await page.waitForTimeout(1500);
+}
 await browser.close();
 server.close();
