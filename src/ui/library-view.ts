@@ -56,55 +56,48 @@ export function effectiveLabel(item: LibraryItem): string | null {
   return topLabel(item.result);
 }
 
-function sameItem(a: LibraryItem, b: LibraryItem): boolean {
-  return (
-    a.result === b.result &&
-    a.fresh === b.fresh &&
-    a.failure === b.failure &&
-    a.correction === b.correction &&
-    a.noMatch === b.noMatch &&
-    a.images.length === b.images.length &&
-    a.images.every((image, i) => image === b.images[i])
-  );
-}
-
 /**
  * One item per picture, in the library's order. Items that did not change are the previous
- * objects, so that a batch of results re-renders only the cards it concerns.
+ * objects (and no new object is made for them: this runs for every batch of a long run), so that
+ * a batch of results re-renders only the cards it concerns.
  */
 export function libraryItems(snapshot: SessionSnapshot, previous?: ReadonlyMap<string, LibraryItem>): LibraryItem[] {
-  const byHash = new Map<string, LibraryItem>();
-  const items: LibraryItem[] = [];
+  // Every file of each content, first added first: twins become one item.
+  const byHash = new Map<string, LibraryImage[]>();
+  const groups: LibraryImage[][] = [];
+  for (const image of snapshot.images) {
+    const twins = image.contentHash ? byHash.get(image.contentHash) : undefined;
+    if (twins) {
+      twins.push(image);
+      continue;
+    }
+    const group = [image];
+    groups.push(group);
+    if (image.contentHash) byHash.set(image.contentHash, group);
+  }
   const labels = new Set(snapshot.labels.labels);
   const corrected = new Map(
     snapshot.corrections.filter((c) => labels.has(c.label)).map((c) => [c.contentHash, c.label] as const),
   );
   const { cutoff } = snapshot.settings;
-  for (const image of snapshot.images) {
-    const twin = image.contentHash ? byHash.get(image.contentHash) : undefined;
-    if (twin) {
-      twin.images.push(image);
-      continue;
-    }
+  return groups.map((images) => {
+    const [image] = images;
     const result = snapshot.results.get(image.id);
     const fresh = result?.key === snapshot.resultKey;
+    const failure = failureOf(snapshot, image);
     const correction = (image.contentHash && corrected.get(image.contentHash)) || null;
-    const item: LibraryItem = {
-      id: image.id,
-      images: [image],
-      result,
-      fresh,
-      failure: failureOf(snapshot, image),
-      correction,
-      noMatch: fresh && result !== undefined && correction === null && result.margin < cutoff,
-    };
-    items.push(item);
-    if (image.contentHash) byHash.set(image.contentHash, item);
-  }
-  if (!previous) return items;
-  return items.map((item) => {
-    const before = previous.get(item.id);
-    return before && sameItem(before, item) ? before : item;
+    const noMatch = fresh && result !== undefined && correction === null && result.margin < cutoff;
+    const before = previous?.get(image.id);
+    const unchanged =
+      before !== undefined &&
+      before.result === result &&
+      before.fresh === fresh &&
+      before.failure === failure &&
+      before.correction === correction &&
+      before.noMatch === noMatch &&
+      before.images.length === images.length &&
+      before.images.every((known, i) => known === images[i]);
+    return unchanged ? before : { id: image.id, images, result, fresh, failure, correction, noMatch };
   });
 }
 
