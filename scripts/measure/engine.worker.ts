@@ -40,6 +40,9 @@ export interface Job {
   text?: boolean;
   /** Tokens per text (77, CLIP's context, unless said): a typed query is about 8. */
   seq?: number;
+  /** Session options that change memory: ONNX Runtime's arena, and its prepacked weight copies. */
+  memArena?: boolean;
+  prepacking?: boolean;
   /** ONNX Runtime's WASM build: with asyncify (WebGPU's, the default) or the plain CPU-only one. */
   build?: 'asyncify' | 'plain';
 }
@@ -83,10 +86,12 @@ async function run(job: Job): Promise<JobResult> {
     }
   }
   const started = performance.now();
+  if (job.prepacking === false) extra = { ...extra, session: { disable_prepacking: '1' } };
   const session = await ort.InferenceSession.create(bytes, {
     executionProviders: [job.device],
     logSeverityLevel: job.verbose ? 0 : 3,
     logVerbosityLevel: 0,
+    ...(job.memArena === false ? { enableCpuMemArena: false } : {}),
     ...(extra ? { extra } : {}),
   });
   const createMs = performance.now() - started;

@@ -6,11 +6,12 @@
  *   npx tsx scripts/measure/run.ts threads     WASM q8 and fp32 vision passes at 1 and 2 threads (median of 5 after warm-up)
  *   npx tsx scripts/measure/run.ts builds      the same on ONNX Runtime's asyncify build (WebGPU's) and its plain CPU build
  *   npx tsx scripts/measure/run.ts text        one text pass of 8 and 77 tokens, q8 and fp32, 1 and 2 threads
+ *   npx tsx scripts/measure/run.ts memory      peak memory of one vision session with and without ONNX Runtime's arena and prepacking
  *
  * Needs `npm run fixtures -- --base`. MEASURE_PORT (default 4480), MEASURE_RUNS (default 5).
  */
 import { chromium } from '@playwright/test';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cpus, loadavg } from 'node:os';
 import { createServer } from 'vite';
@@ -170,6 +171,48 @@ try {
           console.log(`${name}: median ${round(r.medianMs)} ms [${r.times.map(round).join(', ')}]`);
         }
       }
+    }
+  } else if (what === 'memory') {
+    // Peak resident memory (VmHWM) of a fresh browser's busiest renderer after one vision session and its
+    // passes, with ONNX Runtime's memory options; each configuration in its own browser.
+    const configs: [string, Partial<Job>][] = [
+      ['default', {}],
+      ['no arena', { memArena: false }],
+      ['no prepacking', { prepacking: false }],
+      ['neither', { memArena: false, prepacking: false }],
+    ];
+    for (const [name, job] of configs) {
+      const fresh = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+      const cdp = await fresh.newBrowserCDPSession();
+      const cpu = async () =>
+        new Map(
+          (
+            (await cdp.send('SystemInfo.getProcessInfo')) as {
+              processInfo: { type: string; id: number; cpuTime: number }[];
+            }
+          ).processInfo
+            .filter((p) => p.type === 'renderer')
+            .map((p) => [p.id, p.cpuTime]),
+        );
+      const before = await cpu();
+      const tab = await fresh.newPage();
+      await tab.goto(`http://localhost:${port}/`);
+      await tab.waitForFunction(() => document.title === 'measure ready');
+      const r = await tab.evaluate((j) => window.measure(j), {
+        ...defaults,
+        threads: 2,
+        build: 'plain' as const,
+        ...job,
+      });
+      const after = await cpu();
+      const [busiest] = [...after].sort(([a, x], [b, y]) => y - (before.get(b) ?? 0) - (x - (before.get(a) ?? 0)));
+      const status = readFileSync(`/proc/${busiest[0]}/status`, 'utf8');
+      const peakMb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
+      out[name] = { peakMb: Math.round(peakMb), createMs: round(r.createMs), passMs: round(r.medianMs) };
+      console.log(
+        `${name}: peak ${Math.round(peakMb)} MB, create ${round(r.createMs)} ms, pass ${round(r.medianMs)} ms`,
+      );
+      await fresh.close();
     }
   } else if (what === 'threads') {
     // Alternating configurations, so that a change in the machine's load hits both alike.
