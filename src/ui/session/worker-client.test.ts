@@ -15,6 +15,16 @@ function setup() {
 }
 
 const source = { modelId: 'fixtures/clip-colors', host: 'http://localhost/models' };
+/** A plain load on WASM, q8. */
+const WASM_LOAD: LoadOptions = {
+  source,
+  device: 'wasm',
+  dtypes: ['q8'],
+  threads: null,
+  simulate: null,
+  consent: null,
+  hints: NO_HINTS,
+};
 const work = { textsEncoded: 1, textsCached: 0, imagesEncoded: 0, imagesCached: 0 };
 const row = (imageId: string) => ({
   imageIds: [imageId],
@@ -73,15 +83,7 @@ describe('ClassifierClient', () => {
 
   it('rejects with the worker’s typed failure', async () => {
     const { worker, client } = setup();
-    const loaded = client.load({
-      source,
-      device: 'wasm',
-      dtypes: ['q8'],
-      threads: null,
-      simulate: null,
-      consent: null,
-      hints: NO_HINTS,
-    });
+    const loaded = client.load(WASM_LOAD);
     const failure = { code: 'load', failure: { code: 'host-unreachable', detail: 'offline' } } as const;
     worker.reply({ type: 'failed', id: worker.sent[0].id, failure });
     await expect(loaded).rejects.toEqual(new RequestError(failure));
@@ -141,15 +143,7 @@ describe('ClassifierClient', () => {
     await expect(loaded).rejects.toMatchObject({ failure: { code: 'restarted' } });
     expect(workers).toHaveLength(2);
     expect(workers[0].terminated).toBe(true);
-    const next = client.load({
-      source,
-      device: 'wasm',
-      dtypes: ['q8'],
-      threads: null,
-      simulate: null,
-      consent: null,
-      hints: NO_HINTS,
-    });
+    const next = client.load(WASM_LOAD);
     workers[1].reply({ type: 'loaded', id: workers[1].sent[0].id, info });
     await expect(next).resolves.toEqual(info);
   });
@@ -186,15 +180,7 @@ describe('ClassifierClient', () => {
 
   it('rejects every pending request when the worker crashes', async () => {
     const { worker, client } = setup();
-    const loaded = client.load({
-      source,
-      device: 'wasm',
-      dtypes: ['q8'],
-      threads: null,
-      simulate: null,
-      consent: null,
-      hints: NO_HINTS,
-    });
+    const loaded = client.load(WASM_LOAD);
     // Node has no ErrorEvent; the client reads only `message`.
     worker.dispatchEvent(Object.assign(new Event('error'), { message: 'out of memory' }));
     await expect(loaded).rejects.toMatchObject({ failure: { code: 'worker-crashed', detail: 'out of memory' } });
@@ -202,15 +188,7 @@ describe('ClassifierClient', () => {
 
   it('starts a fresh worker when a load needs the other ONNX Runtime build, and keeps the worker otherwise', async () => {
     const { workers, client } = setup();
-    const options: LoadOptions = {
-      source,
-      device: 'wasm',
-      dtypes: ['q8'],
-      threads: null,
-      simulate: null,
-      consent: null,
-      hints: NO_HINTS,
-    };
+    const options = WASM_LOAD;
     const added = client.addImages([{ id: 'a', name: 'a.png', path: null, file: new Blob(['x']), lastModified: 1 }]);
     void client.load(options).catch(() => undefined);
     void client.load({ ...options, dtypes: ['fp32'] }).catch(() => undefined);
@@ -231,15 +209,7 @@ describe('ClassifierClient', () => {
 
   describe('a worker that dies or hangs', () => {
     afterEach(() => vi.useRealTimers());
-    const load: LoadOptions = {
-      source,
-      device: 'wasm',
-      dtypes: ['q8'],
-      threads: null,
-      simulate: null,
-      consent: null,
-      hints: NO_HINTS,
-    };
+    const load = WASM_LOAD;
     const crash = (worker: FakeWorker, message = 'boom') =>
       worker.dispatchEvent(Object.assign(new Event('error'), { message }));
 
