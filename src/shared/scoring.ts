@@ -26,9 +26,23 @@ export function normalise(vector: ArrayLike<number>): Float32Array {
   return Float32Array.from(vector as ArrayLike<number>, (x) => (norm > 0 ? x / norm : 0));
 }
 
+/** Four partial sums at a time: this is the hot loop of every re-rank and search over stored embeddings. */
 export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
+  const n = a.length;
+  const end = n - (n % 4);
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let k = 0;
+  for (; k < end; k += 4) {
+    s0 += a[k] * b[k];
+    s1 += a[k + 1] * b[k + 1];
+    s2 += a[k + 2] * b[k + 2];
+    s3 += a[k + 3] * b[k + 3];
+  }
+  let sum = s0 + s1 + s2 + s3;
+  for (; k < n; k++) sum += a[k] * b[k];
   return sum;
 }
 

@@ -3,7 +3,7 @@
  * person's corrections teach (a cache of labelled examples, Tip-Adapter style, arXiv 2207.09519),
  * the margin over a generic prompt that decides "no match", and the ranking of a search.
  */
-import { dot, normalise } from '../shared/scoring.ts';
+import { dot, normalise, sigmoid, softmax } from '../shared/scoring.ts';
 import type { Scoring } from '../shared/types.ts';
 import type { Calibration } from './loaded-model.ts';
 
@@ -42,23 +42,6 @@ export interface ScoringContext {
   neutral: Float32Array;
 }
 
-/** The dot product of two vectors, four sums at a time (the hot loop of every re-rank and search). */
-export function fastDot(a: Float32Array, b: Float32Array): number {
-  const n = Math.min(a.length, b.length);
-  const end = n - (n % 4);
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0; // prettier-ignore
-  let k = 0;
-  for (; k < end; k += 4) {
-    s0 += a[k] * b[k];
-    s1 += a[k + 1] * b[k + 1];
-    s2 += a[k + 2] * b[k + 2];
-    s3 += a[k + 3] * b[k + 3];
-  }
-  let sum = s0 + s1 + s2 + s3;
-  for (; k < n; k++) sum += a[k] * b[k];
-  return sum;
-}
-
 /** Scores (N × L, row by row) and the no-match margin (N) of image vectors. */
 export function scoreImages(vectors: readonly Float32Array[], context: ScoringContext) {
   const { texts, reference, calibration, scoring, examples, neutral } = context;
@@ -69,21 +52,13 @@ export function scoreImages(vectors: readonly Float32Array[], context: ScoringCo
   const logits = new Float64Array(width);
   for (let row = 0; row < vectors.length; row++) {
     const vector = vectors[row];
-    let best = -Infinity;
-    for (let l = 0; l < width; l++) logits[l] = scale * fastDot(vector, texts[l]) + bias;
+    for (let l = 0; l < width; l++) logits[l] = scale * dot(vector, texts[l]) + bias;
     if (examples.length > 0) {
       const own = centred(vector, neutral);
       for (const example of examples) logits[example.label] += CACHE_WEIGHT * affinity(own, example.vector);
     }
-    for (let l = 0; l < width; l++) best = Math.max(best, logits[l]);
-    if (scoring === 'softmax') {
-      let sum = 0;
-      for (let l = 0; l < width; l++) sum += Math.exp(logits[l] - best);
-      for (let l = 0; l < width; l++) scores[row * width + l] = Math.exp(logits[l] - best) / sum;
-    } else {
-      for (let l = 0; l < width; l++) scores[row * width + l] = 1 / (1 + Math.exp(-logits[l]));
-    }
-    margin[row] = best - (scale * fastDot(vector, reference) + bias);
+    scores.set(scoring === 'softmax' ? softmax(logits) : sigmoid(logits), row * width);
+    margin[row] = Math.max(...logits) - (scale * dot(vector, reference) + bias);
   }
   return { scores, margin };
 }
@@ -99,18 +74,28 @@ export function twoDots(vectors: readonly Float32Array[], a: Float32Array, b: Fl
     const v = vectors[row];
     const n = Math.min(v.length, a.length, b.length);
     const end = n - (n % 4);
-    let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0; // prettier-ignore
+    let a0 = 0,
+      a1 = 0,
+      a2 = 0,
+      a3 = 0,
+      b0 = 0,
+      b1 = 0,
+      b2 = 0,
+      b3 = 0;
     let k = 0;
     for (; k < end; k += 4) {
-      const x0 = v[k], x1 = v[k + 1], x2 = v[k + 2], x3 = v[k + 3]; // prettier-ignore
+      const x0 = v[k],
+        x1 = v[k + 1],
+        x2 = v[k + 2],
+        x3 = v[k + 3];
       a0 += x0 * a[k];
       a1 += x1 * a[k + 1];
       a2 += x2 * a[k + 2];
-      a3 += x3 * a[k + 3]; // prettier-ignore
+      a3 += x3 * a[k + 3];
       b0 += x0 * b[k];
       b1 += x1 * b[k + 1];
       b2 += x2 * b[k + 2];
-      b3 += x3 * b[k + 3]; // prettier-ignore
+      b3 += x3 * b[k + 3];
     }
     let sumA = a0 + a1 + a2 + a3;
     let sumB = b0 + b1 + b2 + b3;

@@ -188,13 +188,12 @@ describe('ClassifierClient', () => {
 
   it('starts a fresh worker when a load needs the other ONNX Runtime build, and keeps the worker otherwise', async () => {
     const { workers, client } = setup();
-    const options = WASM_LOAD;
     const added = client.addImages([{ id: 'a', name: 'a.png', path: null, file: new Blob(['x']), lastModified: 1 }]);
-    void client.load(options).catch(() => undefined);
-    void client.load({ ...options, dtypes: ['fp32'] }).catch(() => undefined);
+    void client.load(WASM_LOAD).catch(() => undefined);
+    void client.load({ ...WASM_LOAD, dtypes: ['fp32'] }).catch(() => undefined);
     expect(workers).toHaveLength(1);
     // WebGPU runs on the asyncify build, which a worker started on the plain one cannot load.
-    const gpu = client.load({ ...options, device: 'webgpu' });
+    const gpu = client.load({ ...WASM_LOAD, device: 'webgpu' });
     expect(workers).toHaveLength(2);
     expect(workers[0].terminated).toBe(true);
     expect(workers[1].requests('load')).toHaveLength(1);
@@ -203,13 +202,12 @@ describe('ClassifierClient', () => {
     workers[1].reply({ type: 'added', id: again.id, images: [], folder: null, problem: null });
     await expect(added).resolves.toMatchObject({ images: [] });
     void gpu.catch(() => undefined);
-    void client.load({ ...options, device: 'webgpu' }).catch(() => undefined);
+    void client.load({ ...WASM_LOAD, device: 'webgpu' }).catch(() => undefined);
     expect(workers).toHaveLength(2);
   });
 
   describe('a worker that dies or hangs', () => {
     afterEach(() => vi.useRealTimers());
-    const load = WASM_LOAD;
     const crash = (worker: FakeWorker, message = 'boom') =>
       worker.dispatchEvent(Object.assign(new Event('error'), { message }));
 
@@ -218,7 +216,7 @@ describe('ClassifierClient', () => {
       const troubles: WorkerTrouble[] = [];
       client.onTrouble = (trouble) => troubles.push(trouble);
       const added = client.addImages([{ id: 'a', name: 'a.png', path: null, file: new Blob(['x']), lastModified: 1 }]);
-      const loading = client.load({ ...load, dtypes: ['q8'] });
+      const loading = client.load({ ...WASM_LOAD, dtypes: ['q8'] });
       crash(workers[0], 'Uncaught RangeError: Array buffer allocation failed');
       await expect(loading).rejects.toMatchObject({ failure: { code: 'restarted' } });
       expect(troubles).toEqual([
@@ -283,7 +281,7 @@ describe('ClassifierClient', () => {
         now += 1000;
       }
       expect(workers).toHaveLength(4);
-      const loading = client.load(load);
+      const loading = client.load(WASM_LOAD);
       crash(workers[3], 'the worker script failed to load');
       await expect(loading).rejects.toMatchObject({ failure: { code: 'worker-crashed' } });
       expect(troubles.at(-1)).toMatchObject({ gaveUp: true });
