@@ -9,6 +9,7 @@ import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import plainWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import plainMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 import { rewriteForWebGpu, FOLD_DEQUANTIZE } from '../../src/worker/webgpu-graph.ts';
+import { externaliseInitializers } from '../../src/worker/onnx-wire.ts';
 
 // Type-checked with the scripts (DOM lib): only what a worker scope offers is used.
 declare const self: {
@@ -45,6 +46,10 @@ export interface Job {
   prepacking?: boolean;
   /** ONNX Runtime's WASM build: with asyncify (WebGPU's, the default) or the plain CPU-only one. */
   build?: 'asyncify' | 'plain';
+  /** Large initializers handed to ONNX Runtime as external data (the file itself) instead of inside the graph. */
+  external?: boolean;
+  /** ONNX Runtime's intra-op threads spin while waiting for work (its default) or sleep. */
+  spinning?: boolean;
 }
 
 export interface JobResult {
@@ -85,14 +90,23 @@ async function run(job: Job): Promise<JobResult> {
       extra = { ...FOLD_DEQUANTIZE };
     }
   }
+  let externalData: { path: string; data: Uint8Array }[] | undefined;
+  if (job.external) {
+    const small = externaliseInitializers(bytes, 'weights.bin');
+    if (!small) throw new Error('nothing to externalise');
+    externalData = [{ path: 'weights.bin', data: bytes }];
+    bytes = small;
+  }
   const started = performance.now();
   if (job.prepacking === false) extra = { ...extra, session: { disable_prepacking: '1' } };
+  if (job.spinning === false) extra = { ...extra, session: { intra_op: { allow_spinning: '0' } } };
   const session = await ort.InferenceSession.create(bytes, {
     executionProviders: [job.device],
     logSeverityLevel: job.verbose ? 0 : 3,
     logVerbosityLevel: 0,
     ...(job.memArena === false ? { enableCpuMemArena: false } : {}),
     ...(extra ? { extra } : {}),
+    ...(externalData ? { externalData } : {}),
   });
   const createMs = performance.now() - started;
   const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};

@@ -6,6 +6,7 @@
  *   npx tsx scripts/measure/run.ts threads     WASM q8 and fp32 vision passes at 1 and 2 threads (median of 5 after warm-up)
  *   npx tsx scripts/measure/run.ts builds      the same on ONNX Runtime's asyncify build (WebGPU's) and its plain CPU build
  *   npx tsx scripts/measure/run.ts text        one text pass of 8 and 77 tokens, q8 and fp32, 1 and 2 threads
+ *   npx tsx scripts/measure/run.ts spinning    q8 vision passes at 2 threads with ONNX Runtime's thread spinning on and off
  *   npx tsx scripts/measure/run.ts memory      peak memory of one vision session with and without ONNX Runtime's arena and prepacking
  *
  * Needs `npm run fixtures -- --base`. MEASURE_PORT (default 4480), MEASURE_RUNS (default 5).
@@ -180,8 +181,10 @@ try {
       ['no arena', { memArena: false }],
       ['no prepacking', { prepacking: false }],
       ['neither', { memArena: false, prepacking: false }],
+      ['external data', { external: true }],
     ];
-    for (const [name, job] of configs) {
+    const only = process.env.MEASURE_ONLY?.split(',');
+    for (const [name, job] of configs.filter(([name]) => !only || only.includes(name))) {
       const fresh = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
       const cdp = await fresh.newBrowserCDPSession();
       const cpu = async () =>
@@ -198,6 +201,10 @@ try {
       const tab = await fresh.newPage();
       await tab.goto(`http://localhost:${port}/`);
       await tab.waitForFunction(() => document.title === 'measure ready');
+      const hwm = (pid: number) =>
+        Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+      // Each renderer's peak before the session: the page with ONNX Runtime's script loaded, no model.
+      const bases = new Map([...(await cpu()).keys()].map((pid) => [pid, hwm(pid)]));
       const r = await tab.evaluate((j) => window.measure(j), {
         ...defaults,
         threads: 2,
@@ -206,13 +213,41 @@ try {
       });
       const after = await cpu();
       const [busiest] = [...after].sort(([a, x], [b, y]) => y - (before.get(b) ?? 0) - (x - (before.get(a) ?? 0)));
-      const status = readFileSync(`/proc/${busiest[0]}/status`, 'utf8');
-      const peakMb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
-      out[name] = { peakMb: Math.round(peakMb), createMs: round(r.createMs), passMs: round(r.medianMs) };
+      const peakMb = hwm(busiest[0]);
+      const baseMb = bases.get(busiest[0]) ?? Number.NaN;
+      out[name] = {
+        peakMb: Math.round(peakMb),
+        baseMb: Math.round(baseMb),
+        createMs: round(r.createMs),
+        passMs: round(r.medianMs),
+      };
       console.log(
-        `${name}: peak ${Math.round(peakMb)} MB, create ${round(r.createMs)} ms, pass ${round(r.medianMs)} ms`,
+        `${name}: peak ${Math.round(peakMb)} MB (renderer before the session ${Math.round(baseMb)} MB), create ${round(r.createMs)} ms, pass ${round(r.medianMs)} ms`,
       );
       await fresh.close();
+    }
+  } else if (what === 'spinning') {
+    // Alternating, so that a change in the machine's load hits both alike.
+    for (let i = 0; i < 3; i++) {
+      for (const spinning of [true, false]) {
+        const cdp = await browser.newBrowserCDPSession();
+        const cpu = async () =>
+          (
+            (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; cpuTime: number }[] }
+          ).processInfo
+            .filter((p) => p.type === 'renderer')
+            .reduce((sum, p) => sum + p.cpuTime, 0);
+        const [cpuBefore, wallBefore] = [await cpu(), performance.now()];
+        const r = await measure({ threads: 2, build: 'plain', spinning });
+        // Cores kept busy over the job (session creation, warm-up, passes): 2 when a spinning thread never rests.
+        const cores = ((await cpu()) - cpuBefore) / ((performance.now() - wallBefore) / 1000);
+        await cdp.detach();
+        const name = `spinning ${spinning ? 'on' : 'off'}`;
+        ((out[name] ??= []) as number[]).push(round(r.medianMs));
+        console.log(
+          `round ${i + 1} ${name}: median ${round(r.medianMs)} ms [${r.times.map(round).join(', ')}], ${cores.toFixed(2)} cores busy`,
+        );
+      }
     }
   } else if (what === 'threads') {
     // Alternating configurations, so that a change in the machine's load hits both alike.

@@ -302,3 +302,52 @@ export function writeOnnxModel(model: OnnxModel, nodes: OnnxNode[], dropped: Rea
   }
   return concat(parts);
 }
+
+/**
+ * The model with every initializer of at least `minBytes` of raw data moved out to "external
+ * data" at `location`, whose contents are `bytes` itself: each such tensor keeps its dims, type and
+ * name, and points at the offset its raw data already has in the file. Only the small graph is
+ * written; the weights are never copied. Null when nothing would move, or when the model already
+ * keeps data outside the file (TensorProto.raw_data = 9, external_data = 13, data_location = 14;
+ * StringStringEntryProto.key = 1, value = 2).
+ */
+export function externaliseInitializers(bytes: Uint8Array, location: string, minBytes = 1024): Uint8Array | null {
+  const graph = [...fields(bytes)].find((f) => f.number === 7 && f.wire === LENGTH_DELIMITED);
+  if (!graph) return null;
+  const entry = (key: string, value: string) => {
+    const body = [...stringField(1, key), ...stringField(2, value)];
+    return [header(13, total(body)), ...body];
+  };
+  const external = Uint8Array.from([...varintBytes(14 * 8 + VARINT), 1]);
+  let moved = 0;
+  const graphParts: Uint8Array[] = [];
+  for (const f of fields(bytes, graph.valueStart, graph.valueEnd)) {
+    if (f.number !== 5 || f.wire !== LENGTH_DELIMITED) {
+      graphParts.push(bytes.subarray(f.start, f.end));
+      continue;
+    }
+    const tensorFields = [...fields(bytes, f.valueStart, f.valueEnd)];
+    if (tensorFields.some((t) => t.number === 13 || (t.number === 14 && t.value === 1))) return null;
+    const raw = tensorFields.find((t) => t.number === 9 && t.wire === LENGTH_DELIMITED);
+    if (!raw || raw.valueEnd - raw.valueStart < minBytes) {
+      graphParts.push(bytes.subarray(f.start, f.end));
+      continue;
+    }
+    const body = [
+      ...tensorFields.filter((t) => t !== raw).map((t) => bytes.subarray(t.start, t.end)),
+      ...entry('location', location),
+      ...entry('offset', String(raw.valueStart)),
+      ...entry('length', String(raw.valueEnd - raw.valueStart)),
+      external,
+    ];
+    graphParts.push(header(5, total(body)), ...body);
+    moved++;
+  }
+  if (moved === 0) return null;
+  const parts: Uint8Array[] = [];
+  for (const f of fields(bytes)) {
+    if (f.start === graph.start) parts.push(header(7, total(graphParts)), ...graphParts);
+    else parts.push(bytes.subarray(f.start, f.end));
+  }
+  return concat(parts);
+}

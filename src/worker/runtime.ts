@@ -8,7 +8,7 @@ import plainMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 import { runtimeBuildFor, type RuntimeBuild } from '../shared/backend.ts';
 import type { Device, ModelSource } from '../shared/types.ts';
 import { threadCount } from './threads.ts';
-import { installWebGpuGraphRewrite } from './webgpu-sessions.ts';
+import { installSessionFactory } from './session-factory.ts';
 
 /** Where model files are read from and stored: the app's store (or nothing) and its checked fetch. */
 export interface Transport {
@@ -58,8 +58,8 @@ export function configureRuntime(
     wasm.numThreads = threadCount(threads, navigator.hardwareConcurrency || 1, self.crossOriginIsolated);
     wasm.proxy = false;
   }
-  // WebGPU sessions of 8-bit files run as float operations on weights dequantized at creation.
-  installWebGpuGraphRewrite();
+  // WebGPU sessions of 8-bit files run as float operations; WASM sessions read weights from the file's bytes.
+  installSessionFactory();
 }
 
 export function wasmThreads(): number {

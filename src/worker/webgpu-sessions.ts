@@ -1,11 +1,9 @@
 /**
  * WebGPU sessions from 8-bit files, and the proof that their numbers are right.
  *
- * transformers.js hands ONNX Runtime each model file's bytes through `InferenceSession.create`, the
- * one place that sees both the bytes and the execution provider. Wrapped once, it rewrites a
- * WebGPU session's 8-bit graph into float operations on dequantized weights (`webgpu-graph.ts`)
- * and asks ONNX Runtime to fold those weights at creation; WASM sessions, and the bytes stored in
- * the model store, are left exactly as downloaded. The rewrite is redone at each load (a pass over
+ * `session-factory.ts` hands each WebGPU session's bytes here. Its 8-bit graph is rewritten into
+ * float operations on dequantized weights (`webgpu-graph.ts`), and ONNX Runtime is asked to fold
+ * those weights at creation; the bytes stored in the model store stay as downloaded. The rewrite is redone at each load (a pass over
  * the graph's nodes and one copy of the file; see the `webgpu-graph-rewrite` performance
  * measures), which costs far less than caching a float copy four times the download's size.
  *
@@ -17,43 +15,38 @@
 import * as ort from 'onnxruntime-web/webgpu';
 import { BackendError } from './model-errors.ts';
 import { FOLD_DEQUANTIZE, rewriteForWebGpu } from './webgpu-graph.ts';
-
-type Create = (model: Uint8Array, options?: ort.InferenceSession.SessionOptions) => Promise<ort.InferenceSession>;
+import type { CreateSession } from './session-factory.ts';
 
 /** The downloaded bytes of each WebGPU session, kept until its self-check has run. */
 const sources = new WeakMap<ort.InferenceSession, Uint8Array>();
-let createOriginal: Create | null = null;
 
-function isWebGpu(options: ort.InferenceSession.SessionOptions | undefined): boolean {
+export function isWebGpu(options: ort.InferenceSession.SessionOptions | undefined): boolean {
   return (options?.executionProviders ?? []).some(
     (provider) => (typeof provider === 'string' ? provider : provider.name) === 'webgpu',
   );
 }
 
-/** Installs the rewrite on ONNX Runtime's session factory (once; later calls do nothing). */
-export function installWebGpuGraphRewrite(): void {
-  if (createOriginal) return;
-  const factory = ort.InferenceSession as { create: Create };
-  const create: Create = factory.create.bind(ort.InferenceSession);
-  createOriginal = create;
-  factory.create = async (model, options) => {
-    if (!(model instanceof Uint8Array) || !isWebGpu(options)) return create(model, options);
-    const started = performance.now();
-    const rewritten = rewriteForWebGpu(model);
-    const rewrittenAt = performance.now();
-    const session = rewritten
-      ? await create(rewritten.bytes, { ...options, extra: { ...options?.extra, ...FOLD_DEQUANTIZE } })
-      : await create(model, options);
-    sources.set(session, model);
-    if (rewritten) {
-      performance.measure('webgpu-graph-rewrite', {
-        start: started,
-        end: rewrittenAt,
-        detail: { ...rewritten.report, bytes: model.byteLength, sessionMs: performance.now() - rewrittenAt },
-      });
-    }
-    return session;
-  };
+/** A WebGPU session of `model`, its 8-bit graph rewritten into float operations first (`session-factory.ts` calls it). */
+export async function createWebGpuSession(
+  create: CreateSession,
+  model: Uint8Array,
+  options: ort.InferenceSession.SessionOptions | undefined,
+): Promise<ort.InferenceSession> {
+  const started = performance.now();
+  const rewritten = rewriteForWebGpu(model);
+  const rewrittenAt = performance.now();
+  const session = rewritten
+    ? await create(rewritten.bytes, { ...options, extra: { ...options?.extra, ...FOLD_DEQUANTIZE } })
+    : await create(model, options);
+  sources.set(session, model);
+  if (rewritten) {
+    performance.measure('webgpu-graph-rewrite', {
+      start: started,
+      end: rewrittenAt,
+      detail: { ...rewritten.report, bytes: model.byteLength, sessionMs: performance.now() - rewrittenAt },
+    });
+  }
+  return session;
 }
 
 function cosine(a: Float32Array, b: Float32Array): number {
@@ -103,10 +96,11 @@ export async function selfCheck(
 ): Promise<SelfCheckResult> {
   const started = performance.now();
   const source = sources.get(session);
-  if (!source || !createOriginal) throw new BackendError('the WebGPU self-check found no model file to compare with.');
+  if (!source) throw new BackendError('the WebGPU self-check found no model file to compare with.');
   const inputs = Object.fromEntries(session.inputNames.map((name) => [name, feeds[name]]));
   const gpu = await session.run(inputs, outputs);
-  const cpuSession = await createOriginal(source, { executionProviders: ['wasm'] });
+  // Through the app's factory: a WASM session like the CPU path's own.
+  const cpuSession = await ort.InferenceSession.create(source, { executionProviders: ['wasm'] });
   let cpu: ort.InferenceSession.ReturnType;
   try {
     cpu = await cpuSession.run(inputs, outputs);
