@@ -53,7 +53,9 @@ function taps(outSize: number, inSize: number): { first: Int32Array; row: Int32A
 
 /**
  * `data` (`channels` per pixel, row-major) resized to `width` × `height` as sharp's bicubic affine
- * resize does; pixels outside the image read as 0.
+ * resize does; pixels outside the image read as 0. libvips rounds each of the four row sums before
+ * the column: a row sum depends on the input row and the output column only, so every input row
+ * is filtered once (`across`), then each output pixel combines four of those.
  */
 export function resizeLikeSharp(
   data: ArrayLike<number>,
@@ -63,37 +65,58 @@ export function resizeLikeSharp(
   width: number,
   height: number,
 ): Uint8ClampedArray {
-  const out = new Uint8ClampedArray(width * height * channels);
   const xs = taps(width, inWidth);
   const ys = taps(height, inHeight);
-  const rows = new Int32Array(4);
-  for (let y = 0; y < height; y++) {
-    const top = ys.first[y];
-    const cy = ys.row[y];
+  const rowLength = width * channels;
+  // Rounded row sums; they may overshoot 0…255, so they are kept unclamped until the column.
+  const across = new Int32Array(inHeight * rowLength);
+  for (let inY = 0; inY < inHeight; inY++) {
+    const rowStart = inY * inWidth;
+    const outStart = inY * rowLength;
     for (let x = 0; x < width; x++) {
       const left = xs.first[x];
       const cx = xs.row[x];
+      const inside = left >= 0 && left + 3 < inWidth;
+      const c0 = COEFFICIENTS[cx];
+      const c1 = COEFFICIENTS[cx + 1];
+      const c2 = COEFFICIENTS[cx + 2];
+      const c3 = COEFFICIENTS[cx + 3];
       for (let c = 0; c < channels; c++) {
-        for (let j = 0; j < 4; j++) {
-          const inY = top + j;
-          let sum = 0;
-          if (inY >= 0 && inY < inHeight) {
-            for (let i = 0; i < 4; i++) {
-              const inX = left + i;
-              if (inX >= 0 && inX < inWidth) sum += COEFFICIENTS[cx + i] * data[(inY * inWidth + inX) * channels + c];
-            }
+        let sum = 0;
+        if (inside) {
+          const at = (rowStart + left) * channels + c;
+          sum = c0 * data[at] + c1 * data[at + channels] + c2 * data[at + 2 * channels] + c3 * data[at + 3 * channels];
+        } else {
+          for (let i = 0; i < 4; i++) {
+            const inX = left + i;
+            if (inX >= 0 && inX < inWidth) sum += COEFFICIENTS[cx + i] * data[(rowStart + inX) * channels + c];
           }
-          rows[j] = (sum + HALF) >> INTERPOLATE_SHIFT;
         }
-        const value =
-          (COEFFICIENTS[cy] * rows[0] +
-            COEFFICIENTS[cy + 1] * rows[1] +
-            COEFFICIENTS[cy + 2] * rows[2] +
-            COEFFICIENTS[cy + 3] * rows[3] +
-            HALF) >>
-          INTERPOLATE_SHIFT;
-        out[(y * width + x) * channels + c] = value; // clamped to 0…255 by the array
+        across[outStart + x * channels + c] = (sum + HALF) >> INTERPOLATE_SHIFT;
       }
+    }
+  }
+  const out = new Uint8ClampedArray(height * rowLength);
+  for (let y = 0; y < height; y++) {
+    const top = ys.first[y];
+    const cy = ys.row[y];
+    // Rows outside the image contribute 0 (their row sums are 0).
+    const r0 = top >= 0 && top < inHeight ? top * rowLength : -1;
+    const r1 = top + 1 >= 0 && top + 1 < inHeight ? (top + 1) * rowLength : -1;
+    const r2 = top + 2 >= 0 && top + 2 < inHeight ? (top + 2) * rowLength : -1;
+    const r3 = top + 3 >= 0 && top + 3 < inHeight ? (top + 3) * rowLength : -1;
+    const c0 = COEFFICIENTS[cy];
+    const c1 = COEFFICIENTS[cy + 1];
+    const c2 = COEFFICIENTS[cy + 2];
+    const c3 = COEFFICIENTS[cy + 3];
+    const outStart = y * rowLength;
+    for (let k = 0; k < rowLength; k++) {
+      const sum =
+        (r0 >= 0 ? c0 * across[r0 + k] : 0) +
+        (r1 >= 0 ? c1 * across[r1 + k] : 0) +
+        (r2 >= 0 ? c2 * across[r2 + k] : 0) +
+        (r3 >= 0 ? c3 * across[r3 + k] : 0);
+      out[outStart + k] = (sum + HALF) >> INTERPOLATE_SHIFT; // clamped to 0…255 by the array
     }
   }
   return out;
