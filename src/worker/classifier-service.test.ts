@@ -1,6 +1,5 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import type { RawImage } from '@huggingface/transformers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { NO_HINTS } from '../shared/consent.ts';
 import type { NewImage } from '../shared/library.ts';
@@ -10,7 +9,7 @@ import { ClassifierService, type ImageReader, type ModelLoader } from './classif
 import { DownloadError } from './download.ts';
 import { Library } from './library.ts';
 import { LibraryStore } from './library-store.ts';
-import type { LoadedModel } from './loaded-model.ts';
+import type { LoadedModel, Pixels } from './loaded-model.ts';
 import { BackendError, ImageDecodeError } from './model-errors.ts';
 import { ModelStore } from './model-store.ts';
 import { sha256Hex } from './sha256.ts';
@@ -65,7 +64,7 @@ class FakeModel implements LoadedModel {
     });
   }
 
-  async encodeImages(images: RawImage[]): Promise<Float32Array[]> {
+  async encodeImages(images: Pixels[]): Promise<Float32Array[]> {
     this.imageCalls.push(images.length);
     await this.gate?.();
     if (this.failImages) throw this.failImages;
@@ -88,7 +87,7 @@ function fakeReader(reads: string[], copies = true): ImageReader {
     const data = new Uint8ClampedArray(bytes);
     return {
       contentHash: await sha256Hex(bytes),
-      pixels: { data, width: 1, height: 1, channels: 3 } as unknown as RawImage,
+      pixels: { data, width: 1, height: 1, channels: 3 },
       width: 4,
       height: 3,
       notes: [],
@@ -139,8 +138,7 @@ function visit(
     crops: async (blob) => {
       // A fake image's crops: four, the first two of its own colour, the others black.
       const [r, g, b] = new Uint8Array(await blob.arrayBuffer());
-      const crop = (rgb: number[]) =>
-        ({ data: Uint8ClampedArray.from(rgb), width: 1, height: 1, channels: 3 }) as unknown as RawImage;
+      const crop = (rgb: number[]): Pixels => ({ data: Uint8ClampedArray.from(rgb), width: 1, height: 1, channels: 3 });
       return {
         crops: [crop([r, g, b]), crop([r, g, b]), crop([0, 0, 1]), crop([0, 0, 1])],
         columns: 2,

@@ -7,7 +7,6 @@
  * image without an embedding is read and encoded a batch at a time. Loads and library requests are
  * answered at once; classifications run one at a time; a cancel stops its target between steps.
  */
-import type { RawImage } from '@huggingface/transformers';
 import { errorDetail, type ImageFailure, type RequestFailure } from '../shared/failures.ts';
 import { embeddingKey, type LibraryImage } from '../shared/library.ts';
 import {
@@ -25,7 +24,7 @@ import { ImportError, importModelFolder } from './import-model.ts';
 import { Library } from './library.ts';
 import type { ModelRecord } from './library-store.ts';
 import { describeLoadError } from './load-errors.ts';
-import type { Calibration, LoadedModel } from './loaded-model.ts';
+import type { Calibration, LoadedModel, Pixels } from './loaded-model.ts';
 import { BackendError, ImageDecodeError, isOutOfMemory } from './model-errors.ts';
 import type { ModelStore } from './model-store.ts';
 import type { ReadImage } from './read-image.ts';
@@ -81,7 +80,7 @@ export interface ServiceDeps {
   } | null;
   readImage: ImageReader;
   /** The overlapping crops of an image, for a heat map (a grid of `columns` × `rows`). */
-  crops(blob: Blob): Promise<{ crops: RawImage[]; columns: number; rows: number; cropSize: number }>;
+  crops(blob: Blob): Promise<{ crops: Pixels[]; columns: number; rows: number; cropSize: number }>;
   visionBatch?: number;
 }
 
@@ -156,6 +155,12 @@ interface Pending {
   readMs: number;
   read: ReadImage | null;
 }
+
+type ReadOutcome =
+  | { kind: 'read before' }
+  | { kind: 'no file' }
+  | { kind: 'read'; read: ReadImage; ms: number }
+  | { kind: 'failed'; error: unknown };
 
 const noWork = (): EncodeWork => ({ textsEncoded: 0, textsCached: 0, imagesEncoded: 0, imagesCached: 0 });
 export class ClassifierService {
@@ -542,25 +547,29 @@ export class ClassifierService {
     ]);
   }
 
-  /** Reads the images of a batch that have not been read yet; an image that cannot be read fails alone. */
+  /**
+   * Reads the images of a batch that have not been read yet; an image that cannot be read fails
+   * alone. Every read is asked for at once, so the reader works through them while this thread
+   * runs the vision pass; the results are then taken in order.
+   */
   private async readBatch(id: number, batch: LibraryImage[]): Promise<Pending[]> {
+    const reads = batch.map((image) => this.read(image));
     const out: Pending[] = [];
     const updated: LibraryImage[] = [];
     const removed: string[] = [];
-    for (const image of batch) {
-      const started = performance.now();
-      if (image.contentHash !== null && image.width > 0) {
+    for (const [i, image] of batch.entries()) {
+      const outcome = await reads[i];
+      if (outcome.kind === 'read before') {
         out.push({ image, readMs: 0, read: null });
         continue;
       }
+      if (outcome.kind === 'no file') {
+        this.failImage(id, image, { code: 'file-needed' });
+        continue;
+      }
       try {
-        const source = await this.library.source(image);
-        if (!source) {
-          this.failImage(id, image, { code: 'file-needed' });
-          continue;
-        }
-        const needsCopy = image.folderId === null && !Library.keepsOriginal(image);
-        const read = await this.deps.readImage(source, { needsCopy });
+        if (outcome.kind === 'failed') throw outcome.error;
+        const { read } = outcome;
         if (this.library.sameFile(image, read.contentHash)) {
           // The same file added again: it is in the library already.
           await this.library.remove([image.id]);
@@ -577,7 +586,7 @@ export class ClassifierService {
         };
         await this.library.saveRead(next, read.thumbnail, read.copy);
         updated.push(next);
-        out.push({ image: next, readMs: performance.now() - started, read });
+        out.push({ image: next, readMs: outcome.ms, read });
       } catch (error) {
         const failure: ImageFailure =
           error instanceof ImageDecodeError ? error.failure : { code: 'failed', detail: errorDetail(error) };
@@ -588,6 +597,21 @@ export class ClassifierService {
     }
     if (updated.length > 0 || removed.length > 0) this.post({ type: 'images-updated', id, images: updated, removed });
     return out;
+  }
+
+  /** One image of a batch read (never rejects: how it went is the result). */
+  private async read(image: LibraryImage): Promise<ReadOutcome> {
+    if (image.contentHash !== null && image.width > 0) return { kind: 'read before' };
+    const started = performance.now();
+    try {
+      const source = await this.library.source(image);
+      if (!source) return { kind: 'no file' };
+      const needsCopy = image.folderId === null && !Library.keepsOriginal(image);
+      const read = await this.deps.readImage(source, { needsCopy });
+      return { kind: 'read', read, ms: performance.now() - started };
+    } catch (error) {
+      return { kind: 'failed', error };
+    }
   }
 
   private failImage(id: number, image: LibraryImage, failure: ImageFailure): void {

@@ -6,11 +6,11 @@ import type { WorkerRequest } from '../shared/protocol.ts';
 import { ClassifierService } from './classifier-service.ts';
 import { CROP, GRID, gridCrops } from './crops.ts';
 import { decodeImage } from './decode-image.ts';
+import { createImageReader } from './image-reader.ts';
 import { Library } from './library.ts';
 import { LibraryStore } from './library-store.ts';
 import { createModelLoader } from './model-loader.ts';
 import { ModelStore } from './model-store.ts';
-import { readImage } from './read-image.ts';
 import { withSimulatedFailures } from './simulated-failures.ts';
 import { TEST_HOOKS } from '../shared/test-hooks.ts';
 
@@ -30,7 +30,7 @@ const service = new ClassifierService({
     get: (key, prompts) => libraryStore.texts(key, prompts),
     put: (key, entries) => libraryStore.putTexts(key, entries),
   },
-  readImage: (blob, options) => readImage(blob, decodeImage, options),
+  readImage: createImageReader(),
   crops: async (blob) => ({ crops: await gridCrops(blob, decodeImage), columns: GRID, rows: GRID, cropSize: CROP }),
 });
 

@@ -298,7 +298,8 @@ export async function loadClipModel(options: LoadOptions, callbacks: LoadCallbac
       return rows(await towers.text(tokenize(texts)));
     },
     async encodeImages(images) {
-      const { pixel_values } = (await processor(images)) as { pixel_values: Tensor };
+      const raw = images.map((p) => (p instanceof RawImage ? p : new RawImage(p.data, p.width, p.height, p.channels)));
+      const { pixel_values } = (await processor(raw)) as { pixel_values: Tensor };
       return rows(await towers.vision(pixel_values));
     },
     get calibration() {

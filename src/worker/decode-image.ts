@@ -4,8 +4,8 @@
  * header first), so a 150-megapixel panorama never becomes a 600 MB bitmap. EXIF rotation is
  * applied (the browser's default), transparency is shown on white, animations give their first frame.
  */
-import { RawImage } from '@huggingface/transformers';
 import type { ImageNote } from '../shared/failures.ts';
+import type { Pixels } from './loaded-model.ts';
 import { ImageDecodeError } from './model-errors.ts';
 import { mayBeAnimated, sniffFormat, storedSize, type ImageFormat } from '../shared/image-format.ts';
 
@@ -13,7 +13,8 @@ import { mayBeAnimated, sniffFormat, storedSize, type ImageFormat } from '../sha
 const MAX_PIXELS = 4_000_000;
 
 export interface DecodedImage {
-  pixels: RawImage;
+  /** RGBA. */
+  pixels: Pixels;
   /** The pixels drawn on white, for thumbnails and kept copies. */
   canvas: OffscreenCanvas;
   /** The image's size as shown (after EXIF rotation), before any downscaling. */
@@ -95,7 +96,7 @@ export async function decodeImage(blob: Blob): Promise<DecodedImage> {
     context.drawImage(bitmap, 0, 0, width, height);
     if ((await frameCount(blob, head, format)) > 1) notes.push({ kind: 'animated' });
     return {
-      pixels: new RawImage(context.getImageData(0, 0, width, height).data, width, height, 4),
+      pixels: { data: context.getImageData(0, 0, width, height).data, width, height, channels: 4 },
       canvas,
       width: shown.width,
       height: shown.height,

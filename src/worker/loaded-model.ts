@@ -1,6 +1,13 @@
 /** A model ready to encode: what the classifier service needs of it, whatever loaded it. */
-import type { RawImage } from '@huggingface/transformers';
 import type { ModelInfo, StorageNotice } from '../shared/types.ts';
+
+/** Decoded pixels, row-major, `channels` per pixel: a RawImage's shape without its class, so it crosses workers. */
+export interface Pixels {
+  data: Uint8ClampedArray | Uint8Array;
+  width: number;
+  height: number;
+  channels: 1 | 2 | 3 | 4;
+}
 
 /** How a model turns a cosine into a logit: `scale · cos + bias` (CLIP: 100 and 0). */
 export interface Calibration {
@@ -13,7 +20,7 @@ export interface LoadedModel {
   /** Unit-length text embeddings, one per text, in order. */
   encodeTexts(texts: string[]): Promise<Float32Array[]>;
   /** Unit-length image embeddings, one per image, from one batched vision pass. */
-  encodeImages(images: RawImage[]): Promise<Float32Array[]>;
+  encodeImages(images: Pixels[]): Promise<Float32Array[]>;
   readonly calibration: Calibration;
   /** The embedding of a plain mid-grey image: subtracted before comparing two pictures, so a shared "photo" direction does not make everything look alike. */
   readonly neutral: Float32Array;

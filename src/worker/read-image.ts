@@ -4,7 +4,7 @@
  * model-input scale so that another model can encode it after the file is gone.
  */
 import type { ImageNote } from '../shared/failures.ts';
-import type { RawImage } from '@huggingface/transformers';
+import type { Pixels } from './loaded-model.ts';
 import { sha256Hex } from './sha256.ts';
 
 /** Longest side of a thumbnail: sharp in a ~200 px card on a 1.25× screen, tens of KB as WebP. */
@@ -16,7 +16,7 @@ export const KEEP_ORIGINAL_BYTES = 1_000_000;
 
 export interface ReadImage {
   contentHash: string;
-  pixels: RawImage;
+  pixels: Pixels;
   width: number;
   height: number;
   notes: ImageNote[];
@@ -26,7 +26,7 @@ export interface ReadImage {
 }
 
 export type DecodeForLibrary = (blob: Blob) => Promise<{
-  pixels: RawImage;
+  pixels: Pixels;
   canvas: OffscreenCanvas;
   width: number;
   height: number;
