@@ -15,6 +15,7 @@ import {
   type LibrarySort,
 } from '../library-view.ts';
 import { useClassifier } from '../use-classifier.ts';
+import { useRelabelHold } from '../use-relabel-hold.ts';
 import { ClassificationQueue } from './ClassificationQueue.tsx';
 import { HeatMapDialog } from './HeatMapDialog.tsx';
 import { ImageCard } from './ImageCard.tsx';
@@ -57,7 +58,8 @@ export function LibrarySection() {
 
   // The cards follow a deferred copy of the snapshot: React renders them in slices that yield to the
   // page, so hundreds of images arriving at once never make one long task; counts and progress stay current.
-  const deferred = useDeferredValue(snapshot);
+  // New labels keep the last scores on the cards until the first new ones arrive (no "pending" render between).
+  const deferred = useDeferredValue(useRelabelHold(snapshot));
   const updating = deferred.resultKey !== snapshot.resultKey;
   // Unchanged items stay the same objects, so a batch of results re-renders only its own cards.
   const [itemsCache] = useState(() => new LibraryItemsCache());
