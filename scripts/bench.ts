@@ -143,6 +143,8 @@ interface AppRun {
   /** The longest animation frame meanwhile, with its scripts: what the longest task was made of. */
   worstFrame: AnimationFrame | null;
   peakBytes: number;
+  /** The same high-water mark read when the model was ready (before any image). */
+  peakAtReadyBytes: number;
   /** CPU time of the busiest renderer over the whole visit (s): ONNX Runtime's threads spinning count too. */
   cpuS: number;
   /** Each image's scores by label, by file name (from the app's export). */
@@ -160,6 +162,7 @@ async function appRun(browser: Browser, context: BrowserContext, origin: string,
   await status.filter({ hasText: 'Model ready' }).waitFor({ timeout: 300_000 });
   // No attribute is no reading (NaN), never a perfect one.
   const readyFromStoreMs = Number((await status.getAttribute('data-load-ms')) ?? Number.NaN);
+  const peakAtReadyBytes = await busiestRendererPeak(browser, before);
   const labels = page.getByLabel('Candidate labels');
   await labels.fill(LABELS.join(', '));
   await page.waitForFunction(
@@ -208,6 +211,7 @@ async function appRun(browser: Browser, context: BrowserContext, origin: string,
     longestTaskMs,
     worstFrame: worst,
     peakBytes,
+    peakAtReadyBytes,
     cpuS,
     scores,
   };
@@ -324,6 +328,7 @@ async function main(): Promise<void> {
         textPassMs: textMs,
         readyFromStoreMs: m((r) => r.readyFromStoreMs),
         peakMb: m((r) => r.peakBytes) / 1e6,
+        peakAtReadyMb: m((r) => r.peakAtReadyBytes) / 1e6,
         longestTaskMs: m((r) => r.longestTaskMs),
         rendererCpuS: m((r) => r.cpuS),
       };
