@@ -124,6 +124,11 @@ export type WorkerRequest =
       templates: string[];
       scoring: Scoring;
     }
+  /**
+   * Text embeddings for labels still being typed, made (and stored) ahead of time, so that applying
+   * them re-ranks without a text pass. Nothing is scored; a later classify finds them cached.
+   */
+  | { type: 'prepare-labels'; id: number; labels: string[]; templates: string[] }
   | { type: 'thumbnails'; id: number; ids: string[] }
   /** The library ranked by similarity to a text or an image (one text pass at most, then a matrix product). */
   | { type: 'search'; id: number; query: SearchQuery }
@@ -164,6 +169,8 @@ export type WorkerReply =
   | { type: 'images-updated'; id: number; images: LibraryImage[]; removed: string[] }
   | { type: 'image-failed'; id: number; imageId: string; failure: ImageFailure }
   | { type: 'done'; id: number; work: EncodeWork }
+  /** A prepare-labels request's texts are encoded (its work: texts encoded, or found stored). */
+  | { type: 'prepared'; id: number; work: EncodeWork }
   | { type: 'thumbnails'; id: number; thumbnails: { id: string; blob: Blob | null }[] }
   | { type: 'search-results'; id: number; hits: SearchHits }
   | { type: 'corrections'; id: number; corrections: Correction[] }

@@ -228,6 +228,20 @@ describe('ClassifierService', () => {
     expect(w.of('done')[1].work).toEqual({ textsEncoded: 1, textsCached: 2, imagesEncoded: 0, imagesCached: 2 });
   });
 
+  it('prepares labels being typed: their text pass runs ahead, and the classify that applies them finds them cached', async () => {
+    const w = visit();
+    await w.load();
+    await w.add(file('r', RED), file('b', BLUE));
+    await w.send(classify(['red', 'blue']));
+    await w.send({ type: 'prepare-labels', labels: ['green'], templates: ['a {}'] });
+    expect(w.of('prepared')[0].work).toEqual({ textsEncoded: 1, textsCached: 0, imagesEncoded: 0, imagesCached: 0 });
+    // Prepared only: nothing scored.
+    expect(w.of('scores')).toHaveLength(1);
+    await w.send(classify(['red', 'blue', 'green']));
+    expect(w.model.textCalls).toEqual([['a red', 'a blue', 'a something'], ['a green']]);
+    expect(w.of('done')[1].work).toMatchObject({ textsEncoded: 0, textsCached: 3 });
+  });
+
   it('after a reload, scores the library from storage before the model has loaded', async () => {
     const first = visit();
     await first.load();

@@ -192,9 +192,12 @@ export class ClassifierService {
         // Said at once: the page takes a cancel left unanswered as a hung worker, and replaces it.
         this.post({ type: 'cancelled', id: request.id, target: request.target });
         return Promise.resolve();
-      case 'classify': {
+      case 'classify':
+      case 'prepare-labels': {
+        // One after another: a classify right after its labels' preparation finds their texts cached.
         this.pending.add(request.id);
-        const handled = this.queue.then(() => this.answer(request.id, () => this.classify(request)));
+        const run = () => (request.type === 'classify' ? this.classify(request) : this.prepareLabels(request));
+        const handled = this.queue.then(() => this.answer(request.id, run));
         this.queue = handled;
         return handled;
       }
@@ -204,7 +207,7 @@ export class ClassifierService {
     }
   }
 
-  private handle(request: Exclude<WorkerRequest, { type: 'cancel' | 'classify' }>): Promise<void> {
+  private handle(request: Exclude<WorkerRequest, { type: 'cancel' | 'classify' | 'prepare-labels' }>): Promise<void> {
     switch (request.type) {
       case 'load':
         return this.load(request);
@@ -527,6 +530,17 @@ export class ClassifierService {
       reading ??= start();
     }
     this.post({ type: 'done', id, work });
+  }
+
+  private async prepareLabels({ id, labels, templates }: Request<'prepare-labels'>): Promise<void> {
+    const session = this.session;
+    if (!session) throw new FailureError({ code: 'no-model' });
+    const scorer = await this.scorer(id, session);
+    this.throwIfCancelled(id);
+    const work = noWork();
+    const prompts = templates.flatMap((template) => labels.map((label) => applyTemplate(template, label)));
+    await this.textEmbeddings(id, session, scorer, prompts, work);
+    this.post({ type: 'prepared', id, work });
   }
 
   /** The corrected pictures whose label is among `labels`: the examples scores learn from. */

@@ -210,6 +210,44 @@ describe('ClassifierSession', () => {
     ).toEqual([['red', 'blue']]);
   });
 
+  it('encodes new labels while typing pauses, before they apply, and only the ones not applied yet', async () => {
+    const t = setup();
+    await ready(t, 'wasm', [record('a')]);
+    await typeLabels(t, 'red');
+    t.session.setLabelsText('red, blue');
+    await vi.advanceTimersByTimeAsync(120);
+    const [, prepared] = t.worker().requests('prepare-labels');
+    expect(prepared.labels).toEqual(['blue']);
+    expect(prepared.templates).toEqual(t.session.getSnapshot().templates);
+    // Not applied yet: the classification for "red, blue" comes at the end of the debounce.
+    expect(t.sent().labels).toEqual(['red']);
+    t.worker().reply({
+      type: 'prepared',
+      id: prepared.id,
+      work: { textsEncoded: 1, textsCached: 0, imagesEncoded: 0, imagesCached: 0 },
+    });
+    await vi.advanceTimersByTimeAsync(130);
+    expect(t.sent().labels).toEqual(['red', 'blue']);
+    expect(t.session.getSnapshot().work.textsEncoded).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a newer keystroke supersedes a preparation still running', async () => {
+    const t = setup();
+    await ready(t, 'wasm', [record('a')]);
+    t.session.setLabelsText('ow');
+    await vi.advanceTimersByTimeAsync(120);
+    t.session.setLabelsText('owl');
+    await vi.advanceTimersByTimeAsync(120);
+    const [first, second] = t.worker().requests('prepare-labels');
+    expect([first.labels, second.labels]).toEqual([['ow'], ['owl']]);
+    expect(
+      t
+        .worker()
+        .requests('cancel')
+        .map((r) => r.target),
+    ).toContain(first.id);
+  });
+
   it('cancels a superseded classification and never shows its scores as current', async () => {
     const t = setup();
     await ready(t, 'wasm', [record('a'), record('b')]);

@@ -160,6 +160,8 @@ export interface SessionDeps {
   now?(): number;
   /** How long typing must pause before labels or a template apply. */
   debounceMs?: number;
+  /** How long typing must pause before new labels' texts are encoded ahead of being applied. */
+  prepareMs?: number;
   onLabelsApplied?(count: number): void;
   /** A search went to the worker (for the benchmark's timing). */
   onSearchStarted?(): void;
@@ -237,6 +239,8 @@ export class ClassifierSession {
   private gpuFailure: { device: RuntimeSettings['device']; reason: string; selfCheck?: SelfCheckMismatch } | null =
     null;
   private labelsTimer: ReturnType<typeof setTimeout> | undefined;
+  private prepareTimer: ReturnType<typeof setTimeout> | undefined;
+  private prepareController: AbortController | null = null;
   private promptTimer: ReturnType<typeof setTimeout> | undefined;
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
   /** Stored graphs ONNX Runtime rejected in the last load, while a fresh worker loads them again. */
@@ -550,6 +554,28 @@ export class ClassifierSession {
     this.update({ settings: { ...this.state.settings, labels: text } });
     clearTimeout(this.labelsTimer);
     this.labelsTimer = setTimeout(() => this.applyLabels(), this.deps.debounceMs ?? 250);
+    clearTimeout(this.prepareTimer);
+    this.prepareTimer = setTimeout(() => this.prepareLabels(), this.deps.prepareMs ?? 120);
+  }
+
+  /**
+   * Encodes the labels being typed that are not applied yet, during the rest of the debounce: when
+   * they apply, re-ranking needs no text pass. Only an optimisation: a failure here is left to the
+   * classification to say; a newer keystroke supersedes it.
+   */
+  private prepareLabels(): void {
+    const { model, templates, labels: applied, settings } = this.state;
+    if (model.phase !== 'ready') return;
+    const fresh = parseLabels(settings.labels).labels.filter((label) => !applied.labels.includes(label));
+    this.prepareController?.abort();
+    this.prepareController = null;
+    if (fresh.length === 0) return;
+    const controller = new AbortController();
+    this.prepareController = controller;
+    this.client.prepareLabels(fresh, templates, controller.signal).then(
+      (work) => this.addWork({ textsEncoded: work.textsEncoded, textsCached: work.textsCached }),
+      () => undefined,
+    );
   }
 
   private applyLabels(): void {
@@ -960,6 +986,8 @@ export class ClassifierSession {
 
   dispose(): void {
     clearTimeout(this.labelsTimer);
+    clearTimeout(this.prepareTimer);
+    this.prepareController?.abort();
     clearTimeout(this.promptTimer);
     clearTimeout(this.searchTimer);
     this.searchController?.abort();

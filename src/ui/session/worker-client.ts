@@ -368,6 +368,13 @@ export class ClassifierClient {
     });
   }
 
+  /** Encodes (and stores) labels' texts ahead of a classify that will need them; resolves with that work. */
+  prepareLabels(labels: string[], templates: string[], signal?: AbortSignal): Promise<EncodeWork> {
+    return this.request<EncodeWork>({ type: 'prepare-labels', labels, templates }, signal, (reply, resolve) => {
+      if (reply.type === 'prepared') resolve(reply.work);
+    });
+  }
+
   search(query: SearchQuery, signal?: AbortSignal): Promise<SearchHits> {
     return this.request<SearchHits>({ type: 'search', query }, signal, (reply, resolve) => {
       if (reply.type === 'search-results') resolve(reply.hits);
