@@ -50,6 +50,8 @@ const VISION_BATCH = 4;
 /** Prompts per text pass: 1,000 labels × 7 templates in one pass could exceed WASM's 4 GB. */
 const TEXT_CHUNK = 64;
 const TEXT_MEMORY = 5000;
+/** Prompts encoded ahead and not used yet, remembered for counting the work (cleared past this). */
+const PREPARED_MEMORY = 10_000;
 
 export interface LoadProgress {
   onPlan(files: PlannedFile[]): void;
@@ -162,6 +164,9 @@ type ReadOutcome =
   | { kind: 'read'; read: ReadImage; ms: number }
   | { kind: 'failed'; error: unknown };
 
+/** A prompt's key in the text memory: the model's embedding key and the prompt. */
+const textKey = (scorer: Scorer, prompt: string) => `${scorer.embeddingKey}\u0000${prompt}`;
+
 const noWork = (): EncodeWork => ({ textsEncoded: 0, textsCached: 0, imagesEncoded: 0, imagesCached: 0 });
 export class ClassifierService {
   private session: Session | null = null;
@@ -172,6 +177,8 @@ export class ClassifierService {
   /** Downloads of running loads, stopped at once by a cancel. */
   private readonly loadControllers = new Map<number, AbortController>();
   private readonly textMemory = new LruCache<string, Float32Array>(TEXT_MEMORY);
+  /** Prompts a preparation encoded that no classify has used yet (by text key). */
+  private readonly preparedTexts = new Set<string>();
   private readonly gate = new ModelGate();
   private readonly visionBatch: number;
 
@@ -404,8 +411,10 @@ export class ClassifierService {
     prompts: string[],
     work: EncodeWork,
     uncounted: ReadonlySet<string> = new Set(),
+    /** Receives the prompts this call encodes (not found in memory or storage). */
+    encoded: string[] = [],
   ): Promise<Float32Array[]> {
-    const key = (prompt: string) => `${scorer.embeddingKey}\u0000${prompt}`;
+    const key = (prompt: string) => textKey(scorer, prompt);
     const found = new Map<string, Float32Array>();
     const unique = [...new Set(prompts)];
     for (const prompt of unique) {
@@ -424,8 +433,11 @@ export class ClassifierService {
     }
     const missing = unique.filter((prompt) => !found.has(prompt));
     const counted = (list: string[]) => list.filter((prompt) => !uncounted.has(prompt)).length;
-    work.textsCached += counted(unique) - counted(missing);
-    work.textsEncoded += counted(missing);
+    // Encoded ahead by a preparation for this request's labels: counted as this request's encoding, once.
+    const prepared = unique.filter((prompt) => found.has(prompt) && this.preparedTexts.delete(key(prompt)));
+    work.textsCached += counted(unique) - counted(missing) - counted(prepared);
+    work.textsEncoded += counted(missing) + counted(prepared);
+    encoded.push(...missing);
     if (missing.length > 0) {
       const modelStarted = performance.now();
       const model = await this.model(id, session);
@@ -539,7 +551,11 @@ export class ClassifierService {
     this.throwIfCancelled(id);
     const work = noWork();
     const prompts = templates.flatMap((template) => labels.map((label) => applyTemplate(template, label)));
-    await this.textEmbeddings(id, session, scorer, prompts, work);
+    const encoded: string[] = [];
+    await this.textEmbeddings(id, session, scorer, prompts, work, new Set(), encoded);
+    // A preparation left unused (a word still being typed) is never counted as anyone's work.
+    if (this.preparedTexts.size > PREPARED_MEMORY) this.preparedTexts.clear();
+    for (const prompt of encoded) this.preparedTexts.add(textKey(scorer, prompt));
     this.post({ type: 'prepared', id, work });
   }
 

@@ -572,10 +572,8 @@ export class ClassifierSession {
     if (fresh.length === 0) return;
     const controller = new AbortController();
     this.prepareController = controller;
-    this.client.prepareLabels(fresh, templates, controller.signal).then(
-      (work) => this.addWork({ textsEncoded: work.textsEncoded, textsCached: work.textsCached }),
-      () => undefined,
-    );
+    // Its work is counted by the classification that uses it (the worker says so there), not here.
+    this.client.prepareLabels(fresh, templates, controller.signal).catch(() => undefined);
   }
 
   private applyLabels(): void {
