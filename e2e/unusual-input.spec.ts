@@ -3,7 +3,7 @@
  * valid image added next still classifies correctly.
  */
 import sharp from 'sharp';
-import { expect, test, type ClassifierPage } from './fixtures.ts';
+import { FIXTURE_URL, expect, test, type ClassifierPage } from './fixtures.ts';
 import { COLOURS, solidImage, widePhoto, type ImageFile, type Rgb } from './images.ts';
 
 const LABELS = 'red, green, blue, yellow, cyan, magenta, white, black';
@@ -283,4 +283,22 @@ test('a wide photo is classified from its centre crop, as CLIP’s image process
   await app.expectTopLabel(photo.name, 'red');
   await app.expectTopLabel(squashed.name, 'blue');
   await expect(app.page.getByRole('article', { name: photo.name }).locator('.card-size')).toHaveText('960 × 240 px');
+});
+
+test('with a core left beside ONNX Runtime (threads=1), pictures are read in a worker of their own: a damaged file keeps its message and the rest classify', async ({
+  app,
+  page,
+}) => {
+  const damaged = await messageCases[1].make();
+  const colours = [COLOURS.red, COLOURS.green, COLOURS.blue] as const;
+  const solids = await Promise.all(colours.map((rgb, i) => solidImage(`reader-${i}-${Date.now()}`, rgb, 'png')));
+  await app.openReady(`${FIXTURE_URL}&device=wasm&threads=1`);
+  await app.typeLabels(LABELS);
+  await app.addImages([damaged, ...solids]);
+  await expectMessage(app, damaged, /PNG data is damaged or incomplete/);
+  for (const [i, image] of solids.entries()) {
+    await expect(app.scores(image.name).first()).toHaveText(new RegExp(`^${['red', 'green', 'blue'][i]} `));
+  }
+  // The classifier worker started the reader (a worker of its own, seen by the browser as the page's).
+  await expect.poll(() => page.workers().some((worker) => worker.url().includes('image-reader'))).toBe(true);
 });

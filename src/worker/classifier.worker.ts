@@ -7,6 +7,7 @@ import { ClassifierService } from './classifier-service.ts';
 import { CROP, GRID, gridCrops } from './crops.ts';
 import { decodeImage } from './decode-image.ts';
 import { createImageReader } from './image-reader.ts';
+import { coreLeftForReading } from './runtime.ts';
 import { Library } from './library.ts';
 import { LibraryStore } from './library-store.ts';
 import { createModelLoader } from './model-loader.ts';
@@ -30,7 +31,7 @@ const service = new ClassifierService({
     get: (key, prompts) => libraryStore.texts(key, prompts),
     put: (key, entries) => libraryStore.putTexts(key, entries),
   },
-  readImage: createImageReader(),
+  readImage: createImageReader(() => coreLeftForReading(navigator.hardwareConcurrency || 1)),
   crops: async (blob) => ({ crops: await gridCrops(blob, decodeImage), columns: GRID, rows: GRID, cropSize: CROP }),
 });
 

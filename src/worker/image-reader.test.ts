@@ -47,7 +47,7 @@ describe('createImageReader', () => {
 
   it('sends every read at once to one reader and answers each by its id', async () => {
     vi.stubGlobal('Worker', FakeWorker);
-    const reader = createImageReader();
+    const reader = createImageReader(() => true);
     const first = reader(new Blob(['a']), { needsCopy: false });
     const second = reader(new Blob(['b']), { needsCopy: true });
     expect(FakeWorker.started).toHaveLength(1);
@@ -62,7 +62,7 @@ describe('createImageReader', () => {
 
   it("keeps a picture's own failure typed, and other failures plain", async () => {
     vi.stubGlobal('Worker', FakeWorker);
-    const reader = createImageReader();
+    const reader = createImageReader(() => true);
     const damaged = reader(new Blob(['x']), { needsCopy: false });
     const other = reader(new Blob(['y']), { needsCopy: false });
     const [worker] = FakeWorker.started;
@@ -75,9 +75,15 @@ describe('createImageReader', () => {
     await expect(other).rejects.not.toBeInstanceOf(ImageDecodeError);
   });
 
+  it('reads in place where ONNX Runtime’s threads take every core', () => {
+    vi.stubGlobal('Worker', FakeWorker);
+    void createImageReader(() => false)(new Blob(['not an image']), { needsCopy: false }).catch(() => undefined);
+    expect(FakeWorker.started).toHaveLength(0);
+  });
+
   it('fails the reads of a reader that crashed, and starts a fresh one for the next read', async () => {
     vi.stubGlobal('Worker', FakeWorker);
-    const reader = createImageReader();
+    const reader = createImageReader(() => true);
     const pending = reader(new Blob(['a']), { needsCopy: false });
     const [crashed] = FakeWorker.started;
     crashed.crash('out of memory');

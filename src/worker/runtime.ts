@@ -62,6 +62,14 @@ export function configureRuntime(
   installSessionFactory();
 }
 
+/**
+ * Whether a core is left beside ONNX Runtime for reading pictures in a worker of their own: on
+ * WebGPU the GPU runs the passes; on WASM, when it runs on fewer threads than there are cores.
+ */
+export function coreLeftForReading(cores: number): boolean {
+  return startedBuild === 'asyncify' || wasmThreads() < cores;
+}
+
 export function wasmThreads(): number {
   return env.backends.onnx.wasm?.numThreads ?? 1;
 }
