@@ -7,7 +7,7 @@
  * page build (`dist-bench/`); `npm run bench` makes all three first.
  */
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
@@ -26,6 +26,7 @@ import {
   type AnimationFrame,
 } from './bench-page.ts';
 import { ISOLATION_HEADERS, MODELS_PREFIX, handleModelRequest } from './model-server.ts';
+import { busiestRenderer, peakResidentBytes, rendererCpu } from './renderer-processes.ts';
 import { fileFor, sendFile } from './static-files.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -108,30 +109,10 @@ function serve(images: Buffer[]): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-/** Every renderer process's CPU time so far (s), by process id. */
-async function rendererCpu(browser: Browser): Promise<Map<number, number>> {
-  const cdp = await browser.newBrowserCDPSession();
-  const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as {
-    processInfo: { type: string; id: number; cpuTime: number }[];
-  };
-  await cdp.detach();
-  return new Map(processInfo.filter((p) => p.type === 'renderer').map((p) => [p.id, p.cpuTime]));
-}
-
-/**
- * Peak resident memory (VmHWM) of the renderer process that did a run's work (the page and its
- * workers, which Chromium runs in the page's process): the renderer whose CPU time grew most. Not
- * "a renderer that did not exist before": Chromium may put a new page into the process of a closed
- * one of the same site, and that rule then read a helper renderer that was new (157 MB).
- */
+/** Peak resident memory of the renderer process that did the work since `before` (its CPU times). */
 async function busiestRendererPeak(browser: Browser, before: Map<number, number>): Promise<number> {
-  const after = await rendererCpu(browser);
-  const [busiest] = [...after].sort(
-    ([a, cpuA], [b, cpuB]) => cpuB - (before.get(b) ?? 0) - (cpuA - (before.get(a) ?? 0)),
-  );
-  if (!busiest) return Number.NaN;
-  const status = readFileSync(`/proc/${busiest[0]}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) * 1024;
+  const busiest = busiestRenderer(before, await rendererCpu(browser));
+  return busiest === undefined ? Number.NaN : peakResidentBytes(busiest);
 }
 
 interface AppRun {

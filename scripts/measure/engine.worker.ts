@@ -98,8 +98,12 @@ async function run(job: Job): Promise<JobResult> {
     bytes = small;
   }
   const started = performance.now();
-  if (job.prepacking === false) extra = { ...extra, session: { disable_prepacking: '1' } };
-  if (job.spinning === false) extra = { ...extra, session: { intra_op: { allow_spinning: '0' } } };
+  // Both are session config entries: one `session` object holds whichever are asked for.
+  const config: Record<string, unknown> = {
+    ...(job.prepacking === false ? { disable_prepacking: '1' } : {}),
+    ...(job.spinning === false ? { intra_op: { allow_spinning: '0' } } : {}),
+  };
+  if (Object.keys(config).length > 0) extra = { ...extra, session: config };
   const session = await ort.InferenceSession.create(bytes, {
     executionProviders: [job.device],
     logSeverityLevel: job.verbose ? 0 : 3,

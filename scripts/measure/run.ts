@@ -12,12 +12,13 @@
  * Needs `npm run fixtures -- --base`. MEASURE_PORT (default 4480), MEASURE_RUNS (default 5).
  */
 import { chromium } from '@playwright/test';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cpus, loadavg } from 'node:os';
 import { createServer } from 'vite';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/chromium.ts';
 import { ISOLATION_HEADERS, modelFixtures } from '../model-server.ts';
+import { busiestRenderer, peakResidentBytes, rendererCpu } from '../renderer-processes.ts';
 import type { Job, JobResult } from './engine.worker.ts';
 
 const port = Number(process.env.MEASURE_PORT ?? 4480);
@@ -186,35 +187,22 @@ try {
     const only = process.env.MEASURE_ONLY?.split(',');
     for (const [name, job] of configs.filter(([name]) => !only || only.includes(name))) {
       const fresh = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-      const cdp = await fresh.newBrowserCDPSession();
-      const cpu = async () =>
-        new Map(
-          (
-            (await cdp.send('SystemInfo.getProcessInfo')) as {
-              processInfo: { type: string; id: number; cpuTime: number }[];
-            }
-          ).processInfo
-            .filter((p) => p.type === 'renderer')
-            .map((p) => [p.id, p.cpuTime]),
-        );
-      const before = await cpu();
+      const before = await rendererCpu(fresh);
       const tab = await fresh.newPage();
       await tab.goto(`http://localhost:${port}/`);
       await tab.waitForFunction(() => document.title === 'measure ready');
-      const hwm = (pid: number) =>
-        Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+      const mb = (pid: number) => peakResidentBytes(pid) / 2 ** 20;
       // Each renderer's peak before the session: the page with ONNX Runtime's script loaded, no model.
-      const bases = new Map([...(await cpu()).keys()].map((pid) => [pid, hwm(pid)]));
+      const bases = new Map([...(await rendererCpu(fresh)).keys()].map((pid) => [pid, mb(pid)]));
       const r = await tab.evaluate((j) => window.measure(j), {
         ...defaults,
         threads: 2,
         build: 'plain' as const,
         ...job,
       });
-      const after = await cpu();
-      const [busiest] = [...after].sort(([a, x], [b, y]) => y - (before.get(b) ?? 0) - (x - (before.get(a) ?? 0)));
-      const peakMb = hwm(busiest[0]);
-      const baseMb = bases.get(busiest[0]) ?? Number.NaN;
+      const busiest = busiestRenderer(before, await rendererCpu(fresh));
+      const peakMb = busiest === undefined ? Number.NaN : mb(busiest);
+      const baseMb = (busiest !== undefined && bases.get(busiest)) || Number.NaN;
       out[name] = {
         peakMb: Math.round(peakMb),
         baseMb: Math.round(baseMb),
@@ -230,18 +218,11 @@ try {
     // Alternating, so that a change in the machine's load hits both alike.
     for (let i = 0; i < 3; i++) {
       for (const spinning of [true, false]) {
-        const cdp = await browser.newBrowserCDPSession();
-        const cpu = async () =>
-          (
-            (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; cpuTime: number }[] }
-          ).processInfo
-            .filter((p) => p.type === 'renderer')
-            .reduce((sum, p) => sum + p.cpuTime, 0);
+        const cpu = async () => [...(await rendererCpu(browser)).values()].reduce((sum, time) => sum + time, 0);
         const [cpuBefore, wallBefore] = [await cpu(), performance.now()];
         const r = await measure({ threads: 2, build: 'plain', spinning });
         // Cores kept busy over the job (session creation, warm-up, passes): 2 when a spinning thread never rests.
         const cores = ((await cpu()) - cpuBefore) / ((performance.now() - wallBefore) / 1000);
-        await cdp.detach();
         const name = `spinning ${spinning ? 'on' : 'off'}`;
         ((out[name] ??= []) as number[]).push(round(r.medianMs));
         console.log(
