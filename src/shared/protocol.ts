@@ -169,8 +169,8 @@ export type WorkerReply =
   | { type: 'images-updated'; id: number; images: LibraryImage[]; removed: string[] }
   | { type: 'image-failed'; id: number; imageId: string; failure: ImageFailure }
   | { type: 'done'; id: number; work: EncodeWork }
-  /** A prepare-labels request's texts are encoded (its work: texts encoded, or found stored). */
-  | { type: 'prepared'; id: number; work: EncodeWork }
+  /** A prepare-labels request's texts are encoded (their work is counted by the classify that uses them). */
+  | { type: 'prepared'; id: number }
   | { type: 'thumbnails'; id: number; thumbnails: { id: string; blob: Blob | null }[] }
   | { type: 'search-results'; id: number; hits: SearchHits }
   | { type: 'corrections'; id: number; corrections: Correction[] }

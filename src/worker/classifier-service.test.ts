@@ -234,7 +234,9 @@ describe('ClassifierService', () => {
     await w.add(file('r', RED), file('b', BLUE));
     await w.send(classify(['red', 'blue']));
     await w.send({ type: 'prepare-labels', labels: ['green'], templates: ['a {}'] });
-    expect(w.of('prepared')[0].work).toEqual({ textsEncoded: 1, textsCached: 0, imagesEncoded: 0, imagesCached: 0 });
+    // One text pass for the one new prompt, answered as prepared.
+    expect(w.of('prepared')).toHaveLength(1);
+    expect(w.model.textCalls.at(-1)).toEqual(['a green']);
     // Prepared only: nothing scored.
     expect(w.of('scores')).toHaveLength(1);
     await w.send(classify(['red', 'blue', 'green']));

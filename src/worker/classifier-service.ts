@@ -549,14 +549,14 @@ export class ClassifierService {
     if (!session) throw new FailureError({ code: 'no-model' });
     const scorer = await this.scorer(id, session);
     this.throwIfCancelled(id);
-    const work = noWork();
     const prompts = templates.flatMap((template) => labels.map((label) => applyTemplate(template, label)));
     const encoded: string[] = [];
-    await this.textEmbeddings(id, session, scorer, prompts, work, new Set(), encoded);
+    // Its work is the classify's that uses it (see textEmbeddings): counted there, not here.
+    await this.textEmbeddings(id, session, scorer, prompts, noWork(), new Set(), encoded);
     // A preparation left unused (a word still being typed) is never counted as anyone's work.
     if (this.preparedTexts.size > PREPARED_MEMORY) this.preparedTexts.clear();
     for (const prompt of encoded) this.preparedTexts.add(textKey(scorer, prompt));
-    this.post({ type: 'prepared', id, work });
+    this.post({ type: 'prepared', id });
   }
 
   /** The corrected pictures whose label is among `labels`: the examples scores learn from. */

@@ -221,11 +221,7 @@ describe('ClassifierSession', () => {
     expect(prepared.templates).toEqual(t.session.getSnapshot().templates);
     // Not applied yet: the classification for "red, blue" comes at the end of the debounce.
     expect(t.sent().labels).toEqual(['red']);
-    t.worker().reply({
-      type: 'prepared',
-      id: prepared.id,
-      work: { textsEncoded: 1, textsCached: 0, imagesEncoded: 0, imagesCached: 0 },
-    });
+    t.worker().reply({ type: 'prepared', id: prepared.id });
     await vi.advanceTimersByTimeAsync(130);
     expect(t.sent().labels).toEqual(['red', 'blue']);
   });

@@ -572,7 +572,7 @@ export class ClassifierSession {
     if (fresh.length === 0) return;
     const controller = new AbortController();
     this.prepareController = controller;
-    // Its work is counted by the classification that uses it (the worker says so there), not here.
+    // Its work is counted by the classification that uses it (the worker says so there).
     this.client.prepareLabels(fresh, templates, controller.signal).catch(() => undefined);
   }
 

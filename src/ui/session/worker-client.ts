@@ -368,10 +368,10 @@ export class ClassifierClient {
     });
   }
 
-  /** Encodes (and stores) labels' texts ahead of a classify that will need them; resolves with that work. */
-  prepareLabels(labels: string[], templates: string[], signal?: AbortSignal): Promise<EncodeWork> {
-    return this.request<EncodeWork>({ type: 'prepare-labels', labels, templates }, signal, (reply, resolve) => {
-      if (reply.type === 'prepared') resolve(reply.work);
+  /** Encodes (and stores) labels' texts ahead of a classify that will need them. */
+  prepareLabels(labels: string[], templates: string[], signal?: AbortSignal): Promise<undefined> {
+    return this.request<undefined>({ type: 'prepare-labels', labels, templates }, signal, (reply, resolve) => {
+      if (reply.type === 'prepared') resolve(undefined);
     });
   }
 
