@@ -96,15 +96,16 @@ export function resizeLikeSharp(
       }
     }
   }
+  // Where an input row's sums start in `across`; -1 outside the image, whose rows contribute 0.
+  const rowAt = (inY: number) => (inY >= 0 && inY < inHeight ? inY * rowLength : -1);
   const out = new Uint8ClampedArray(height * rowLength);
   for (let y = 0; y < height; y++) {
     const top = ys.first[y];
     const cy = ys.row[y];
-    // Rows outside the image contribute 0 (their row sums are 0).
-    const r0 = top >= 0 && top < inHeight ? top * rowLength : -1;
-    const r1 = top + 1 >= 0 && top + 1 < inHeight ? (top + 1) * rowLength : -1;
-    const r2 = top + 2 >= 0 && top + 2 < inHeight ? (top + 2) * rowLength : -1;
-    const r3 = top + 3 >= 0 && top + 3 < inHeight ? (top + 3) * rowLength : -1;
+    const r0 = rowAt(top);
+    const r1 = rowAt(top + 1);
+    const r2 = rowAt(top + 2);
+    const r3 = rowAt(top + 3);
     const c0 = COEFFICIENTS[cy];
     const c1 = COEFFICIENTS[cy + 1];
     const c2 = COEFFICIENTS[cy + 2];

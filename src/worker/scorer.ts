@@ -146,8 +146,8 @@ export function searchByText(
  */
 export function searchByImage(query: Float32Array, vectors: readonly Float32Array[], neutral: Float32Array) {
   if (neutral.length !== query.length) {
-    const { withA } = twoDots(vectors, query, query);
-    return inOrder(rankedOrder(withA), withA, (i) => Math.exp(-CACHE_SHARPNESS * (1 - withA[i])));
+    const cosine = Float32Array.from(vectors, (vector) => dot(query, vector));
+    return inOrder(rankedOrder(cosine), cosine, (i) => Math.exp(-CACHE_SHARPNESS * (1 - cosine[i])));
   }
   const own = centred(query, neutral);
   const ownNeutral = dot(own, neutral);

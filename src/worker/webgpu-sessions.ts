@@ -3,9 +3,10 @@
  *
  * `session-factory.ts` hands each WebGPU session's bytes here. Its 8-bit graph is rewritten into
  * float operations on dequantized weights (`webgpu-graph.ts`), and ONNX Runtime is asked to fold
- * those weights at creation; the bytes stored in the model store stay as downloaded. The rewrite is redone at each load (a pass over
- * the graph's nodes and one copy of the file; see the `webgpu-graph-rewrite` performance
- * measures), which costs far less than caching a float copy four times the download's size.
+ * those weights at creation; the bytes stored in the model store stay as downloaded. The rewrite
+ * is redone at each load (a pass over the graph's nodes and one copy of the file; see the
+ * `webgpu-graph-rewrite` performance measures), which costs far less than caching a float copy
+ * four times the download's size.
  *
  * The self-check runs a fixed probe through a WebGPU session and through a CPU (WASM) session made
  * from the same downloaded bytes, and compares the embeddings: a GPU that computes the graph wrongly
