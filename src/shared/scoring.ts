@@ -1,5 +1,5 @@
 /** CLIP-family scoring: scaled cosine similarities turned into per-label scores, ranked. */
-import type { LabelScore, Scoring } from './types.ts';
+import type { LabelScore } from './types.ts';
 
 export function softmax(logits: ArrayLike<number>): Float64Array {
   let max = -Infinity;
@@ -44,20 +44,6 @@ export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let sum = s0 + s1 + s2 + s3;
   for (; k < n; k++) sum += a[k] * b[k];
   return sum;
-}
-
-/**
- * One image's score for each text: logits are `scale · cos + bias` (CLIP: 100 · cos), read as one
- * distribution over the labels (softmax) or as independent sigmoids (SigLIP).
- */
-export function labelScores(
-  image: ArrayLike<number>,
-  texts: readonly ArrayLike<number>[],
-  calibration: { scale: number; bias: number },
-  scoring: Scoring,
-): Float64Array {
-  const logits = texts.map((text) => calibration.scale * dot(image, text) + calibration.bias);
-  return scoring === 'softmax' ? softmax(logits) : sigmoid(logits);
 }
 
 /** Labels with their scores, highest first; ties keep the order the labels were typed in. */
