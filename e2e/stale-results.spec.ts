@@ -29,8 +29,10 @@ test('scores for labels replaced while a run is going are never shown as current
     const last = new Map<string, string>();
     const record = () => {
       for (const list of document.querySelectorAll('ol[aria-label^="Scores for "]')) {
-        // A view marked busy is catching up with new labels: what it shows is not offered as current.
-        if (list.closest('[aria-busy="true"]')) continue;
+        // The library view marked busy keeps the last labels' scores, dimmed, while new ones are computed (the
+        // relabel hold): those are not offered as current. A card itself is never busy while it shows scores.
+        const busy = list.closest('[aria-busy="true"]');
+        if (busy && busy.tagName !== 'ARTICLE') continue;
         const name = (list.getAttribute('aria-label') ?? '').slice('Scores for '.length);
         const labels = [...list.querySelectorAll('.score-label')].map((label) => label.textContent ?? '');
         // The labels applied are the link's: a list with any others is stale scores shown as current.
@@ -42,7 +44,14 @@ test('scores for labels replaced while a run is going are never shown as current
         window.shownScores.push({ name, labels });
       }
     };
-    new MutationObserver(record).observe(document, { subtree: true, childList: true, characterData: true });
+    // The hold ending changes only an attribute: watched too, so the lists it uncovers are checked then.
+    new MutationObserver(record).observe(document, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+      attributes: true,
+      attributeFilter: ['aria-busy'],
+    });
   });
   const colours = Object.entries(COLOURS);
   const files = await Promise.all(
@@ -92,4 +101,31 @@ test('scores for labels replaced while a run is going are never shown as current
     const order = shown.filter((entry) => entry.name === file.name).map((entry) => setOf(entry.labels));
     expect(order, file.name).toEqual([...order].sort((a, b) => a - b));
   }
+});
+
+test('scores of labels taken away are not shown, and come back from the library when the labels do', async ({
+  app,
+  page,
+}) => {
+  const files = await Promise.all(
+    (['red', 'green', 'blue'] as const).map((name) => solidImage(`${name}-swatch`, COLOURS[name], 'png')),
+  );
+  await app.openReady();
+  await app.typeLabels(FIRST.join(', '));
+  await app.addImages(files);
+  await app.classifiedAll(files.length);
+  for (const file of files) await expect(app.scores(file.name)).toHaveCount(FIRST.length);
+
+  // No labels: the scores on the cards are for labels no longer applied, so every card asks for labels instead.
+  // No run starts (there is nothing to compute), so nothing but the freshness rule takes the old scores away.
+  await app.typeLabels('');
+  await expect(app.cards().filter({ hasText: 'Type candidate labels to classify this image.' })).toHaveCount(
+    files.length,
+  );
+  await expect(page.getByRole('list', { name: /^Scores for / })).toHaveCount(0);
+
+  // The same labels again: their scores are current again, from the stored embeddings.
+  await app.typeLabels(FIRST.join(', '));
+  for (const file of files) await expect(app.scores(file.name)).toHaveCount(FIRST.length);
+  for (const file of files) await app.expectTopLabel(file.name, file.name.split('-')[0]);
 });
