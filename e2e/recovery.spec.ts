@@ -86,7 +86,8 @@ test('a worker that leaves a cancel unanswered for 5 s is replaced; the classifi
   });
   // New labels ask for a classification the stuck worker never starts; newer labels cancel it.
   await app.typeLabels('red, green, blue, cyan');
-  await page.waitForTimeout(600);
+  // Applied (the link says so): the classification for them was asked for in the same step.
+  await expect(page).toHaveURL((url) => url.searchParams.get('labels') === 'red, green, blue, cyan');
   await app.typeLabels('red, blue, cyan');
   await expect(page.getByText(/The classifier stopped answering \(no answer to a cancel within 5 s\)/)).toBeVisible({
     timeout: 20_000,

@@ -55,7 +55,12 @@ test.describe('consent before a download', () => {
     await app.open(server.url);
     await app.consentDialog().getByRole('button', { name: 'Cancel' }).click();
     await expect(app.status).toContainText('Download cancelled: fixtures/clip-colors');
-    await page.waitForTimeout(500);
+    // A round trip through the worker, asked after the Cancel: anything the Cancel left running there was
+    // started by then. The store lists the model's files (config.json alone) or none.
+    await app.openSettings();
+    await expect(
+      page.getByRole('list', { name: 'Stored models' }).or(page.getByText('No models stored on this device yet.')),
+    ).toBeVisible();
     expect(requests.downloads).toEqual(['config.json']);
   });
 
