@@ -5,8 +5,9 @@
 import { AutoImageProcessor, RawImage, env, type Tensor } from '@huggingface/transformers';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { resizeLikeReference, resizeLikeSharp } from '../../src/worker/reference-resize.ts';
+import { expectSameValues } from '../helpers/same-values.ts';
 
 env.allowRemoteModels = false;
 env.localModelPath = fileURLToPath(new URL('../../fixtures/', import.meta.url));
@@ -31,7 +32,7 @@ describe('resizeLikeSharp', () => {
       .affine([width / w, 0, 0, height / h], { interpolator: 'bicubic' })
       .raw()
       .toBuffer();
-    expect(Buffer.from(resizeLikeSharp(data, w, h, 3, width, height)).equals(reference)).toBe(true);
+    expectSameValues(resizeLikeSharp(data, w, h, 3, width, height), reference, 'resized pixels');
   });
 });
 
@@ -53,7 +54,7 @@ describe('resizeLikeReference', () => {
       const [ours, theirs] = await Promise.all(
         [patched, reference].map(async (p) => ((await p(image)) as { pixel_values: Tensor }).pixel_values.data),
       );
-      expect(Array.from(ours as Float32Array)).toEqual(Array.from(theirs as Float32Array));
+      expectSameValues(ours as Float32Array, theirs as Float32Array, 'pixel values');
     }
   });
 });

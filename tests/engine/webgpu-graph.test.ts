@@ -13,6 +13,7 @@ import type { onnx as OnnxNamespace } from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 import { DataType, OnnxGraph } from '../../scripts/fixtures/onnx-graph.ts';
 import { FOLD_DEQUANTIZE, rewriteForWebGpu } from '../../src/worker/webgpu-graph.ts';
+import { expectSameValues } from '../helpers/same-values.ts';
 
 const require = createRequire(import.meta.url);
 const { onnx } = require('onnx-proto') as { onnx: typeof OnnxNamespace };
@@ -151,7 +152,7 @@ describe('rewriteForWebGpu', () => {
       expect(cosine(float[name].data as Float32Array, q8[name].data as Float32Array), name).toBeGreaterThan(0.999);
     }
     // The embedding rows are the dequantized table's rows, exactly.
-    expect(Array.from(float.tokens.data as Float32Array)).toEqual(Array.from(q8.tokens.data as Float32Array));
+    expectSameValues(float.tokens.data as Float32Array, q8.tokens.data as Float32Array, 'tokens');
   });
 
   it('leaves graphs without integer operators as they are (the colour fixtures dequantize their weights already)', () => {
