@@ -102,6 +102,10 @@ export function cleanPath(path: string, fallback = '_'): string[] {
 export class NameRegister {
   private readonly taken = new Set<string>();
 
+  has(name: string): boolean {
+    return this.taken.has(nameKey(name));
+  }
+
   /** The name itself if free, else the first free `name (n)`; it is then taken. */
   claim(name: string): string {
     let candidate = name;
