@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LibraryImage } from '../shared/library.ts';
 import { refusal, sortedFolderName, sortTarget } from './save-destination.ts';
 import { saveIntoFolders, type FileSource, type Placement } from './sort-into-folders.ts';
-import { asHandle, MemoryDirectory, MemoryFile } from './test-support/memory-directory.ts';
+import { asHandle, MemoryDirectory } from './test-support/memory-directory.ts';
 
 function image(id: string, name: string): LibraryImage {
   return {
@@ -73,19 +73,8 @@ describe('saveIntoFolders never replaces what is on disk', () => {
 
 describe('saveIntoFolders goes on past a file it cannot write, and counts truthfully', () => {
   it('reports a failed write by path, removes what it created, and writes the others', async () => {
-    const root = new MemoryDirectory('sorted');
-    const red = await root.getDirectoryHandle('red', { create: true });
-    const failing = new MemoryFile('bad.png');
-    failing.failWith = 'QuotaExceededError';
-    // The stand-in hands out this file when the save creates `bad.png`.
-    const create = red.getFileHandle.bind(red);
-    red.getFileHandle = async (name, options) => {
-      if (name === 'bad.png' && options?.create) {
-        red.entries.set(name, failing);
-        return failing;
-      }
-      return create(name, options);
-    };
+    const root = new MemoryDirectory('sorted', new Map([['bad.png', 'QuotaExceededError']]));
+    await root.put('red/earlier.png', 'old');
     const outcome = await save(
       root,
       [place('a', 'red', 'good.png'), place('b', 'red', 'bad.png'), place('c', 'red', 'after.png')],
@@ -93,7 +82,13 @@ describe('saveIntoFolders goes on past a file it cannot write, and counts truthf
     );
     expect(outcome.failed).toEqual([{ path: 'red/bad.png', reason: 'QuotaExceededError' }]);
     expect(outcome).toMatchObject({ written: 2, renamed: 0, skipped: 0 });
-    expect(await root.tree()).toEqual({ 'red/good.png': 'new a', 'red/after.png': 'new c' });
+    expect(await root.tree()).toEqual({ 'red/earlier.png': 'old', 'red/good.png': 'new a', 'red/after.png': 'new c' });
+    // A folder the save made for nothing but the failed file is not left behind empty; one that was there stays.
+    const alone = await save(root, [place('d', 'blue', 'bad.png')]);
+    expect(alone).toMatchObject({ written: 0, folders: 0, failed: [{ path: 'blue/bad.png' }] });
+    expect([...root.entries.keys()]).toEqual(['red']);
+    await save(root, [place('e', 'red', 'bad.png')]);
+    expect(Object.keys(await root.tree())).toEqual(['red/earlier.png', 'red/good.png', 'red/after.png']);
   });
 
   it('counts a file the library lacks as skipped and an unreadable one as failed', async () => {
@@ -106,9 +101,11 @@ describe('saveIntoFolders goes on past a file it cannot write, and counts truthf
     expect(outcome).toMatchObject({
       written: 1,
       skipped: 1,
+      folders: 1,
       failed: [{ path: 'blue/c.png', reason: 'NotReadableError' }],
     });
     expect(await root.tree()).toEqual({ 'red/a.png': 'new a' });
+    expect([...root.entries.keys()]).toEqual(['red']);
   });
 
   it('stops at a cancel and says so, with what was written before it', async () => {

@@ -170,12 +170,15 @@ async function freeName(directory: FileSystemDirectoryHandle, name: string, give
 export async function folderIn(
   parent: FileSystemDirectoryHandle,
   name: string,
-): Promise<{ handle: FileSystemDirectoryHandle; name: string }> {
+): Promise<{ handle: FileSystemDirectoryHandle; name: string; created: boolean }> {
   for (let n = 1; ; n++) {
     const candidate = n === 1 ? name : numberedName(name, n);
     try {
-      return { handle: await parent.getDirectoryHandle(candidate, { create: true }), name: candidate };
+      return { handle: await parent.getDirectoryHandle(candidate), name: candidate, created: false };
     } catch (error) {
+      if (notFound(error)) {
+        return { handle: await parent.getDirectoryHandle(candidate, { create: true }), name: candidate, created: true };
+      }
       if (!(error instanceof DOMException && error.name === 'TypeMismatchError')) throw error;
     }
   }
@@ -205,7 +208,10 @@ export async function saveIntoFolders(
   onProgress: (progress: SaveProgress) => void,
   signal?: AbortSignal,
 ): Promise<SaveOutcome> {
-  const folders = new Map<string, { handle: FileSystemDirectoryHandle; name: string; given: NameRegister }>();
+  const folders = new Map<
+    string,
+    { handle: FileSystemDirectoryHandle; name: string; created: boolean; given: NameRegister; files: number }
+  >();
   const outcome: SaveOutcome = {
     written: 0,
     renamed: 0,
@@ -229,7 +235,7 @@ export async function saveIntoFolders(
       else {
         let directory = folders.get(nameKey(folder));
         if (!directory) {
-          directory = { ...(await folderIn(root, folder)), given: new NameRegister() };
+          directory = { ...(await folderIn(root, folder)), given: new NameRegister(), files: 0 };
           folders.set(nameKey(folder), directory);
         }
         const wanted = kind === 'copy' ? copyName(name) : name;
@@ -237,6 +243,7 @@ export async function saveIntoFolders(
         target = `${directory.name}/${free}`;
         await writeNew(directory.handle, free, file, signal);
         outcome.written++;
+        directory.files++;
         if (free !== wanted) outcome.renamed++;
         if (kind === 'copy') outcome.copies++;
       }
@@ -249,6 +256,10 @@ export async function saveIntoFolders(
     }
     onProgress({ done: ++done, total: plan.length });
   }
-  outcome.folders = folders.size;
+  for (const { name, created, files } of folders.values()) {
+    // A folder this save made and then could not fill goes again (removeEntry refuses a folder that is not empty).
+    if (created && files === 0) await root.removeEntry(name).catch(() => undefined);
+  }
+  outcome.folders = [...folders.values()].filter(({ files }) => files > 0).length;
   return outcome;
 }

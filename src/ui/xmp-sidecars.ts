@@ -119,19 +119,24 @@ export interface TagsOutcome {
   unchecked: number;
 }
 
+export interface TagEntry {
+  name: string;
+  input: string;
+  lastModified: Date;
+}
+
 /**
- * A ZIP of XMP sidecars named `{path}.xmp` (digiKam's and darktable's convention), every path
- * segment cleaned (no `..`, no reserved names), names that meet numbered.
+ * The sidecars of a tags ZIP, named `{path}.xmp` (digiKam's and darktable's convention), every
+ * path segment cleaned (no `..`, no reserved names), names that meet numbered.
  */
-export async function downloadTags(
+export async function tagEntries(
   items: readonly LibraryItem[],
   keywords: (item: LibraryItem) => string[],
   folders: readonly LibraryFolder[],
-  fileName: string,
-): Promise<TagsOutcome> {
+): Promise<{ entries: TagEntry[]; outcome: TagsOutcome }> {
   const outcome: TagsOutcome = { files: 0, merged: 0, leftOut: 0, unchecked: 0 };
   const names = new Map<string, NameRegister>();
-  const entries: { name: string; input: string; lastModified: Date }[] = [];
+  const entries: TagEntry[] = [];
   for (const item of items) {
     for (const image of item.images) {
       // A loose file's name is one segment even if it holds a slash (a name taken from a URL).
@@ -158,6 +163,17 @@ export async function downloadTags(
     }
   }
   outcome.files = entries.length;
+  return { entries, outcome };
+}
+
+/** Downloads the tags ZIP; see {@link tagEntries}. */
+export async function downloadTags(
+  items: readonly LibraryItem[],
+  keywords: (item: LibraryItem) => string[],
+  folders: readonly LibraryFolder[],
+  fileName: string,
+): Promise<TagsOutcome> {
+  const { entries, outcome } = await tagEntries(items, keywords, folders);
   saveBlob(await downloadZip(entries).blob(), fileName);
   return outcome;
 }

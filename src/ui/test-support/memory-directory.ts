@@ -41,7 +41,13 @@ export class MemoryDirectory {
   readonly kind = 'directory';
   readonly entries = new Map<string, Entry>();
 
-  constructor(readonly name: string) {}
+  /**
+   * @param failing File names whose writes fail, with the error's name; shared with the folders below.
+   */
+  constructor(
+    readonly name: string,
+    readonly failing = new Map<string, string>(),
+  ) {}
 
   private entry(name: string, kind: Entry['kind'], create: boolean, make: () => Entry): Entry {
     if (!name || name === '.' || name === '..' || /[/\\]/.test(name)) throw new TypeError(`bad name ${name}`);
@@ -55,11 +61,20 @@ export class MemoryDirectory {
   }
 
   async getFileHandle(name: string, options?: { create?: boolean }): Promise<MemoryFile> {
-    return this.entry(name, 'file', !!options?.create, () => new MemoryFile(name)) as MemoryFile;
+    return this.entry(name, 'file', !!options?.create, () => {
+      const file = new MemoryFile(name);
+      file.failWith = this.failing.get(name) ?? null;
+      return file;
+    }) as MemoryFile;
   }
 
   async getDirectoryHandle(name: string, options?: { create?: boolean }): Promise<MemoryDirectory> {
-    return this.entry(name, 'directory', !!options?.create, () => new MemoryDirectory(name)) as MemoryDirectory;
+    return this.entry(
+      name,
+      'directory',
+      !!options?.create,
+      () => new MemoryDirectory(name, this.failing),
+    ) as MemoryDirectory;
   }
 
   async removeEntry(name: string): Promise<void> {
