@@ -241,3 +241,35 @@ test('a file that cannot be written (storage full) is named in the summary, and 
   expect(tree['blue/ocean.png']?.equals(small[1].buffer)).toBe(true);
   await cdp.send('Storage.overrideQuotaForOrigin', { origin });
 });
+
+test('"Cancel saving" stops a save between files, says how many were written, and leaves no partial file', async ({
+  app,
+  page,
+}) => {
+  await pickerAnswersOpfs(page);
+  await app.openReady();
+  await pick(page, 'sorted');
+  await app.typeLabels('red, green, blue');
+  const images = await Promise.all(
+    Array.from({ length: 16 }, (_, i) => solidImage(`red-${i}`, [255 - i, i, 0], 'png', { width: 64, height: 64 })),
+  );
+  await app.addImages(images);
+  await app.classifiedAll(16);
+  // A slow machine, for real: the page's own work runs 40 times slower, so the save is still going when Cancel is pressed.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 40 });
+  await saveButton(page).click();
+  await page.getByRole('button', { name: 'Cancel saving' }).click();
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+  const summary = page.getByText(/^Cancelled after \d+ files?; nothing half-written was left\.$/);
+  await expect(summary).toBeVisible();
+  const written = Number((await summary.textContent())?.match(/after (\d+)/)?.[1]);
+  expect(written).toBeLessThan(16);
+  const tree = await opfsTree(page, 'sorted');
+  expect(Object.keys(tree)).toHaveLength(written);
+  for (const [path, bytes] of Object.entries(tree)) {
+    const image = images.find((candidate) => path === `red/${candidate.name}`);
+    expect(image?.buffer.equals(bytes), path).toBe(true);
+  }
+  await expect(page.getByRole('button', { name: 'Cancel saving' })).toHaveCount(0);
+});
