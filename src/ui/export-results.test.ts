@@ -62,6 +62,23 @@ describe('export', () => {
     ]);
   });
 
+  it('defuses full-width ＝＋－＠ as it does the ASCII ones (spreadsheets read them as formulas too)', () => {
+    const csv = toCsv(
+      [
+        { file: "＝cmd|' /C calc'!A0.png", label: '＋1', score: 0.5, rank: 1 },
+        { file: '－2.png', label: '＠SUM(A1)', score: 0.5, rank: 2 },
+      ],
+      setup,
+    );
+    const [, first, second] = csv.split('\r\n');
+    expect(first.startsWith(`'＝cmd|' /C calc'!A0.png,'＋1,0.5,1,`)).toBe(true);
+    expect(second.startsWith(`'－2.png,'＠SUM(A1),0.5,2,`)).toBe(true);
+    // Not a formula start: left as it is.
+    expect(toCsv([{ file: 'a＝b.png', label: '猫', score: 1, rank: 1 }], setup).split('\r\n')[1]).toMatch(
+      /^a＝b\.png,猫,/,
+    );
+  });
+
   it('defuses a formula behind a tab or a carriage return', () => {
     const lines = toCsv([{ file: '\t=1+1', label: '\r=2', score: 1, rank: 1 }], setup).split('\r\n');
     expect(lines[1].startsWith(`'\t=1+1,"'\r=2"`)).toBe(true);

@@ -26,8 +26,8 @@ export interface ExportSetup {
 
 function csvField(value: string | number): string {
   const text = String(value);
-  // Quoted when needed; a leading =, +, -, @, tab or carriage return is defused so spreadsheets do not run it as a formula.
-  const safe = /^[=+\-@\t\r]/.test(text) && typeof value === 'string' ? `'${text}` : text;
+  // Quoted when needed; a leading =, +, -, @ (ASCII or full-width, which spreadsheets also read as a formula), tab or carriage return is defused.
+  const safe = /^[=+\-@\t\r＝＋－＠]/.test(text) && typeof value === 'string' ? `'${text}` : text;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

@@ -331,12 +331,29 @@ const en = {
     `ZIP ready: ${files} file${s(files)} in label folders` +
     (copies > 0 ? `, ${copies} from kept copies (the originals are not in this browser)` : '') +
     (missing > 0 ? `; ${missing} could not be included: add them again.` : '.'),
-  savedIntoFolders: (files: number, folders: number, root: string, copies: number, missing: number) =>
+  savedIntoFolders: (files: number, folders: number, root: string, copies: number, missing: number, renamed: number) =>
     `Saved ${files} file${s(files)} into ${folders} folder${s(folders)} in ${root}` +
     (copies > 0 ? `, ${copies} from kept copies` : '') +
-    (missing > 0 ? `; ${missing} could not be saved: add them again.` : '.'),
-  tagsDone: (n: number) =>
-    `Tags for ${n} file${s(n)}: unpack the ZIP next to your photos (XMP sidecars, read by digiKam, darktable and Lightroom).`,
+    (renamed > 0 ? `; ${renamed} under a numbered name, as the name was taken (nothing was replaced)` : '') +
+    (missing > 0 ? `; ${missing} skipped, as this browser has no file for them: add them again.` : '.'),
+  saveFailedFiles: (n: number, names: string) =>
+    `${n} file${s(n)} could not be written (nothing half-written was left): ${names}.`,
+  saveCancelled: (files: number) => `Cancelled after ${files} file${s(files)}; nothing half-written was left.`,
+  zipCancelled: 'The ZIP was cancelled; nothing was saved.',
+  cancelSaving: 'Cancel saving',
+  destinationInLibrary: (picked: string, folder: string, same: boolean) =>
+    `Nothing was saved: “${picked}” ${same ? 'is' : 'is inside'} the library folder “${folder}”, and copies there would mix with your originals. Pick another folder.`,
+  tagsDone: (n: number, merged: number, leftOut: number, unchecked: number) =>
+    `Tags for ${n} file${s(n)} (XMP sidecars, read by digiKam, darktable and Lightroom), laid out like your folders.` +
+    (merged > 0
+      ? ` ${merged} already had a sidecar: the ZIP holds it with the labels added, everything else kept.`
+      : '') +
+    (leftOut > 0
+      ? ` ${leftOut} existing sidecar${s(leftOut)} could not be read and ${leftOut === 1 ? 'is' : 'are'} left out.`
+      : '') +
+    (unchecked > 0
+      ? ` For ${unchecked} file${s(unchecked)} the app could not look next to the photo: unpacking there replaces any sidecar of the same name, so unpack into an empty folder first if you keep sidecars.`
+      : ''),
   sortFailed: (detail: string) => `Sorting into folders failed: ${detail}`,
   correctLabelFor: (name: string) => `Correct label for ${name}`,
   correctPrompt: 'Correct the label…',
@@ -653,11 +670,24 @@ const zh: Messages = {
     `ZIP 已就绪：${files} 个文件按标签分文件夹` +
     (copies > 0 ? `，其中 ${copies} 个来自保留的副本（原文件不在本浏览器中）` : '') +
     (missing > 0 ? `；${missing} 个无法包含，请重新添加。` : '。'),
-  savedIntoFolders: (files, folders, root, copies, missing) =>
+  savedIntoFolders: (files, folders, root, copies, missing, renamed) =>
     `已将 ${files} 个文件保存到 ${root} 中的 ${folders} 个文件夹` +
     (copies > 0 ? `，其中 ${copies} 个来自保留的副本` : '') +
-    (missing > 0 ? `；${missing} 个无法保存，请重新添加。` : '。'),
-  tagsDone: (n) => `${n} 个文件的标签：把 ZIP 解压到照片旁边（XMP 附属文件，digiKam、darktable 和 Lightroom 可读取）。`,
+    (renamed > 0 ? `；${renamed} 个因名称已被占用而以编号名称保存（没有替换任何文件）` : '') +
+    (missing > 0 ? `；${missing} 个已跳过，本浏览器中没有它们的文件，请重新添加。` : '。'),
+  saveFailedFiles: (n, names) => `${n} 个文件无法写入（没有留下写了一半的文件）：${names}。`,
+  saveCancelled: (files) => `已在 ${files} 个文件后取消；没有留下写了一半的文件。`,
+  zipCancelled: 'ZIP 已取消，没有保存任何内容。',
+  cancelSaving: '取消保存',
+  destinationInLibrary: (picked, folder, same) =>
+    `没有保存任何文件：“${picked}”${same ? '就是' : '位于'}图库文件夹“${folder}”${same ? '' : '之内'}，保存在那里的副本会与原图混在一起。请选择另一个文件夹。`,
+  tagsDone: (n, merged, leftOut, unchecked) =>
+    `${n} 个文件的标签（XMP 附属文件，digiKam、darktable 和 Lightroom 可读取），按你的文件夹排列。` +
+    (merged > 0 ? `其中 ${merged} 个已有附属文件：ZIP 中是加上标签的原附属文件，其余内容保持不变。` : '') +
+    (leftOut > 0 ? `${leftOut} 个已有的附属文件无法读取，未放入 ZIP。` : '') +
+    (unchecked > 0
+      ? `有 ${unchecked} 个文件无法查看照片旁边的内容：在那里解压会替换同名的附属文件，如果你保留附属文件，请先解压到一个空文件夹。`
+      : ''),
   sortFailed: (detail) => `按文件夹整理失败：${detail}`,
   correctLabelFor: (name) => `更正 ${name} 的标签`,
   correctPrompt: '更正标签…',
