@@ -12,6 +12,7 @@ export const LOCALES: readonly { value: Locale; name: string }[] = [
 ];
 
 const s = (n: number) => (n === 1 ? '' : 's');
+const megapixels = (pixels: number) => String(Math.round(pixels / 1e6));
 const listEn = (items: readonly string[]) => `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 
 /** `75` → `1 min 15 s`; rounded to what a person plans by. */
@@ -244,6 +245,10 @@ const en = {
   reasonNotImage: (formats: readonly string[]) =>
     `it is not an image this browser can read; formats that work: ${listEn(formats)}`,
   reasonDamaged: (format: string) => `the ${format} data is damaged or incomplete`,
+  reasonTooLarge: (format: string, width: number, height: number, maxPixels: number) =>
+    `it is a ${format} of ${width} × ${height} pixels (${megapixels(width * height)} megapixels); images other than JPEG are read up to ${megapixels(maxPixels)} megapixels, as decoding takes their whole size in memory. Save it smaller, or as JPEG, and add it again`,
+  stoppedReading: (name: string) =>
+    `${name} was not read again: it was being read when the page stopped last time, and may be what stopped it. To try again, remove it and add it again.`,
   // Library
   imagesAndLabels: 'Images and labels',
   done: 'Done',
@@ -575,6 +580,10 @@ const zh: Messages = {
     `这是 ${format} 图片，本浏览器无法解码。请另存为 JPEG 或 PNG 后再添加（可用的格式：${formats.join('、')}）`,
   reasonNotImage: (formats) => `这不是本浏览器能读取的图片；可用的格式：${formats.join('、')}`,
   reasonDamaged: (format) => `${format} 数据已损坏或不完整`,
+  reasonTooLarge: (format, width, height, maxPixels) =>
+    `这是 ${width} × ${height} 像素（${megapixels(width * height)} 百万像素）的 ${format} 图片；JPEG 以外的图片最多读取 ${megapixels(maxPixels)} 百万像素，因为解码会把整张图放进内存。请缩小或另存为 JPEG 后再添加`,
+  stoppedReading: (name) =>
+    `${name} 没有再次读取：上次页面停止时正在读取它，可能正是它让页面停止。要重试，请先移除它再重新添加。`,
   imagesAndLabels: '图片和标签',
   done: '完成',
   select: (name) => `选择 ${name}`,
