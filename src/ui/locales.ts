@@ -4,6 +4,7 @@
  * from `?lang=`, then the person's last choice, then the browser's languages.
  */
 import type { SelfCheckMismatch } from '../shared/failures.ts';
+import type { LongLabel } from '../shared/labels.ts';
 
 export type Locale = 'en' | 'zh';
 export const LOCALES: readonly { value: Locale; name: string }[] = [
@@ -193,6 +194,13 @@ const en = {
   labelsHint: 'Separate labels with commas or new lines; quote a label that contains a comma:',
   mergedDuplicates: (labels: string[]) => `Merged duplicate label${s(labels.length)}: ${labels.join(', ')}.`,
   overLimit: (max: number, extra: number) => `Only the first ${max} labels are used; ${extra} more were left out.`,
+  labelsTooLong: (labels: readonly LongLabel[], max: number) =>
+    `Labels are at most ${max} characters; left out: ${labels
+      .slice(0, 3)
+      .map(({ start, length }) => `“${start}…” (${length.toLocaleString('en')} characters)`)
+      .join(', ')}${labels.length > 3 ? ` and ${labels.length - 3} more` : ''}.`,
+  templateTooLong: (max: number, fallback: string) =>
+    `The prompt template is longer than ${max} characters: “${fallback}” is used until it is shortened.`,
   singleLabel: 'With a single label its score is always 100%: add another label to compare.',
   noLabels: 'Type at least two labels to classify your images.',
   template: 'Prompt template',
@@ -533,6 +541,12 @@ const zh: Messages = {
   labelsHint: '用逗号或换行分隔标签；含逗号的标签请加引号：',
   mergedDuplicates: (labels) => `已合并重复的标签：${labels.join('、')}。`,
   overLimit: (max, extra) => `只使用前 ${max} 个标签；其余 ${extra} 个已略过。`,
+  labelsTooLong: (labels, max) =>
+    `标签最多 ${max} 个字符；已略过：${labels
+      .slice(0, 3)
+      .map(({ start, length }) => `“${start}…”（${length} 个字符）`)
+      .join('、')}${labels.length > 3 ? ` 等另外 ${labels.length - 3} 个` : ''}。`,
+  templateTooLong: (max, fallback) => `提示模板超过 ${max} 个字符：在缩短之前使用“${fallback}”。`,
   singleLabel: '只有一个标签时它的分数总是 100%：再添加一个标签来比较。',
   noLabels: '至少输入两个标签来给图片分类。',
   template: '提示模板',
