@@ -199,6 +199,8 @@ const en = {
       .slice(0, 3)
       .map(({ start, length }) => `“${start}…” (${length.toLocaleString('en')} characters)`)
       .join(', ')}${labels.length > 3 ? ` and ${labels.length - 3} more` : ''}.`,
+  labelsNotKept: (max: number) =>
+    `Over ${max.toLocaleString('en')} characters of labels: they are used now, but not kept in the link or for your next visit.`,
   templateTooLong: (max: number, fallback: string) =>
     `The prompt template is longer than ${max} characters: “${fallback}” is used until it is shortened.`,
   singleLabel: 'With a single label its score is always 100%: add another label to compare.',
@@ -546,6 +548,7 @@ const zh: Messages = {
       .slice(0, 3)
       .map(({ start, length }) => `“${start}…”（${length} 个字符）`)
       .join('、')}${labels.length > 3 ? ` 等另外 ${labels.length - 3} 个` : ''}。`,
+  labelsNotKept: (max) => `标签文字超过 ${max} 个字符：本次会使用，但不会保存在链接中，也不会保留到下次访问。`,
   templateTooLong: (max, fallback) => `提示模板超过 ${max} 个字符：在缩短之前使用“${fallback}”。`,
   singleLabel: '只有一个标签时它的分数总是 100%：再添加一个标签来比较。',
   noLabels: '至少输入两个标签来给图片分类。',

@@ -1,5 +1,6 @@
 import type { ParsedLabels } from '../../shared/labels.ts';
 import { MAX_LABEL_LENGTH, MAX_LABELS } from '../../shared/labels.ts';
+import { MAX_LINK_LABELS } from '../../shared/settings.ts';
 import { useI18n, type Messages } from '../i18n.ts';
 
 interface Props {
@@ -38,6 +39,7 @@ export function LabelsInput({ value, onChange, parsed }: Props) {
         {t.labelsHint} <code>"salt, pepper"</code>.
       </p>
       <div aria-live="polite" className="notices">
+        {value.length > MAX_LINK_LABELS && <p className="notice">{t.labelsNotKept(MAX_LINK_LABELS)}</p>}
         {messages.map((message) => (
           <p key={message} className="notice">
             {message}
