@@ -139,6 +139,33 @@ test('an image being read when the tab crashed is not read again on the next vis
   expect(await markedAsReading(next, 'crasher.png')).toBe(false);
 });
 
+test('an image being read when the worker crashed is not read again by the fresh worker: an alert names it', async ({
+  app,
+  page,
+}) => {
+  await app.openReady();
+  await app.typeLabels('red, green, blue');
+  await app.addImages([await solidImage('kept', COLOURS.red)]);
+  await app.expectTopLabel('kept.png', 'red');
+  await app.addImages([await blackPng('crasher.png', 8000, 8000)]);
+  await expect.poll(() => markedAsReading(page, 'crasher.png'), { intervals: [20] }).toBe(true);
+  // The app's crash hook terminates the classifier worker; the page starts a fresh one and asks again.
+  const crashed = await page.evaluate(() => {
+    const hooks = (window as unknown as { __classifierTestHooks?: { crashWorker(): void } }).__classifierTestHooks;
+    hooks?.crashWorker();
+    return hooks !== undefined;
+  });
+  expect(crashed, 'the build has no test hooks: build it with VITE_TEST_HOOKS=1').toBe(true);
+  await expect(page.getByText(/The classifier stopped unexpectedly/)).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: 'crasher.png' })).toContainText(
+    'crasher.png was not read again: it was being read when the page stopped last time',
+  );
+  await app.expectTopLabel('kept.png', 'red');
+  await app.addImages([await solidImage('after', COLOURS.blue)]);
+  await app.expectTopLabel('after.png', 'blue');
+  await expect(app.scores('crasher.png')).toHaveCount(0);
+});
+
 test('a label or a template over 300 characters is left out with a message; a pasted megabyte does not freeze the page', async ({
   app,
   page,

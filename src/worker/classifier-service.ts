@@ -475,6 +475,8 @@ export class ClassifierService {
     const session = this.session;
     if (!session) throw new FailureError({ code: 'no-model' });
     await this.library.open();
+    // Failed on opening as their reader stopped (this worker replaces a crashed one): said to the page here.
+    for (const image of this.library.takeStopped()) this.failImage(id, image, image.failure as ImageFailure);
     const scorer = await this.scorer(id, session);
     this.throwIfCancelled(id);
     const work = noWork();

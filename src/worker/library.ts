@@ -28,6 +28,8 @@ export class Library {
   private readonly embeddingSets = new Map<string, Promise<Map<string, Float32Array>>>();
   private opened: Promise<void> | null = null;
   private counter = 0;
+  /** Images failed on opening because their reader stopped, until `takeStopped` hands them out. */
+  private stopped: LibraryImage[] = [];
   /** Why the library is not (fully) kept across visits, if it is not. */
   problem: LibraryProblem | null = null;
 
@@ -52,6 +54,7 @@ export class Library {
         ]);
         images.sort((a, b) => a.addedAt - b.addedAt);
         const stopped = await this.failStoppedReads(images);
+        this.stopped = [...stopped.values()];
         for (const image of images) this.images.set(image.id, stopped.get(image.id) ?? unmarked(image));
         for (const folder of folders) this.folders.set(folder.id, folder);
         for (const correction of corrections) this.corrections.set(correction.contentHash, correction);
@@ -302,6 +305,13 @@ export class Library {
   /** Bytes the library keeps, for the storage panel. */
   async size(): Promise<number> {
     return (await this.store?.size().catch(() => 0)) ?? 0;
+  }
+
+  /** The images failed on opening because their reader stopped, once (a page that restarted its worker has not heard). */
+  takeStopped(): LibraryImage[] {
+    const stopped = this.stopped;
+    this.stopped = [];
+    return stopped;
   }
 
   /**

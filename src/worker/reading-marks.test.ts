@@ -186,6 +186,11 @@ describe('reading marks', () => {
     expect(listed.get('g')?.failure).toEqual({ code: 'stopped-reading' });
     expect(listed.get('b')?.failure).toBeNull();
     await next.classify();
+    // Said in the classification too: a page whose worker was replaced has not asked for the library again.
+    expect(next.of('image-failed').map(({ imageId, failure }) => [imageId, failure.code])).toEqual([
+      ['r', 'stopped-reading'],
+      ['g', 'stopped-reading'],
+    ]);
     expect(next.reads).toEqual(['0']);
     expect(next.scored()).toEqual(['b']);
     // Kept so: a third visit finds the failures, and no mark.
