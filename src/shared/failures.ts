@@ -61,6 +61,10 @@ export type ImageFailure =
   | { code: 'file-needed' }
   /** It is in a folder this visit may not read yet: allow access (Rescan) to go on. */
   | { code: 'folder-access'; folder: string }
+  /** Larger than a decode may be without downscaling (not a JPEG): refused from its header, never decoded. */
+  | { code: 'too-large'; format: string; width: number; height: number; maxPixels: number }
+  /** It was being read when the page or its worker stopped last time: not read again, so it cannot stop it again. */
+  | { code: 'stopped-reading' }
   /** The classification request failed as a whole (not this image): Retry may succeed. */
   | { code: 'request-failed'; detail: string }
   | { code: 'failed'; detail: string };

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { headerSize, mayBeAnimated, sniffFormat, storedSize, type ImageFormat } from './image-format.ts';
+import {
+  MAX_DECODE_PIXELS,
+  headerSize,
+  mayBeAnimated,
+  sniffFormat,
+  storedSize,
+  tooLargeToDecode,
+  type ImageFormat,
+} from './image-format.ts';
 
 const bytes = (...parts: (string | number[])[]) =>
   Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
@@ -133,6 +141,89 @@ describe('image format', () => {
         new Array<number>(40).fill(0),
       );
       expect((await sizeOf(bmpOnly, 'ico')).size).toEqual({ width: 256, height: 256 });
+    });
+  });
+
+  describe('images refused before decoding (decompression bombs)', () => {
+    const u32 = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+    const le16 = (n: number) => [n & 255, (n >>> 8) & 255];
+    const le24 = (n: number) => [n & 255, (n >>> 8) & 255, (n >>> 16) & 255];
+    const le32 = (n: number) => [...le16(n & 0xffff), ...le16(n >>> 16)];
+    const box = (type: string, ...content: number[][]) => {
+      const body = content.flat();
+      return [...u32(8 + body.length), ...[...type].map((c) => c.charCodeAt(0)), ...body];
+    };
+    const png = (width: number, height: number) =>
+      bytes('\x89PNG\r\n\x1a\n', u32(13), 'IHDR', u32(width), u32(height), [8, 6, 0, 0, 0]);
+    // Each format's header at 20000 × 20000 (400 megapixels), as its encoder writes it.
+    const bombs: [ImageFormat, Uint8Array, { width: number; height: number }][] = [
+      ['png', png(20000, 20000), { width: 20000, height: 20000 }],
+      ['gif', bytes('GIF89a', le16(20000), le16(20000), [0, 0, 0]), { width: 20000, height: 20000 }],
+      // BITMAPINFOHEADER; a negative height is a top-down bitmap.
+      [
+        'bmp',
+        bytes('BM', le32(0), le32(0), le32(54), le32(40), le32(20000), le32(-20000 >>> 0), [1, 0, 24, 0]),
+        { width: 20000, height: 20000 },
+      ],
+      // Extended WebP: 24-bit sizes minus one.
+      [
+        'webp',
+        bytes('RIFF', le32(30), 'WEBPVP8X', le32(10), [0, 0, 0, 0], le24(19999), le24(19999), 'ALPH'),
+        { width: 20000, height: 20000 },
+      ],
+      // Lossless WebP: 14-bit sizes minus one, at most 16384².
+      [
+        'webp',
+        bytes('RIFF', le32(30), 'WEBPVP8L', le32(10), [0x2f], le32(16383 | (16383 << 14))),
+        { width: 16384, height: 16384 },
+      ],
+      // Lossy WebP: the key frame's start code, then 14-bit sizes.
+      [
+        'webp',
+        bytes('RIFF', le32(30), 'WEBPVP8 ', le32(10), [0, 0, 0, 0x9d, 0x01, 0x2a], le16(16383), le16(16383)),
+        { width: 16383, height: 16383 },
+      ],
+      [
+        'avif',
+        bytes(
+          box(
+            'ftyp',
+            [...'avif'].map((c) => c.charCodeAt(0)),
+            [0, 0, 0, 0],
+          ),
+          box('meta', [0, 0, 0, 0], box('iprp', box('ipco', box('ispe', [0, 0, 0, 0], u32(20000), u32(20000))))),
+        ),
+        { width: 20000, height: 20000 },
+      ],
+      // An icon, and a cursor, with one PNG entry (the directory cannot say more than 256).
+      [
+        'ico',
+        bytes([0, 0, 1, 0, 1, 0], [0, 0, 0, 0, 1, 0, 32, 0], le32(33), le32(22), [...png(20000, 20000)]),
+        { width: 20000, height: 20000 },
+      ],
+      [
+        'ico',
+        bytes([0, 0, 2, 0, 1, 0], [0, 0, 0, 0, 1, 0, 32, 0], le32(33), le32(22), [...png(20000, 20000)]),
+        { width: 20000, height: 20000 },
+      ],
+    ];
+
+    it.each(bombs.map(([format, file, size], i) => [`${format} #${i}`, format, file, size] as const))(
+      'reads the size of a %s bomb from its header and refuses it',
+      async (_, format, file, size) => {
+        expect(sniffFormat(file)).toBe(format);
+        const read = async (start: number, end: number) => file.subarray(start, end);
+        const stored = await storedSize(file, format, read, file.length);
+        expect(stored).toEqual(size);
+        expect(tooLargeToDecode(format, stored)).toBe(true);
+      },
+    );
+
+    it('keeps JPEGs (decoded downscaled) and images up to the limit, and decodes what has no size', () => {
+      expect(tooLargeToDecode('jpeg', { width: 20000, height: 20000 })).toBe(false);
+      expect(tooLargeToDecode('png', { width: 10000, height: MAX_DECODE_PIXELS / 10000 })).toBe(false);
+      expect(tooLargeToDecode('png', { width: 10000, height: MAX_DECODE_PIXELS / 10000 + 1 })).toBe(true);
+      expect(tooLargeToDecode('webp', null)).toBe(false);
     });
   });
 });

@@ -21,7 +21,8 @@ export function sniffFormat(bytes: Uint8Array): ImageFormat {
   }
   if (ascii(bytes, 0, 2) === 'BM') return 'bmp';
   if (ascii(bytes, 0, 4) === 'II*\0' || ascii(bytes, 0, 4) === 'MM\0*') return 'tiff';
-  if (bytes[0] === 0 && bytes[1] === 0 && bytes[2] === 1 && bytes[3] === 0) return 'ico';
+  // An icon (type 1) or a cursor (type 2): Chromium decodes both, PNG entries of any size included.
+  if (bytes[0] === 0 && bytes[1] === 0 && (bytes[2] === 1 || bytes[2] === 2) && bytes[3] === 0) return 'ico';
   if (/<svg[\s>]/i.test(new TextDecoder().decode(bytes.subarray(0, 1024)))) return 'svg';
   return 'unknown';
 }
@@ -252,3 +253,15 @@ export function mayBeAnimated(head: Uint8Array, format: ImageFormat): boolean {
 
 /** Formats Chromium-based browsers decode, for messages. */
 export const DECODABLE_FORMATS: readonly string[] = ['JPEG', 'PNG', 'WebP', 'AVIF', 'GIF', 'BMP', 'ICO', 'SVG'];
+
+/**
+ * Above this many pixels an image that is not a JPEG is refused before it is decoded: only
+ * Chromium's JPEG decoder downscales while decoding, every other format becomes a full bitmap
+ * first (a 63 KB PNG of 23000² took the renderer to 2.8 GB).
+ */
+export const MAX_DECODE_PIXELS = 100_000_000;
+
+/** Whether an image of this format and stored size would be decoded whole above `MAX_DECODE_PIXELS`. */
+export function tooLargeToDecode(format: ImageFormat, size: Size | null): boolean {
+  return format !== 'jpeg' && size !== null && size.width * size.height > MAX_DECODE_PIXELS;
+}

@@ -35,6 +35,11 @@ export interface LibraryImage {
   notes: ImageNote[];
   failure: ImageFailure | null;
   source: ImageSource;
+  /**
+   * Set in the stored record (never in memory) while a worker reads the image: the name of that
+   * worker. Found on a later visit with its worker gone, the image is failed instead of read again.
+   */
+  reading?: string;
 }
 
 /** Why the library is not kept across visits (in full): no IndexedDB here, storage full, or a failed write. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSettings, settingsParams } from './settings.ts';
+import { MAX_LINK_LABELS, parseSettings, settingsParams } from './settings.ts';
 
 const ORIGIN = 'http://localhost:4173';
 
@@ -54,5 +54,14 @@ describe('settings in a link', () => {
     const { settings } = parseSettings(new URLSearchParams(query), ORIGIN);
     expect(settings.labels).toBe('100%%');
     expect(settings.runtime.threads).toBe(1);
+  });
+
+  it('leaves out of the link label text over its cap, and a template too long to use', () => {
+    const { settings } = parseSettings(new URLSearchParams(), 'http://app');
+    const fits = 'a'.repeat(MAX_LINK_LABELS);
+    expect(settingsParams({ ...settings, labels: fits }).get('labels')).toBe(fits);
+    expect(settingsParams({ ...settings, labels: `${fits}b` }).has('labels')).toBe(false);
+    const prompt = { template: `a {} ${'x'.repeat(300)}`, ensemble: false };
+    expect(settingsParams({ ...settings, prompt }).has('template')).toBe(false);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { DEVICE_PREFERENCES, DTYPES, type DevicePreference, type RuntimeSettings } from './backend.ts';
 import { DEFAULT_HOST, DEFAULT_MODEL_ID, isValidModelId, resolveHost } from './model-source.ts';
-import { DEFAULT_TEMPLATE, type PromptSettings } from './template.ts';
+import { DEFAULT_TEMPLATE, templateTooLong, type PromptSettings } from './template.ts';
 import { SIMULATED_FAILURES, type Dtype, type ModelSource, type Scoring, type SimulatedFailure } from './types.ts';
 
 export type Language = 'en' | 'zh';
@@ -87,6 +87,13 @@ export function parseSettings(params: URLSearchParams, origin: string): ParsedSe
   };
 }
 
+/**
+ * The most label text a link (and the browser's storage) carries: a 1 MB paste in the address bar
+ * held the page for 15 s (the browser's own IPC, each blob URL waiting behind it). Longer text is
+ * used for this visit only, and the page says so.
+ */
+export const MAX_LINK_LABELS = 65_536;
+
 /** The query a link needs to reproduce `settings`; defaults are left out. */
 export function settingsParams(settings: Settings): URLSearchParams {
   const params = new URLSearchParams();
@@ -99,10 +106,11 @@ export function settingsParams(settings: Settings): URLSearchParams {
   set('device', runtime.device === 'auto' ? null : runtime.device);
   set('dtype', runtime.dtype);
   set('threads', runtime.threads === null ? null : String(runtime.threads));
-  set('template', prompt.template === DEFAULT_TEMPLATE ? null : prompt.template);
+  // A template too long to be used is not carried either.
+  set('template', prompt.template === DEFAULT_TEMPLATE || templateTooLong(prompt.template) ? null : prompt.template);
   set('ensemble', prompt.ensemble ? '1' : null);
   set('mode', settings.mode === null ? null : settings.mode === 'softmax' ? 'one' : 'any');
-  set('labels', settings.labels.trim() === '' ? null : settings.labels);
+  set('labels', settings.labels.trim() === '' || settings.labels.length > MAX_LINK_LABELS ? null : settings.labels);
   set('cutoff', settings.cutoff === 0 ? null : String(settings.cutoff));
   set('lang', settings.lang);
   set('simulate', settings.simulate);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ENSEMBLE_TEMPLATES, applyTemplate, templatesFor } from './template.ts';
+import {
+  DEFAULT_TEMPLATE,
+  ENSEMBLE_TEMPLATES,
+  MAX_TEMPLATE_LENGTH,
+  applyTemplate,
+  templateTooLong,
+  templatesFor,
+} from './template.ts';
 
 describe('applyTemplate', () => {
   it('fills the first {} like the pipeline', () => {
@@ -21,5 +28,22 @@ describe('prompt settings', () => {
     expect(templatesFor({ template: 'x {}', ensemble: false })).toEqual(['x {}']);
     expect(templatesFor({ template: 'x {}', ensemble: true })).toEqual([...ENSEMBLE_TEMPLATES]);
     expect(ENSEMBLE_TEMPLATES).toHaveLength(7);
+  });
+});
+
+describe('template length cap', () => {
+  it('uses the default template instead of one over the cap', () => {
+    const long = `a photo of a {} ${'x'.repeat(MAX_TEMPLATE_LENGTH)}`;
+    expect(templateTooLong(long)).toBe(true);
+    expect(templatesFor({ template: long, ensemble: false })).toEqual([DEFAULT_TEMPLATE]);
+    const exact = `{}${'x'.repeat(MAX_TEMPLATE_LENGTH - 2)}`;
+    expect(templateTooLong(exact)).toBe(false);
+    expect(templatesFor({ template: exact, ensemble: false })).toEqual([exact]);
+  });
+
+  it('counts characters, so 300 emoji fit and a megabyte is judged without reading it all', () => {
+    expect(templateTooLong('🦉'.repeat(MAX_TEMPLATE_LENGTH))).toBe(false);
+    expect(templateTooLong('🦉'.repeat(MAX_TEMPLATE_LENGTH + 1))).toBe(true);
+    expect(templateTooLong('{}'.repeat(500_000))).toBe(true);
   });
 });

@@ -24,7 +24,16 @@ export interface PromptSettings {
   ensemble: boolean;
 }
 
+/** The longest template, in characters (as a label: `MAX_LABEL_LENGTH`); a longer one is not used. */
+export const MAX_TEMPLATE_LENGTH = 300;
+
+/** Whether a template is too long to use (the default is used instead, and the page says so). */
+export function templateTooLong(template: string): boolean {
+  return Array.from(template.slice(0, MAX_TEMPLATE_LENGTH * 2 + 2)).length > MAX_TEMPLATE_LENGTH;
+}
+
 /** The templates a classification uses, in order. */
 export function templatesFor({ template, ensemble }: PromptSettings): string[] {
-  return ensemble ? [...ENSEMBLE_TEMPLATES] : [template];
+  if (ensemble) return [...ENSEMBLE_TEMPLATES];
+  return [templateTooLong(template) ? DEFAULT_TEMPLATE : template];
 }

@@ -21,7 +21,9 @@ describe('locales', () => {
               ? [2.5, 95]
               : key === 'whereStrongest'
                 ? ['x', 1, 2]
-                : ['x', 2, 'y', 3, 4];
+                : key === 'labelsTooLong'
+                  ? [[{ start: 'x', length: 400 }], 300]
+                  : ['x', 2, 'y', 3, 4];
       const sample = (f: unknown) => String((f as (...args: unknown[]) => unknown)(...args));
       return sample(a) === sample(b);
     });

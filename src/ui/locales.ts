@@ -4,6 +4,7 @@
  * from `?lang=`, then the person's last choice, then the browser's languages.
  */
 import type { SelfCheckMismatch } from '../shared/failures.ts';
+import type { LongLabel } from '../shared/labels.ts';
 
 export type Locale = 'en' | 'zh';
 export const LOCALES: readonly { value: Locale; name: string }[] = [
@@ -12,6 +13,7 @@ export const LOCALES: readonly { value: Locale; name: string }[] = [
 ];
 
 const s = (n: number) => (n === 1 ? '' : 's');
+const megapixels = (pixels: number) => String(Math.round(pixels / 1e6));
 const listEn = (items: readonly string[]) => `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 
 /** `75` → `1 min 15 s`; rounded to what a person plans by. */
@@ -192,6 +194,15 @@ const en = {
   labelsHint: 'Separate labels with commas or new lines; quote a label that contains a comma:',
   mergedDuplicates: (labels: string[]) => `Merged duplicate label${s(labels.length)}: ${labels.join(', ')}.`,
   overLimit: (max: number, extra: number) => `Only the first ${max} labels are used; ${extra} more were left out.`,
+  labelsTooLong: (labels: readonly LongLabel[], max: number) =>
+    `Labels are at most ${max} characters; left out: ${labels
+      .slice(0, 3)
+      .map(({ start, length }) => `“${start}…” (${length.toLocaleString('en')} characters)`)
+      .join(', ')}${labels.length > 3 ? ` and ${labels.length - 3} more` : ''}.`,
+  labelsNotKept: (max: number) =>
+    `Over ${max.toLocaleString('en')} characters of labels: they are used now, but not kept in the link or for your next visit.`,
+  templateTooLong: (max: number, fallback: string) =>
+    `The prompt template is longer than ${max} characters: “${fallback}” is used until it is shortened.`,
   singleLabel: 'With a single label its score is always 100%: add another label to compare.',
   noLabels: 'Type at least two labels to classify your images.',
   template: 'Prompt template',
@@ -244,6 +255,10 @@ const en = {
   reasonNotImage: (formats: readonly string[]) =>
     `it is not an image this browser can read; formats that work: ${listEn(formats)}`,
   reasonDamaged: (format: string) => `the ${format} data is damaged or incomplete`,
+  reasonTooLarge: (format: string, width: number, height: number, maxPixels: number) =>
+    `it is a ${format} of ${width} × ${height} pixels (${megapixels(width * height)} megapixels); images other than JPEG are read up to ${megapixels(maxPixels)} megapixels, as decoding takes their whole size in memory. Save it smaller, or as JPEG, and add it again`,
+  stoppedReading: (name: string) =>
+    `${name} was not read again: it was being read when the page stopped last time, and may be what stopped it. To try again, remove it and add it again.`,
   // Library
   imagesAndLabels: 'Images and labels',
   done: 'Done',
@@ -545,6 +560,13 @@ const zh: Messages = {
   labelsHint: '用逗号或换行分隔标签；含逗号的标签请加引号：',
   mergedDuplicates: (labels) => `已合并重复的标签：${labels.join('、')}。`,
   overLimit: (max, extra) => `只使用前 ${max} 个标签；其余 ${extra} 个已略过。`,
+  labelsTooLong: (labels, max) =>
+    `标签最多 ${max} 个字符；已略过：${labels
+      .slice(0, 3)
+      .map(({ start, length }) => `“${start}…”（${length} 个字符）`)
+      .join('、')}${labels.length > 3 ? ` 等另外 ${labels.length - 3} 个` : ''}。`,
+  labelsNotKept: (max) => `标签文字超过 ${max} 个字符：本次会使用，但不会保存在链接中，也不会保留到下次访问。`,
+  templateTooLong: (max, fallback) => `提示模板超过 ${max} 个字符：在缩短之前使用“${fallback}”。`,
   singleLabel: '只有一个标签时它的分数总是 100%：再添加一个标签来比较。',
   noLabels: '至少输入两个标签来给图片分类。',
   template: '提示模板',
@@ -592,6 +614,10 @@ const zh: Messages = {
     `这是 ${format} 图片，本浏览器无法解码。请另存为 JPEG 或 PNG 后再添加（可用的格式：${formats.join('、')}）`,
   reasonNotImage: (formats) => `这不是本浏览器能读取的图片；可用的格式：${formats.join('、')}`,
   reasonDamaged: (format) => `${format} 数据已损坏或不完整`,
+  reasonTooLarge: (format, width, height, maxPixels) =>
+    `这是 ${width} × ${height} 像素（${megapixels(width * height)} 百万像素）的 ${format} 图片；JPEG 以外的图片最多读取 ${megapixels(maxPixels)} 百万像素，因为解码会把整张图放进内存。请缩小或另存为 JPEG 后再添加`,
+  stoppedReading: (name) =>
+    `${name} 没有再次读取：上次页面停止时正在读取它，可能正是它让页面停止。要重试，请先移除它再重新添加。`,
   imagesAndLabels: '图片和标签',
   done: '完成',
   select: (name) => `选择 ${name}`,

@@ -62,6 +62,13 @@ export function imageErrorMessage(t: Messages, name: string, failure: ImageFailu
       return t.imageUnreadable(name, t.reasonNotImage(DECODABLE_FORMATS));
     case 'damaged':
       return t.imageUnreadable(name, t.reasonDamaged(failure.format));
+    case 'too-large':
+      return t.imageUnreadable(
+        name,
+        t.reasonTooLarge(failure.format, failure.width, failure.height, failure.maxPixels),
+      );
+    case 'stopped-reading':
+      return t.stoppedReading(name);
     case 'file-needed':
       return t.fileNeeded(name);
     case 'folder-access':

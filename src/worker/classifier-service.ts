@@ -28,6 +28,7 @@ import type { Calibration, LoadedModel, Pixels } from './loaded-model.ts';
 import { BackendError, ImageDecodeError, isOutOfMemory } from './model-errors.ts';
 import type { ModelStore } from './model-store.ts';
 import type { ReadImage } from './read-image.ts';
+import { isUnread } from './reading-marks.ts';
 import {
   centred,
   scoreImages,
@@ -474,6 +475,8 @@ export class ClassifierService {
     const session = this.session;
     if (!session) throw new FailureError({ code: 'no-model' });
     await this.library.open();
+    // Failed on opening as their reader stopped (this worker replaces a crashed one): said to the page here.
+    for (const image of this.library.takeStopped()) this.failImage(id, image, image.failure as ImageFailure);
     const scorer = await this.scorer(id, session);
     this.throwIfCancelled(id);
     const work = noWork();
@@ -583,6 +586,8 @@ export class ClassifierService {
    * runs the vision pass; the results are then taken in order.
    */
   private async readBatch(id: number, batch: LibraryImage[]): Promise<Pending[]> {
+    // Marked before any decoding starts: a picture that stops the page is failed on the next visit, not read again.
+    await this.library.markReading(batch.filter(isUnread));
     const reads = batch.map((image) => this.read(image));
     const out: Pending[] = [];
     const updated: LibraryImage[] = [];
@@ -594,6 +599,7 @@ export class ClassifierService {
         continue;
       }
       if (outcome.kind === 'no file') {
+        await this.library.endReading([image]);
         this.failImage(id, image, { code: 'file-needed' });
         continue;
       }
@@ -631,7 +637,7 @@ export class ClassifierService {
 
   /** One image of a batch read (never rejects: how it went is the result). */
   private async read(image: LibraryImage): Promise<ReadOutcome> {
-    if (image.contentHash !== null && image.width > 0) return { kind: 'read before' };
+    if (!isUnread(image)) return { kind: 'read before' };
     const started = performance.now();
     try {
       const source = await this.library.source(image);
@@ -663,6 +669,9 @@ export class ClassifierService {
     const ms: number[] = [];
     const cached: number[] = [];
     const toEncode: Pending[] = [];
+    // Read on an earlier visit, but never encoded by this model: read again, marked as being read meanwhile.
+    const again = pending.filter((item) => !stored.has(item.image.contentHash as string) && !item.read);
+    await this.library.markReading(again.map((item) => item.image));
     for (const item of pending) {
       const hash = item.image.contentHash as string;
       const known = stored.get(hash);
@@ -674,7 +683,6 @@ export class ClassifierService {
       } else if (item.read) {
         toEncode.push(item);
       } else {
-        // Read on an earlier visit, but never encoded by this model: read it again.
         const source = await this.library.source(item.image);
         if (!source) {
           this.failImage(id, item.image, { code: 'file-needed' });
@@ -692,6 +700,7 @@ export class ClassifierService {
         }
       }
     }
+    if (again.length > 0) await this.library.endReading(again.map((item) => item.image));
     // Duplicates within the batch are encoded once.
     const unique = new Map<string, Pending[]>();
     for (const item of toEncode) {

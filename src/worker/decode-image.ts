@@ -1,13 +1,21 @@
 /**
  * Decodes an image file off the main thread into the RGB(A) pixels transformers.js expects.
- * Memory stays bounded: a huge image is downscaled while it is decoded (its size is read from the
- * header first), so a 150-megapixel panorama never becomes a 600 MB bitmap. EXIF rotation is
- * applied (the browser's default), transparency is shown on white, animations give their first frame.
+ * Memory stays bounded: its size is read from the header first; a huge JPEG is downscaled while it
+ * is decoded (a 150-megapixel panorama never becomes a 600 MB bitmap), while any other format above
+ * `MAX_DECODE_PIXELS` is refused (their decoders make the whole bitmap before any resize). EXIF
+ * rotation is applied (the browser's default), transparency is shown on white, animations give their first frame.
  */
 import type { ImageNote } from '../shared/failures.ts';
 import type { Pixels } from './loaded-model.ts';
 import { ImageDecodeError } from './model-errors.ts';
-import { mayBeAnimated, sniffFormat, storedSize, type ImageFormat } from '../shared/image-format.ts';
+import {
+  MAX_DECODE_PIXELS,
+  mayBeAnimated,
+  sniffFormat,
+  storedSize,
+  tooLargeToDecode,
+  type ImageFormat,
+} from '../shared/image-format.ts';
 
 /** Decoded images are at most this many pixels (CLIP sees 224×224; this keeps detail for any processor). */
 const MAX_PIXELS = 4_000_000;
@@ -54,6 +62,13 @@ export async function decodeImage(blob: Blob): Promise<DecodedImage> {
     async (start, end) => new Uint8Array(await blob.slice(start, end).arrayBuffer()),
     blob.size,
   );
+  if (stored && tooLargeToDecode(format, stored)) {
+    const { width, height } = stored;
+    throw new ImageDecodeError(
+      { code: 'too-large', format: format.toUpperCase(), width, height, maxPixels: MAX_DECODE_PIXELS },
+      `${width} × ${height} ${format} refused before decoding`,
+    );
+  }
   const scale = stored ? Math.min(1, Math.sqrt(MAX_PIXELS / (stored.width * stored.height))) : 1;
   let bitmap: ImageBitmap;
   try {

@@ -8,6 +8,7 @@ import type { LibraryFolder, LibraryImage, LibraryProblem, NewImage } from '../s
 import type { Correction } from '../shared/protocol.ts';
 import { KEEP_ORIGINAL_BYTES, contentHash } from './read-image.ts';
 import type { FolderRecord, LibraryStore } from './library-store.ts';
+import { lockedReaders, unmarked, type Readers } from './reading-marks.ts';
 
 /** Files a folder scan takes (HEIC and TIFF get a message; SVG needs the page to draw it, so it is dropped there instead). */
 const IMAGE_FILE = /\.(png|jpe?g|jfif|webp|gif|avif|bmp|ico|heic|heif|tiff?)$/i;
@@ -27,10 +28,16 @@ export class Library {
   private readonly embeddingSets = new Map<string, Promise<Map<string, Float32Array>>>();
   private opened: Promise<void> | null = null;
   private counter = 0;
+  /** Images failed on opening because their reader stopped, until `takeStopped` hands them out. */
+  private stopped: LibraryImage[] = [];
   /** Why the library is not (fully) kept across visits, if it is not. */
   problem: LibraryProblem | null = null;
 
-  constructor(private store: LibraryStore | null) {}
+  constructor(
+    private store: LibraryStore | null,
+    /** Who reads images now (see reading-marks.ts). */
+    private readonly readers: Readers = lockedReaders(),
+  ) {}
 
   /** Loads the records once; a store that cannot be opened leaves an empty, in-memory library. */
   open(): Promise<void> {
@@ -46,7 +53,9 @@ export class Library {
           this.store.corrections(),
         ]);
         images.sort((a, b) => a.addedAt - b.addedAt);
-        for (const image of images) this.images.set(image.id, image);
+        const stopped = await this.failStoppedReads(images);
+        this.stopped = [...stopped.values()];
+        for (const image of images) this.images.set(image.id, stopped.get(image.id) ?? unmarked(image));
         for (const folder of folders) this.folders.set(folder.id, folder);
         for (const correction of corrections) this.corrections.set(correction.contentHash, correction);
         this.counter = images.reduce((max, image) => Math.max(max, image.addedAt), 0);
@@ -57,6 +66,21 @@ export class Library {
       }
     })();
     return this.opened;
+  }
+
+  /**
+   * Images whose reader stopped while reading them (a crash, a closed tab): failed and stored so,
+   * never read again by themselves. Marks of a reader still running (another tab) are left alone.
+   */
+  private async failStoppedReads(images: readonly LibraryImage[]): Promise<Map<string, LibraryImage>> {
+    const marked = images.filter((image) => image.reading !== undefined);
+    if (marked.length === 0) return new Map();
+    const running = await this.readers.running();
+    const stopped = marked
+      .filter((image) => !running.has(image.reading as string))
+      .map((image): LibraryImage => ({ ...unmarked(image), failure: { code: 'stopped-reading' } }));
+    if (stopped.length > 0) await this.write((store) => store.putImages(stopped));
+    return new Map(stopped.map((image) => [image.id, image]));
   }
 
   /** Runs a write; a full quota or a failing store leaves the library in memory, and says so. */
@@ -283,15 +307,40 @@ export class Library {
     return (await this.store?.size().catch(() => 0)) ?? 0;
   }
 
+  /** The images failed on opening because their reader stopped, once (a page that restarted its worker has not heard). */
+  takeStopped(): LibraryImage[] {
+    const stopped = this.stopped;
+    this.stopped = [];
+    return stopped;
+  }
+
+  /**
+   * Marks images as being read by this worker, in one write, before any of them is decoded: if one
+   * stops the page, the next visit fails it (see reading-marks.ts). The write that ends each
+   * reading (`saveRead`, `fail`, `endReading`) clears its mark.
+   */
+  async markReading(images: readonly LibraryImage[]): Promise<void> {
+    if (images.length === 0) return;
+    const reading = this.readers.self;
+    await this.write((store) => store.putImages(images.map((image) => ({ ...unmarked(image), reading }))));
+  }
+
+  /** Clears the marks of images whose reading ended without a record to save (no file, a read for another model). */
+  async endReading(images: readonly LibraryImage[]): Promise<void> {
+    const current = images.map((image) => this.images.get(image.id)).filter((image) => image !== undefined);
+    if (current.length > 0) await this.write((store) => store.putImages(current.map(unmarked)));
+  }
+
   /** Records what reading found; thumbnails and copies are stored with it. */
-  async saveRead(image: LibraryImage, thumbnail: Blob | null, copy: Blob | null): Promise<void> {
+  async saveRead(read: LibraryImage, thumbnail: Blob | null, copy: Blob | null): Promise<void> {
+    const image = unmarked(read);
     this.images.set(image.id, image);
     this.files.delete(image.id);
     await this.write((store) => store.saveRead({ image, thumbnail, copy, keepFile: Library.keepsOriginal(image) }));
   }
 
   async fail(image: LibraryImage, failure: ImageFailure): Promise<LibraryImage> {
-    const failed = { ...image, failure };
+    const failed = { ...unmarked(image), failure };
     this.images.set(image.id, failed);
     await this.write((store) => store.putImages([failed]));
     return failed;

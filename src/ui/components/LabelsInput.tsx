@@ -1,5 +1,6 @@
 import type { ParsedLabels } from '../../shared/labels.ts';
-import { MAX_LABELS } from '../../shared/labels.ts';
+import { MAX_LABEL_LENGTH, MAX_LABELS } from '../../shared/labels.ts';
+import { MAX_LINK_LABELS } from '../../shared/settings.ts';
 import { useI18n, type Messages } from '../i18n.ts';
 
 interface Props {
@@ -8,8 +9,9 @@ interface Props {
   parsed: ParsedLabels;
 }
 
-function notices(t: Messages, { labels, duplicates, overLimit }: ParsedLabels): string[] {
+function notices(t: Messages, { labels, duplicates, overLimit, tooLong }: ParsedLabels): string[] {
   const out: string[] = [];
+  if (tooLong.length > 0) out.push(t.labelsTooLong(tooLong, MAX_LABEL_LENGTH));
   if (duplicates.length > 0) out.push(t.mergedDuplicates(duplicates));
   if (overLimit > 0) out.push(t.overLimit(MAX_LABELS, overLimit));
   if (labels.length === 1) out.push(t.singleLabel);
@@ -37,6 +39,7 @@ export function LabelsInput({ value, onChange, parsed }: Props) {
         {t.labelsHint} <code>"salt, pepper"</code>.
       </p>
       <div aria-live="polite" className="notices">
+        {value.length > MAX_LINK_LABELS && <p className="notice">{t.labelsNotKept(MAX_LINK_LABELS)}</p>}
         {messages.map((message) => (
           <p key={message} className="notice">
             {message}

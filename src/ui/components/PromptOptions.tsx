@@ -1,5 +1,11 @@
 import type { Scoring } from '../../shared/types.ts';
-import { ENSEMBLE_TEMPLATES, type PromptSettings } from '../../shared/template.ts';
+import {
+  DEFAULT_TEMPLATE,
+  ENSEMBLE_TEMPLATES,
+  MAX_TEMPLATE_LENGTH,
+  templateTooLong,
+  type PromptSettings,
+} from '../../shared/template.ts';
 import { useI18n } from '../i18n.ts';
 
 interface Props {
@@ -32,6 +38,11 @@ export function PromptOptions({ prompt, onPromptChange, modelScoring, scoring, o
       <p id="template-hint" className="hint">
         <code>{'{}'}</code> {t.templateHint}
       </p>
+      {!prompt.ensemble && templateTooLong(prompt.template) && (
+        <p role="alert" className="error">
+          {t.templateTooLong(MAX_TEMPLATE_LENGTH, DEFAULT_TEMPLATE)}
+        </p>
+      )}
       <label className="checkbox">
         <input
           type="checkbox"
