@@ -21,7 +21,7 @@ import type {
 } from './types.ts';
 
 /** Bumped whenever a message changes shape: a cached worker bundle can outlive an app update. */
-export const PROTOCOL_VERSION = 10;
+export const PROTOCOL_VERSION = 11;
 
 export interface LoadOptions {
   source: ModelSource;

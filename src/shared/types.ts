@@ -54,8 +54,8 @@ export interface ModelInfo {
 /** A file of the model about to load: its size, and whether it is already stored. */
 export interface PlannedFile {
   file: string;
-  /** Bytes; 0 when the host did not say. */
-  size: number;
+  /** Bytes; null when the host did not say (the download is then capped). */
+  size: number | null;
   stored: boolean;
 }
 

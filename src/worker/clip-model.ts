@@ -148,7 +148,11 @@ async function planDownload(modelId: string, files: string[]): Promise<PlannedFi
   const metadata = await freshMetadata(modelId, files);
   const missing = files.filter((_, i) => !metadata[i].exists);
   if (missing.length > 0) throw new MissingFileError(`Could not locate file: ${missing.join(', ')}.`);
-  return files.map((file, i) => ({ file, size: metadata[i].size ?? 0, stored: metadata[i].fromCache === true }));
+  return files.map((file, i) => {
+    const size = metadata[i].size;
+    // A host that does not say is planned as unknown, never as 0 B: the download is then capped.
+    return { file, size: typeof size === 'number' && size > 0 ? size : null, stored: metadata[i].fromCache === true };
+  });
 }
 
 function rows(tensor: Tensor): Float32Array[] {
