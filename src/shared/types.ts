@@ -5,7 +5,7 @@ export type Device = 'wasm' | 'webgpu';
 export type Scoring = 'softmax' | 'sigmoid';
 export type Dtype = 'fp32' | 'fp16' | 'q8';
 
-/** Where a model comes from: `{host}/{modelId}/resolve/main/{file}`. */
+/** Where a model comes from: `{host}/{modelId}/resolve/{revision}/{file}` (see revision.ts). */
 export interface ModelSource {
   modelId: string;
   /** Absolute URL of the host, ending without a slash (e.g. `https://huggingface.co`). */
