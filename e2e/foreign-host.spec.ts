@@ -46,6 +46,14 @@ async function recordingHost(): Promise<RecordingHost> {
       res.end(body);
       return;
     }
+    // `/tampered/models/…`: the fixtures, with an ETag (the Hub's SHA-256) that the ONNX files' bytes do not match.
+    if (req.url?.startsWith('/tampered/')) {
+      req.url = req.url.slice('/tampered'.length);
+      const path = req.url;
+      const setHeader = res.setHeader.bind(res);
+      res.setHeader = (name, value) =>
+        setHeader(name, name.toLowerCase() === 'etag' && path.endsWith('.onnx') ? `"${'0'.repeat(64)}"` : value);
+    }
     handleModelRequest(FIXTURES_DIR, req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -113,4 +121,19 @@ test('a config.json over 1 MB is not read past 1 MB, with a message', async ({ a
   await expect(page.getByRole('alert')).toContainText(
     'config.json: the host sent more than 1.0 MB, the most this app accepts here, so the download was stopped.',
   );
+});
+
+test('a downloaded file whose SHA-256 is not its host’s checksum fails the load: not stored, not run', async ({
+  app,
+  page,
+}) => {
+  const host = other.host.replace('/models', '/tampered/models');
+  await app.open(`/?host=${encodeURIComponent(host)}&model=fixtures/clip-colors`);
+  await app.acceptDownload();
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText(
+    /onnx\/(text|vision)_model_quantized\.onnx of fixtures\/clip-colors does not match/,
+  );
+  await expect(alert).toContainText('so it was neither stored nor run');
+  await expect(app.status).not.toContainText('Model ready');
 });

@@ -41,6 +41,8 @@ export type LoadFailure =
       received: number;
       expected: number | null;
     }
+  /** A downloaded file's SHA-256 is not the one its host gave: not stored, and nothing was run. */
+  | { code: 'hash-mismatch'; file: string }
   /** The repository is a model of another kind (its `model_type`). */
   | { code: 'unsupported-model'; modelType: string }
   /** WebGPU itself failed (not the model or the network): WASM may still work. */

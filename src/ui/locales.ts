@@ -84,6 +84,8 @@ const en = {
   downloadLong: (file: string, planned: string) => `${file}: the host sent more than the ${planned} it announced.`,
   downloadCapped: (file: string, cap: string) =>
     `${file}: the host sent more than ${cap}, the most this app accepts here, so the download was stopped.`,
+  hashMismatch: (model: string, file: string) =>
+    `${file} of ${model} does not match the checksum its host gave for it, so it was neither stored nor run. The host may be serving a damaged or altered file: try again later, or another host.`,
   fileNotPlanned: (model: string, file: string) =>
     `${model} asked for ${file}, which is not among the files shown before the download, so it was refused. The model needs files this app does not download (such as external weight data).`,
   outOfMemory: (model: string, detail: string) =>
@@ -444,6 +446,8 @@ const zh: Messages = {
   loadFailed: (model, detail) => `无法加载模型 ${model}：${detail}`,
   downloadLong: (file, planned) => `${file}：主机发送的数据超过了它声明的 ${planned}。`,
   downloadCapped: (file, cap) => `${file}：主机发送的数据超过了 ${cap}，这是本应用在此接受的上限，因此下载已停止。`,
+  hashMismatch: (model, file) =>
+    `${model} 的 ${file} 与其主机给出的校验和不一致，因此既未保存也未运行。主机可能提供了损坏或被篡改的文件：请稍后重试，或换一个主机。`,
   fileNotPlanned: (model, file) =>
     `${model} 请求了 ${file}，该文件不在下载前列出的文件中，因此被拒绝。这个模型需要本应用不会下载的文件（例如外部权重数据）。`,
   outOfMemory: (model, detail) => `${model} 内存不足（${detail}）。请在“设置”中改用更小的精度（q8）或更小的模型。`,

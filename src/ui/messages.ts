@@ -42,6 +42,8 @@ export function loadErrorMessage(t: Messages, failure: LoadFailure, source: Mode
     }
     case 'consent-needed':
       return t.consentStatus(source.modelId, consentSizeShort(t, failure), failure.host);
+    case 'hash-mismatch':
+      return t.hashMismatch(source.modelId, failure.file);
     case 'file-not-planned':
       return t.fileNotPlanned(source.modelId, failure.file);
     case 'out-of-memory':

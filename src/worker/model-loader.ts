@@ -23,6 +23,7 @@ import { ConsentNeededError, StoredGraphRejectedError } from './model-errors.ts'
 import type { ModelStore } from './model-store.ts';
 import { repairingModel } from './repairing-model.ts';
 import { configureRuntime, webgpuDevice } from './runtime.ts';
+import { setSessionGuard } from './session-factory.ts';
 import { StoreCache } from './store-cache.ts';
 
 /**
@@ -164,7 +165,15 @@ export function createModelLoader(store: ModelStore | null): ModelLoader {
         options.threads,
         options.device,
       );
+      // A downloaded file whose checksum failed is never made into a session, so never run.
+      setSessionGuard(() => cache?.assertIntact());
       const model = await withModelLock(lockName, progress.onWaiting, attempt);
+      try {
+        cache?.assertIntact();
+      } catch (error) {
+        await model.dispose();
+        throw error;
+      }
       model.info.notices = cache ? cache.notices : [{ kind: 'unavailable' }];
       if (options.device === 'webgpu') model.lost = deviceLost();
       return model;
@@ -175,6 +184,8 @@ export function createModelLoader(store: ModelStore | null): ModelLoader {
     } catch (error) {
       // A stopped request may come back from the library as "not found" or "could not check": it was the guard.
       if (guard.tried) throw guard.tried;
+      // The library may word a session the guard refused its own way: the mismatch is what happened.
+      cache?.assertIntact();
       // A damaged stored file may fail before the model is ready (a flipped byte in an ONNX
       // file's structure): verify what was read now; when something was damaged, load again.
       if (error instanceof StoredGraphRejectedError) throw error;
