@@ -17,7 +17,7 @@ import {
 } from './fixtures.ts';
 
 test.describe('consent before a download', () => {
-  test('a model on another origin waits for Download: the dialog names the host and the size before any weight file', async ({
+  test('a model on another origin waits for Download: the dialog names the host, and nothing was asked of it yet', async ({
     app,
     page,
   }, testInfo) => {
@@ -28,12 +28,14 @@ test.describe('consent before a download', () => {
     await expect(dialog).toBeVisible();
     await expect(dialog).toContainText(`127.0.0.1:${FAULT_PORT}`);
     await expect(dialog).toContainText('fixtures/clip-colors');
-    // What is still to download: config.json is here already (read, checked and stored to make the plan).
-    await expect(dialog).toContainText(/\d+(\.\d)? (kB|MB) \(5 files\)/);
+    // Not even config.json or a size probe went out: the size is not known, and the caps are shown instead.
+    await expect(dialog).toContainText(`Nothing has been requested from 127.0.0.1:${FAULT_PORT} yet`);
+    await expect(dialog).toContainText('Not known yet: at most 2.0 GB in all, 1.5 GB a file');
     await expect(dialog).toContainText('neither the Hugging Face Hub nor this app’s own server');
-    await expect(app.status).toContainText(`Waiting for your go-ahead to download fixtures/clip-colors`);
-    // Only config.json came down (size probes aside): no tokenizer, no .onnx before Download.
-    expect(requests.downloads).toEqual(['config.json']);
+    await expect(app.status).toContainText(
+      'Waiting for your go-ahead to download fixtures/clip-colors (size not known yet)',
+    );
+    expect(requests.all).toEqual([]);
 
     await app.acceptDownload();
     await expect(dialog).toHaveCount(0);
@@ -56,12 +58,12 @@ test.describe('consent before a download', () => {
     await app.consentDialog().getByRole('button', { name: 'Cancel' }).click();
     await expect(app.status).toContainText('Download cancelled: fixtures/clip-colors');
     // A round trip through the worker, asked after the Cancel: anything the Cancel left running there was
-    // started by then. The store lists the model's files (config.json alone) or none.
+    // started by then. Nothing was stored, since nothing was requested.
     await app.openSettings();
     await expect(
       page.getByRole('list', { name: 'Stored models' }).or(page.getByText('No models stored on this device yet.')),
     ).toBeVisible();
-    expect(requests.downloads).toEqual(['config.json']);
+    expect(requests.all).toEqual([]);
   });
 
   test('the browser’s data saver asks first, even on the app’s own host', async ({ app, page }) => {

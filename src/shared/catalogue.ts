@@ -8,6 +8,11 @@ import type { Dtype } from './types.ts';
 
 export interface CatalogueEntry {
   id: string;
+  /**
+   * The Hub commit its files are loaded from, so what runs is what was chosen (a repository's
+   * `main` can change under the app); 'main' where no commit was found to pin (see revision.ts).
+   */
+  revision: string;
   name: string;
   /** ImageNet zero-shot top-1 accuracy (%), as published; null where none is published. */
   accuracy: number | null;
@@ -25,6 +30,7 @@ export interface CatalogueEntry {
 export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     id: 'Xenova/clip-vit-base-patch16',
+    revision: 'main',
     name: 'CLIP ViT-B/16',
     accuracy: 68.6,
     sizes: { q8: 152, fp32: 599 },
@@ -36,6 +42,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
   {
     id: 'Xenova/clip-vit-base-patch32',
+    revision: 'd15189d7028b43f1d3e65039190477f6af591c2a',
     name: 'CLIP ViT-B/32',
     accuracy: 63.2,
     sizes: { q8: 153.5, fp16: 303, fp32: 606 },
@@ -47,6 +54,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
   {
     id: 'Xenova/clip-vit-large-patch14',
+    revision: 'main',
     name: 'CLIP ViT-L/14',
     accuracy: 75.3,
     sizes: { q8: 432, fp16: 857, fp32: 1715 },
@@ -58,6 +66,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
   {
     id: 'Xenova/siglip-base-patch16-224',
+    revision: '4649052661e53c7000355844105f8a1792088239',
     name: 'SigLIP base (patch 16, 224 px)',
     accuracy: 76.0,
     sizes: { q8: 210.5, fp16: 407, fp32: 813 },
@@ -69,6 +78,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
   {
     id: 'Xenova/mobileclip_s2',
+    revision: 'main',
     name: 'MobileCLIP S2',
     accuracy: 74.4,
     sizes: { q8: 101 },
@@ -80,6 +90,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
   {
     id: 'Xenova/chinese-clip-vit-base-patch16',
+    revision: 'f26904860903e70e050b8f48255e5f48401816e9',
     name: 'Chinese-CLIP ViT-B/16',
     accuracy: null,
     sizes: { q8: 191, fp16: 377, fp32: 754 },

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { consentCovers, consentReasons, hostKind, NO_HINTS } from './consent.ts';
+import {
+  consentCovers,
+  consentFor,
+  consentNames,
+  consentReasons,
+  hostKind,
+  NO_HINTS,
+  sizeKnown,
+  uncontactedRequest,
+  UNKNOWN_SIZE_TOTAL_CAP,
+} from './consent.ts';
 import type { PlannedFile } from './types.ts';
 
 const ORIGIN = 'http://localhost:4173';
@@ -84,5 +94,37 @@ describe('consent before a download', () => {
     expect(consentCovers({ host: 'http://mirror.lan', modelId: 'x/y', maxBytes: 9 }, request)).toBe(false);
     expect(consentCovers({ host: 'http://other.lan', modelId: 'x/y', maxBytes: 10 }, request)).toBe(false);
     expect(consentCovers({ host: 'http://mirror.lan', modelId: 'x/z', maxBytes: 10 }, request)).toBe(false);
+  });
+
+  it('asks a host it may not contact for the caps, not for a size it cannot know', () => {
+    const source = { host: 'http://127.0.0.1:4174/models', modelId: 'fixtures/clip-colors' };
+    const request = uncontactedRequest(source, 'q8', { saveData: true, deviceMemoryGiB: null });
+    expect(request).toMatchObject({ contacted: false, files: [], reasons: ['foreign-host', 'save-data'] });
+    expect(sizeKnown(request)).toBe(false);
+    expect(consentFor(request)).toEqual({ ...source, maxBytes: UNKNOWN_SIZE_TOTAL_CAP });
+    expect(consentNames(consentFor(request), source)).toBe(true);
+    expect(consentNames(consentFor(request), { ...source, modelId: 'x/y' })).toBe(false);
+    expect(consentNames(null, source)).toBe(false);
+  });
+
+  it('counts a file whose size the host did not say as unknown, never as 0 B', () => {
+    const files = [
+      { file: 'config.json', size: 500, stored: false },
+      { file: 'onnx/model.onnx', size: null, stored: false },
+    ];
+    const request = {
+      host: 'https://huggingface.co',
+      modelId: 'someone/clip',
+      dtype: 'q8' as const,
+      bytes: 500,
+      totalBytes: 500,
+      files,
+      reasons: consentReasons({ host: 'https://huggingface.co', modelId: 'someone/clip', files }, ORIGIN, NO_HINTS),
+      contacted: true,
+    };
+    expect(request.reasons).toEqual(['not-catalogued']);
+    expect(sizeKnown(request)).toBe(false);
+    expect(consentFor(request).maxBytes).toBe(UNKNOWN_SIZE_TOTAL_CAP);
+    expect(consentFor({ ...request, files: [files[0]] }).maxBytes).toBe(500);
   });
 });

@@ -30,16 +30,19 @@ export type LoadFailure =
   /** The model, or a file it needs, is not on the host. */
   | { code: 'model-not-found'; detail: string }
   /**
-   * A file's download broke (`lost`), ended before its declared length (`short`), or went on past
-   * its planned size (`long`; `expected` is then the planned size).
+   * A file's download broke (`lost`), ended before its declared length (`short`), went on past
+   * its planned size (`long`; `expected` is then the planned size), or past a cap where no size was
+   * known, or config.json's 1 MB (`capped`; `expected` is then the cap).
    */
   | {
       code: 'download-failed';
       file: string;
-      kind: 'lost' | 'short' | 'long';
+      kind: 'lost' | 'short' | 'long' | 'capped';
       received: number;
       expected: number | null;
     }
+  /** A downloaded file's SHA-256 is not the one its host gave: not stored, and nothing was run. */
+  | { code: 'hash-mismatch'; file: string }
   /** The repository is a model of another kind (its `model_type`). */
   | { code: 'unsupported-model'; modelType: string }
   /** WebGPU itself failed (not the model or the network): WASM may still work. */

@@ -25,9 +25,9 @@ export function resolveHost(host: string, origin: string): string | null {
   }
 }
 
-/** The URL transformers.js fetches for one file of a model repository. */
-export function modelFileUrl(source: ModelSource, file: string): string {
-  return `${source.host}/${source.modelId}/resolve/main/${file}`;
+/** The URL transformers.js fetches for one file of a model repository, at a revision (see revision.ts). */
+export function modelFileUrl(source: ModelSource, file: string, revision = 'main'): string {
+  return `${source.host}/${source.modelId}/resolve/${encodeURIComponent(revision)}/${file}`;
 }
 
 /**

@@ -21,7 +21,7 @@ import type {
 } from './types.ts';
 
 /** Bumped whenever a message changes shape: a cached worker bundle can outlive an app update. */
-export const PROTOCOL_VERSION = 10;
+export const PROTOCOL_VERSION = 11;
 
 export interface LoadOptions {
   source: ModelSource;
@@ -142,6 +142,8 @@ export type WorkerRequest =
   | { type: 'library-size'; id: number }
   /** Stops request `target` cooperatively; it then fails as `aborted`. */
   | { type: 'cancel'; id: number; target: number }
+  /** The page's heartbeat: answered at once with a `pong` (a worker that cannot is hung, or in a long pass). */
+  | { type: 'ping'; id: number }
   /** The models in the worker's model store. */
   | { type: 'list-models'; id: number }
   | { type: 'delete-model'; id: number; modelKey: string }
@@ -186,6 +188,8 @@ export type WorkerReply =
   | { type: 'failed'; id: number; failure: RequestFailure }
   /** A cancel was received (`id` is the cancel's): the worker is alive and its target will stop. */
   | { type: 'cancelled'; id: number; target: number }
+  /** The answer to a `ping` (`id` is the ping's): the worker's thread is free. */
+  | { type: 'pong'; id: number }
   /** Not a reply: the GPU device was lost; the worker's WebGPU state is gone (id is 0). */
   | { type: 'device-lost'; id: number; detail: string }
   /**

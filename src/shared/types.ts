@@ -5,7 +5,7 @@ export type Device = 'wasm' | 'webgpu';
 export type Scoring = 'softmax' | 'sigmoid';
 export type Dtype = 'fp32' | 'fp16' | 'q8';
 
-/** Where a model comes from: `{host}/{modelId}/resolve/main/{file}`. */
+/** Where a model comes from: `{host}/{modelId}/resolve/{revision}/{file}` (see revision.ts). */
 export interface ModelSource {
   modelId: string;
   /** Absolute URL of the host, ending without a slash (e.g. `https://huggingface.co`). */
@@ -54,8 +54,8 @@ export interface ModelInfo {
 /** A file of the model about to load: its size, and whether it is already stored. */
 export interface PlannedFile {
   file: string;
-  /** Bytes; 0 when the host did not say. */
-  size: number;
+  /** Bytes; null when the host did not say (the download is then capped). */
+  size: number | null;
   stored: boolean;
 }
 

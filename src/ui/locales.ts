@@ -84,6 +84,10 @@ const en = {
   workerCrashed: (detail: string) => `The classifier stopped unexpectedly (${detail}). Retry, or reload the page.`,
   loadFailed: (model: string, detail: string) => `The model ${model} could not be loaded: ${detail}`,
   downloadLong: (file: string, planned: string) => `${file}: the host sent more than the ${planned} it announced.`,
+  downloadCapped: (file: string, cap: string) =>
+    `${file}: the host sent more than ${cap}, the most this app accepts here, so the download was stopped.`,
+  hashMismatch: (model: string, file: string) =>
+    `${file} of ${model} does not match the checksum its host gave for it, so it was neither stored nor run. The host may be serving a damaged or altered file: try again later, or another host.`,
   fileNotPlanned: (model: string, file: string) =>
     `${model} asked for ${file}, which is not among the files shown before the download, so it was refused. The model needs files this app does not download (such as external weight data).`,
   outOfMemory: (model: string, detail: string) =>
@@ -97,6 +101,13 @@ const en = {
   consentModel: 'Model',
   consentSize: 'Download',
   consentSizeValue: (size: string, files: number) => `${size} (${files} file${s(files)})`,
+  consentSizeNotKnown: (fileCap: string, totalCap: string) =>
+    `Not known yet: at most ${totalCap} in all, ${fileCap} a file`,
+  consentSizeSomeUnknown: (size: string, files: number, unknown: number, fileCap: string, totalCap: string) =>
+    `${size} (${files} file${s(files)}), ${unknown} of them of unknown size: at most ${fileCap} each, ${totalCap} in all`,
+  consentSizeUnknownShort: 'size not known yet',
+  consentNothingAsked: (host: string) =>
+    `Nothing has been requested from ${host} yet, not even the model’s description: its files and their sizes are known only once you agree.`,
   consentForeignHost:
     'This host is neither the Hugging Face Hub nor this app’s own server. Whoever runs it chooses the model’s weights, and so the scores you will see: download only from a host you trust.',
   consentNotCatalogued:
@@ -466,6 +477,9 @@ const zh: Messages = {
   workerCrashed: (detail) => `分类器意外停止（${detail}）。请重试，或重新加载页面。`,
   loadFailed: (model, detail) => `无法加载模型 ${model}：${detail}`,
   downloadLong: (file, planned) => `${file}：主机发送的数据超过了它声明的 ${planned}。`,
+  downloadCapped: (file, cap) => `${file}：主机发送的数据超过了 ${cap}，这是本应用在此接受的上限，因此下载已停止。`,
+  hashMismatch: (model, file) =>
+    `${model} 的 ${file} 与其主机给出的校验和不一致，因此既未保存也未运行。主机可能提供了损坏或被篡改的文件：请稍后重试，或换一个主机。`,
   fileNotPlanned: (model, file) =>
     `${model} 请求了 ${file}，该文件不在下载前列出的文件中，因此被拒绝。这个模型需要本应用不会下载的文件（例如外部权重数据）。`,
   outOfMemory: (model, detail) => `${model} 内存不足（${detail}）。请在“设置”中改用更小的精度（q8）或更小的模型。`,
@@ -476,6 +490,12 @@ const zh: Messages = {
   consentModel: '模型',
   consentSize: '下载量',
   consentSizeValue: (size, files) => `${size}（${files} 个文件）`,
+  consentSizeNotKnown: (fileCap, totalCap) => `尚不知道：总共最多 ${totalCap}，每个文件最多 ${fileCap}`,
+  consentSizeSomeUnknown: (size, files, unknown, fileCap, totalCap) =>
+    `${size}（${files} 个文件），其中 ${unknown} 个大小未知：每个最多 ${fileCap}，总共最多 ${totalCap}`,
+  consentSizeUnknownShort: '大小尚不知道',
+  consentNothingAsked: (host) =>
+    `尚未向 ${host} 发出任何请求，连模型的说明也没有：只有在你同意之后，才会知道它的文件和大小。`,
   consentForeignHost:
     '这个主机既不是 Hugging Face Hub，也不是本应用自己的服务器。运行它的人决定模型的权重，也就决定了你将看到的分数：只从你信任的主机下载。',
   consentNotCatalogued: '这个模型不在本应用的模型目录中：任何人都可以在 Hub 上发布模型。只有在你信任其作者时才下载。',

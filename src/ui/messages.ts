@@ -10,7 +10,15 @@ import type { LibraryProblem } from '../shared/library.ts';
 import type { ModelSource, StorageNotice } from '../shared/types.ts';
 import type { Messages } from './locales.ts';
 import type { Recovery } from './session/classifier-session.ts';
-import { MEMORY_PER_MODEL_BYTE, type ConsentReason, type ConsentRequest } from '../shared/consent.ts';
+import {
+  MEMORY_PER_MODEL_BYTE,
+  UNKNOWN_SIZE_FILE_CAP,
+  UNKNOWN_SIZE_TOTAL_CAP,
+  sizeKnown,
+  unknownSizes,
+  type ConsentReason,
+  type ConsentRequest,
+} from '../shared/consent.ts';
 
 export function loadErrorMessage(t: Messages, failure: LoadFailure, source: ModelSource): string {
   const where = isDefaultHost(source.host) ? t.hub : source.host;
@@ -28,11 +36,14 @@ export function loadErrorMessage(t: Messages, failure: LoadFailure, source: Mode
         lost: () => t.downloadLost(file, amount),
         short: () => t.downloadShort(file, amount),
         long: () => t.downloadLong(file, formatBytes(expected ?? 0)),
+        capped: () => t.downloadCapped(file, formatBytes(expected ?? 0)),
       }[kind]();
       return t.downloadFailed(source.modelId, detail);
     }
     case 'consent-needed':
-      return t.consentStatus(source.modelId, formatBytes(failure.bytes), failure.host);
+      return t.consentStatus(source.modelId, consentSizeShort(t, failure), failure.host);
+    case 'hash-mismatch':
+      return t.hashMismatch(source.modelId, failure.file);
     case 'file-not-planned':
       return t.fileNotPlanned(source.modelId, failure.file);
     case 'out-of-memory':
@@ -89,6 +100,21 @@ export function recoveryMessage(t: Messages, recovery: Recovery): string {
     case 'out-of-memory':
       return t.recoveredMemory(recovery.detail);
   }
+}
+
+/** The size a consent dialog shows: exact, or the caps where the host did not say (or was not asked yet). */
+export function consentSizeText(t: Messages, request: ConsentRequest): string {
+  const caps = [formatBytes(UNKNOWN_SIZE_FILE_CAP), formatBytes(UNKNOWN_SIZE_TOTAL_CAP)] as const;
+  if (!request.contacted) return t.consentSizeNotKnown(...caps);
+  const files = request.files.filter((file) => !file.stored).length;
+  const unknown = unknownSizes(request);
+  if (unknown === 0) return t.consentSizeValue(formatBytes(request.bytes), files);
+  return t.consentSizeSomeUnknown(formatBytes(request.bytes), files, unknown, ...caps);
+}
+
+/** The size in one phrase, for the status line. */
+export function consentSizeShort(t: Messages, request: ConsentRequest): string {
+  return sizeKnown(request) ? formatBytes(request.bytes) : t.consentSizeUnknownShort;
 }
 
 /** Why the person is asked before a download, one sentence per reason. */

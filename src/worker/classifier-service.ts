@@ -200,6 +200,9 @@ export class ClassifierService {
         // Said at once: the page takes a cancel left unanswered as a hung worker, and replaces it.
         this.post({ type: 'cancelled', id: request.id, target: request.target });
         return Promise.resolve();
+      case 'ping':
+        this.post({ type: 'pong', id: request.id });
+        return Promise.resolve();
       case 'classify':
       case 'prepare-labels': {
         // One after another: a classify right after its labels' preparation finds their texts cached.
@@ -215,7 +218,9 @@ export class ClassifierService {
     }
   }
 
-  private handle(request: Exclude<WorkerRequest, { type: 'cancel' | 'classify' | 'prepare-labels' }>): Promise<void> {
+  private handle(
+    request: Exclude<WorkerRequest, { type: 'cancel' | 'ping' | 'classify' | 'prepare-labels' }>,
+  ): Promise<void> {
     switch (request.type) {
       case 'load':
         return this.load(request);

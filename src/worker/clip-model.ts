@@ -19,6 +19,7 @@ import {
 } from '@huggingface/transformers';
 import { onnxFile } from '../shared/dtypes.ts';
 import { modelFileUrl } from '../shared/model-source.ts';
+import { revisionFor } from '../shared/revision.ts';
 import type { LoadOptions } from '../shared/protocol.ts';
 import type { Dtype, FileProgress, ModelInfo, PlannedFile } from '../shared/types.ts';
 import { dot, normalise } from '../shared/scoring.ts';
@@ -99,8 +100,8 @@ function modelFiles(dtype: Dtype, layout: Layout): string[] {
 let metadataRound = 0;
 
 /** transformers.js memoises file metadata for the worker's life; a fresh key keeps answers current. */
-function freshMetadata(modelId: string, files: string[]) {
-  const options = { cache_dir: `round-${++metadataRound}` }; // cache_dir is unused in browsers
+function freshMetadata(modelId: string, files: string[], revision: string) {
+  const options = { cache_dir: `round-${++metadataRound}`, revision }; // cache_dir is unused in browsers
   return Promise.all(files.map((file) => ModelRegistry.get_file_metadata(modelId, file, options)));
 }
 
@@ -115,19 +116,21 @@ async function choosePrecision(
   isStored: LoadCallbacks['isStored'],
 ): Promise<{ dtype: Dtype; layout: Layout }> {
   const { source, dtypes } = options;
+  const revision = revisionFor(source);
   const layouts: Layout[] = family.towers ? ['split', 'joint'] : ['joint'];
   let failure: unknown = null;
   for (const dtype of dtypes) {
     for (const layout of layouts) {
       const files = modelFiles(dtype, layout);
-      const stored = await Promise.all(files.map((file) => isStored(modelFileUrl(source, file))));
+      const stored = await Promise.all(files.map((file) => isStored(modelFileUrl(source, file, revision))));
       if (stored.every(Boolean)) return { dtype, layout };
     }
     try {
-      const [text, vision, joint] = await freshMetadata(source.modelId, [
-        ...modelFiles(dtype, 'split'),
-        ...modelFiles(dtype, 'joint'),
-      ]);
+      const [text, vision, joint] = await freshMetadata(
+        source.modelId,
+        [...modelFiles(dtype, 'split'), ...modelFiles(dtype, 'joint')],
+        revision,
+      );
       if (family.towers && text.exists && vision.exists) return { dtype, layout: 'split' };
       if (joint.exists) return { dtype, layout: 'joint' };
     } catch (error) {
@@ -144,11 +147,15 @@ async function choosePrecision(
 }
 
 /** Sizes (from the store, or a one-byte range request) before any large download starts. */
-async function planDownload(modelId: string, files: string[]): Promise<PlannedFile[]> {
-  const metadata = await freshMetadata(modelId, files);
+async function planDownload(modelId: string, files: string[], revision: string): Promise<PlannedFile[]> {
+  const metadata = await freshMetadata(modelId, files, revision);
   const missing = files.filter((_, i) => !metadata[i].exists);
   if (missing.length > 0) throw new MissingFileError(`Could not locate file: ${missing.join(', ')}.`);
-  return files.map((file, i) => ({ file, size: metadata[i].size ?? 0, stored: metadata[i].fromCache === true }));
+  return files.map((file, i) => {
+    const size = metadata[i].size;
+    // A host that does not say is planned as unknown, never as 0 B: the download is then capped.
+    return { file, size: typeof size === 'number' && size > 0 ? size : null, stored: metadata[i].fromCache === true };
+  });
 }
 
 function rows(tensor: Tensor): Float32Array[] {
@@ -232,30 +239,36 @@ async function loadTowers(
 export async function loadClipModel(options: LoadOptions, callbacks: LoadCallbacks): Promise<LoadedModel> {
   const started = performance.now();
   const { modelId } = options.source;
+  // A catalogue model loads from the commit its entry pins: every file, probe and stored key names it.
+  const revision = revisionFor(options.source);
   const progress_callback = (info: ProgressInfo) => {
     const progress = toFileProgress(info);
     if (progress) callbacks.onProgress(progress);
   };
-  const config: PretrainedConfig = await AutoConfig.from_pretrained(modelId, { progress_callback });
+  const config: PretrainedConfig = await AutoConfig.from_pretrained(modelId, { progress_callback, revision });
   const modelType = config.model_type ?? '';
   const family = Object.hasOwn(FAMILIES, modelType) ? FAMILIES[modelType] : undefined;
   if (!family) {
     throw new UnsupportedModelError(modelId, config.model_type ?? 'unknown');
   }
   const { dtype, layout } = await choosePrecision(family, options, callbacks.isStored);
-  const plan = await planDownload(modelId, [
-    'config.json',
-    'tokenizer.json',
-    'tokenizer_config.json',
-    'preprocessor_config.json',
-    ...modelFiles(dtype, layout),
-  ]);
+  const plan = await planDownload(
+    modelId,
+    [
+      'config.json',
+      'tokenizer.json',
+      'tokenizer_config.json',
+      'preprocessor_config.json',
+      ...modelFiles(dtype, layout),
+    ],
+    revision,
+  );
   callbacks.onPlan(plan);
   // Nothing past config.json is downloaded before this: it throws where the person must agree first.
   callbacks.approve(plan, dtype);
   const [tokenizer, processor] = await Promise.all([
-    AutoTokenizer.from_pretrained(modelId, { progress_callback }),
-    AutoImageProcessor.from_pretrained(modelId, { progress_callback }),
+    AutoTokenizer.from_pretrained(modelId, { progress_callback, revision }),
+    AutoImageProcessor.from_pretrained(modelId, { progress_callback, revision }),
   ]);
   // Resized as transformers.js does outside the browser (sharp's bicubic), not with a canvas.
   resizeLikeReference(
@@ -271,7 +284,7 @@ export async function loadClipModel(options: LoadOptions, callbacks: LoadCallbac
     family,
     layout,
     modelId,
-    { config, device: options.device, dtype, progress_callback },
+    { config, device: options.device, dtype, progress_callback, revision },
     {
       text: () => tokenize(['']),
       pixels: () => (blankPixels ??= processor(blankImage()).then((out: { pixel_values: Tensor }) => out.pixel_values)),

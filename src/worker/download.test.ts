@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CONFIG_CAP_BYTES, UNKNOWN_SIZE_FILE_CAP } from '../shared/consent.ts';
 import { DownloadError, DownloadLog, DownloadPlan, NotPlannedError, createCheckedFetch, repoPath } from './download.ts';
 
 const HOST = 'http://127.0.0.1:4174/models/fixtures/clip-colors/resolve/main';
@@ -47,6 +48,36 @@ describe('the checked fetch', () => {
     plan.set([{ file: 'onnx/model.onnx', size: 60, stored: false }]);
     const fetch = checked(plan);
     await expect(fetch(`${HOST}/onnx/model.onnx`)).rejects.toBeInstanceOf(DownloadError);
+  });
+
+  it('stops config.json past 1 MB, and a file of unknown size past its cap, with a message', async () => {
+    vi.stubGlobal('fetch', async (input: string) => {
+      fetched.push({ url: input, range: null });
+      // No content-length: the body is counted as it arrives.
+      return new Response(new ReadableStream({ pull: (c) => c.enqueue(new Uint8Array(400_000)) }));
+    });
+    const config = checked(new DownloadPlan())(`${HOST}/config.json`).then((r) => r.arrayBuffer());
+    await expect(config).rejects.toMatchObject({
+      failure: { file: 'config.json', kind: 'capped', expected: CONFIG_CAP_BYTES },
+    });
+    // The person agreed to 1 MB in all; the host said no size for the graph.
+    const plan = new DownloadPlan(1_000_000);
+    plan.set([{ file: 'onnx/model.onnx', size: null, stored: false }]);
+    expect(plan.allow('onnx/model.onnx')).toEqual({ limit: UNKNOWN_SIZE_FILE_CAP, capped: true });
+    const graph = checked(plan)(`${HOST}/onnx/model.onnx`).then((r) => r.arrayBuffer());
+    await expect(graph).rejects.toThrow(
+      'onnx/model.onnx: the host sent more than 1.0 MB, the most this app accepts here.',
+    );
+  });
+
+  it('asks nothing of a host the guard stops', async () => {
+    const guard = () => {
+      throw new Error('not agreed to');
+    };
+    const fetch = createCheckedFetch(new AbortController().signal, new DownloadLog(), new DownloadPlan(), guard);
+    await expect(fetch(`${HOST}/config.json`)).rejects.toThrow('not agreed to');
+    await expect(fetch(`${HOST}/onnx/model.onnx`, { headers: { Range: 'bytes=0-0' } })).rejects.toThrow();
+    expect(fetched).toEqual([]);
   });
 
   it('reads a repository path from a URL, even with a malformed escape', () => {

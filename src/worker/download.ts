@@ -2,12 +2,13 @@
  * The fetch transformers.js downloads through: cancellable with the load's AbortSignal, and strict
  * about lengths, so a file cut off mid-transfer fails loudly, naming the file, instead of reaching
  * ONNX Runtime (or the store) short. It downloads only what the plan shown to the person holds:
- * `config.json` until the plan is made, then the plan's files, none longer than planned (size
- * probes, one-byte range requests, go through at any time).
+ * `config.json` (at most 1 MB) until the plan is made, then the plan's files, none longer than
+ * planned or capped (size probes, one-byte range requests, go through once the host may be contacted).
  */
 import { formatBytes } from '../shared/format.ts';
 import type { LoadFailure } from '../shared/failures.ts';
 import type { PlannedFile } from '../shared/types.ts';
+import { CONFIG_CAP_BYTES, UNKNOWN_SIZE_FILE_CAP } from '../shared/consent.ts';
 import { isLocalModelUrl } from '../shared/model-source.ts';
 import { decodeUriComponentSafely } from '../shared/uri.ts';
 
@@ -21,7 +22,9 @@ export class DownloadError extends Error {
     super(
       kind === 'long'
         ? `${file}: the host sent more than the ${formatBytes(expected ?? 0)} planned.`
-        : `${file}: ${kind === 'lost' ? 'the connection was lost' : 'the download stopped'} after ${amount}.`,
+        : kind === 'capped'
+          ? `${file}: the host sent more than ${formatBytes(expected ?? 0)}, the most this app accepts here.`
+          : `${file}: ${kind === 'lost' ? 'the connection was lost' : 'the download stopped'} after ${amount}.`,
     );
   }
 }
@@ -34,26 +37,52 @@ export class NotPlannedError extends Error {
   }
 }
 
+/** How much of one file may come down: its planned size, or a cap where no size is known. */
+export interface Allowance {
+  limit: number;
+  /** The limit is a cap (the size was not known, or config.json's), not the size the host said. */
+  capped: boolean;
+}
+
 /**
- * The files a load may download in full: `config.json` (which the plan is made from) until the
- * plan is set, then exactly the plan's files, each at most its planned size (when the host said it).
+ * The files a load may download in full: `config.json` (which the plan is made from, at most
+ * CONFIG_CAP_BYTES) until the plan is set, then exactly the plan's files, each at most its
+ * planned size, or UNKNOWN_SIZE_FILE_CAP where the host did not say; and, where the person agreed
+ * to a download of unknown size, at most that many bytes in all.
  */
 export class DownloadPlan {
-  private files: Map<string, number> | null = null;
+  private files: Map<string, number | null> | null = null;
+  private spent = 0;
+
+  /** `budget`: the most bytes every full download of this load may add up to (null: no total cap). */
+  constructor(private readonly budget: number | null = null) {}
 
   set(files: readonly PlannedFile[]): void {
     this.files = new Map(files.map((file) => [file.file, file.size]));
   }
 
-  /** The most bytes `file` may have (null: not known); throws NotPlannedError for a file outside the plan. */
-  allow(file: string): number | null {
+  /** How much of `file` may come down; throws NotPlannedError for a file outside the plan. */
+  allow(file: string): Allowance {
     if (this.files === null) {
-      if (file === 'config.json') return null;
+      if (file === 'config.json') return { limit: CONFIG_CAP_BYTES, capped: true };
       throw new NotPlannedError(file);
     }
     const size = this.files.get(file);
     if (size === undefined) throw new NotPlannedError(file);
-    return size > 0 ? size : null;
+    if (file === 'config.json' && (size === null || size > CONFIG_CAP_BYTES)) {
+      return { limit: CONFIG_CAP_BYTES, capped: true };
+    }
+    return size === null ? { limit: UNKNOWN_SIZE_FILE_CAP, capped: true } : { limit: size, capped: false };
+  }
+
+  /** Counts bytes received; false once the load's total went past the budget. */
+  spend(bytes: number): boolean {
+    this.spent += bytes;
+    return this.budget === null || this.spent <= this.budget;
+  }
+
+  get totalCap(): number | null {
+    return this.budget;
   }
 }
 
@@ -79,14 +108,16 @@ export class DownloadLog {
 
 /**
  * Re-streams a body, failing with a DownloadError when it ends or breaks before `expected` bytes,
- * or goes on past `limit` bytes (the planned size).
+ * or goes on past its allowance (the planned size, or a cap) or the load's total budget.
  */
 function checkedBody(
   body: ReadableStream<Uint8Array>,
   file: string,
   expected: number | null,
-  limit: number | null,
+  allowance: Allowance,
+  plan: DownloadPlan,
 ): ReadableStream<Uint8Array> {
+  const { limit, capped } = allowance;
   const reader = body.getReader();
   let received = 0;
   return new ReadableStream<Uint8Array>({
@@ -107,9 +138,12 @@ function checkedBody(
         return;
       }
       received += chunk.value.byteLength;
-      if (limit !== null && received > limit) {
+      const withinTotal = plan.spend(chunk.value.byteLength);
+      if (received > limit || !withinTotal) {
         await reader.cancel().catch(() => undefined);
-        controller.error(new DownloadError({ code: 'download-failed', file, kind: 'long', received, expected: limit }));
+        const cap = withinTotal ? limit : (plan.totalCap ?? limit);
+        const kind = capped || !withinTotal ? 'capped' : 'long';
+        controller.error(new DownloadError({ code: 'download-failed', file, kind, received, expected: cap }));
         return;
       }
       controller.enqueue(chunk.value);
@@ -120,7 +154,12 @@ function checkedBody(
   });
 }
 
-export function createCheckedFetch(signal: AbortSignal, log: DownloadLog, plan: DownloadPlan): typeof fetch {
+export function createCheckedFetch(
+  signal: AbortSignal,
+  log: DownloadLog,
+  plan: DownloadPlan,
+  guard?: (url: string) => void,
+): typeof fetch {
   return async (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
     const file = repoPath(url);
@@ -128,9 +167,11 @@ export function createCheckedFetch(signal: AbortSignal, log: DownloadLog, plan: 
     if (isLocalModelUrl(url, self.location.origin)) {
       return new Response(`${file} was not in the imported folder.`, { status: 404, statusText: 'Not Found' });
     }
+    // A host the person has not agreed to yet is not contacted at all (see shared/consent.ts).
+    guard?.(url);
     const ranged = new Headers(init?.headers).has('Range');
     // Size probes read a byte; a full download must be in the plan.
-    const limit = ranged ? null : plan.allow(file);
+    const allowance = ranged ? null : plan.allow(file);
     let response: Response;
     try {
       response = await fetch(input, {
@@ -141,16 +182,17 @@ export function createCheckedFetch(signal: AbortSignal, log: DownloadLog, plan: 
       if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : error;
       throw error;
     }
-    if (!response.ok || !response.body || ranged || response.status !== 200) return response;
+    if (!response.ok || !response.body || allowance === null || response.status !== 200) return response;
     // With a content encoding the declared length is of the encoded bytes, not of the body read.
     const length = response.headers.get('content-encoding') ? null : response.headers.get('content-length');
     const expected = length === null ? null : Number(length);
     if (expected !== null) log.declare(url, expected);
-    if (limit !== null && expected !== null && expected > limit) {
+    if (expected !== null && expected > allowance.limit) {
       await response.body.cancel().catch(() => undefined);
-      throw new DownloadError({ code: 'download-failed', file, kind: 'long', received: 0, expected: limit });
+      const kind = allowance.capped ? 'capped' : 'long';
+      throw new DownloadError({ code: 'download-failed', file, kind, received: 0, expected: allowance.limit });
     }
-    return new Response(checkedBody(response.body, file, expected, limit), {
+    return new Response(checkedBody(response.body, file, expected, allowance, plan), {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,

@@ -1,7 +1,9 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { ImportError, importModelFolder, importedModelId } from './import-model.ts';
-import { ModelStore } from './model-store.ts';
+import { openDB } from 'idb';
+import type { StoredFileMeta } from '../shared/types.ts';
+import { MODEL_DB_NAME, ModelStore } from './model-store.ts';
 
 const file = (path: string, content: string) => ({ path, file: new Blob([content]) });
 
@@ -36,6 +38,67 @@ describe('importModelFolder', () => {
     await expect(importModelFolder(store, 'm', [file('config.json', '{}')], 'https://a.example')).rejects.toThrow(
       /no ONNX model files/,
     );
+  });
+
+  describe('importing a folder again', () => {
+    const ORIGIN = 'https://swap.example';
+    const url = (path: string) => `${ORIGIN}/local-models/imported/clip/resolve/main/${path}`;
+    const version = (tag: string, extra: { path: string; file: Blob }[] = []) => [
+      file('config.json', `{"model_type":"clip","v":"${tag}"}`),
+      file('onnx/model.onnx', `onnx ${tag}`),
+      ...extra,
+    ];
+    /** Every URL in the store's files, staging included. */
+    const allUrls = async () => (await openDB(MODEL_DB_NAME)).getAllKeys('files');
+
+    /** A store whose writes stop at `path`: it waits for `gate`, then fails or goes on. */
+    class StoppingStore extends ModelStore {
+      constructor(
+        private readonly path: string,
+        private readonly gate: Promise<'fail' | 'go'>,
+      ) {
+        super();
+      }
+      override async put(meta: StoredFileMeta, blob: Blob): Promise<void> {
+        if (meta.path === this.path && (await this.gate) === 'fail') throw new Error('QuotaExceededError');
+        return super.put(meta, blob);
+      }
+    }
+
+    it('keeps the import before intact when the new one fails halfway', async () => {
+      await importModelFolder(new ModelStore(), 'clip', version('old', [file('tokenizer.json', 'old tok')]), ORIGIN);
+      const failing = new StoppingStore('onnx/model.onnx', Promise.resolve('fail'));
+      await expect(importModelFolder(failing, 'clip', version('new'), ORIGIN)).rejects.toThrow('QuotaExceededError');
+      const store = new ModelStore();
+      expect(await (await store.get(url('config.json')))?.blob.text()).toBe('{"model_type":"clip","v":"old"}');
+      expect(await (await store.get(url('onnx/model.onnx')))?.blob.text()).toBe('onnx old');
+      expect(await (await store.get(url('tokenizer.json')))?.blob.text()).toBe('old tok');
+      const listed = (await store.listModels()).find((m) => m.modelId === 'imported/clip');
+      expect(listed?.files).toBe(3);
+      // The half-written import left nothing behind.
+      expect((await allUrls()).filter((key) => String(key).startsWith(`${ORIGIN}/`)).sort()).toEqual(
+        [url('config.json'), url('onnx/model.onnx'), url('tokenizer.json')].sort(),
+      );
+    });
+
+    it('serves the import before while the new one is written, then swaps it in whole', async () => {
+      await importModelFolder(new ModelStore(), 'clip', version('old', [file('tokenizer.json', 'old tok')]), ORIGIN);
+      let release: (go: 'go') => void = () => undefined;
+      const slow = new StoppingStore('onnx/model.onnx', new Promise((resolve) => (release = resolve)));
+      const importing = importModelFolder(slow, 'clip', version('new'), ORIGIN);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const store = new ModelStore();
+      // config.json of the new import is stored by now, but not where a load looks.
+      expect(await (await store.get(url('config.json')))?.blob.text()).toBe('{"model_type":"clip","v":"old"}');
+      expect(await (await store.get(url('onnx/model.onnx')))?.blob.text()).toBe('onnx old');
+      release('go');
+      await expect(importing).resolves.toMatchObject({ files: 2 });
+      expect(await (await store.get(url('config.json')))?.blob.text()).toBe('{"model_type":"clip","v":"new"}');
+      expect(await (await store.get(url('onnx/model.onnx')))?.blob.text()).toBe('onnx new');
+      // A file the new folder lacks goes with the import before.
+      expect(await store.get(url('tokenizer.json'))).toBeUndefined();
+      expect((await store.listModels()).filter((m) => m.modelId === 'imported/clip')).toHaveLength(1);
+    });
   });
 
   it('makes a valid model id of any folder name', () => {

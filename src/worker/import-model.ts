@@ -1,13 +1,15 @@
 /**
  * Imports a model folder from disk (a transformers.js repository: config.json, tokenizer files,
  * onnx/…) into the model store, under this origin's local-models host, so machines without any
- * internet can still run a model. It then loads like any stored model.
+ * internet can still run a model. It then loads like any stored model. The files are staged
+ * under a key of their own and swapped in whole once every one is stored: importing a folder
+ * again leaves the import before usable until then, and intact when the new one fails.
  */
 import type { ImportFailure } from '../shared/failures.ts';
 import { LOCAL_MODELS_PATH } from '../shared/model-source.ts';
 import type { FolderFile } from '../shared/protocol.ts';
 import { modelKey, type ModelSource, type StoredFileMeta } from '../shared/types.ts';
-import type { ModelStore } from './model-store.ts';
+import { STAGING_PREFIX, type ModelStore } from './model-store.ts';
 import { sha256Hex } from './sha256.ts';
 
 /** A folder that is not a model: it lacks `config.json`, or ONNX files. */
@@ -48,14 +50,36 @@ export async function importModelFolder(
   if (!entries.some(({ path }) => path === 'config.json')) throw new ImportError({ code: 'no-config', folder });
   if (!entries.some(({ path }) => /^onnx\/[^/]+\.onnx$/.test(path))) throw new ImportError({ code: 'no-onnx', folder });
   const source: ModelSource = { modelId: importedModelId(folder), host: `${origin}${LOCAL_MODELS_PATH}` };
-  // Importing the same folder again replaces what was imported before.
-  await store.deleteModel(modelKey(source));
+  const fileUrl = (revision: string, path: string) => `${source.host}/${source.modelId}/resolve/${revision}/${path}`;
+  const stamp = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const stagingKey = `${STAGING_PREFIX}${modelKey(source)}|${stamp}`;
+  // What an import cut short (a closed tab) left behind is of no use to anyone.
+  await store.discardStaged().catch(() => undefined);
+  try {
+    const bytes = await stageFiles(store, entries, source, stagingKey, (path) => fileUrl(`staging-${stamp}`, path));
+    // Importing the same folder again replaces what was imported before, in one transaction.
+    await store.commitStaged(stagingKey, modelKey(source), entries.length, (meta) => fileUrl('main', meta.path));
+    return { source, files: entries.length, bytes };
+  } catch (error) {
+    await store.discardStaged().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Stores every file under the staging key; resolves with their bytes in all. */
+async function stageFiles(
+  store: ModelStore,
+  entries: readonly FolderFile[],
+  source: ModelSource,
+  stagingKey: string,
+  urlOf: (path: string) => string,
+): Promise<number> {
   let bytes = 0;
   for (const { file, path } of entries) {
     const now = Date.now();
     const meta: StoredFileMeta = {
-      url: `${source.host}/${source.modelId}/resolve/main/${path}`,
-      modelKey: modelKey(source),
+      url: urlOf(path),
+      modelKey: stagingKey,
       modelId: source.modelId,
       host: source.host,
       path,
@@ -69,5 +93,5 @@ export async function importModelFolder(
     await store.put(meta, file);
     bytes += file.size;
   }
-  return { source, files: entries.length, bytes };
+  return bytes;
 }

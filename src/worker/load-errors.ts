@@ -4,6 +4,7 @@ import type { Device } from '../shared/types.ts';
 import {
   BackendError,
   ConsentNeededError,
+  HashMismatchError,
   StoredGraphRejectedError,
   UnsupportedModelError,
   isOutOfMemory,
@@ -15,6 +16,7 @@ export function describeLoadError(error: unknown, device: Device): LoadFailure {
   if (error instanceof ConsentNeededError) return { code: 'consent-needed', ...error.request };
   if (error instanceof NotPlannedError) return { code: 'file-not-planned', file: error.file };
   if (error instanceof DownloadError) return error.failure;
+  if (error instanceof HashMismatchError) return { code: 'hash-mismatch', file: error.file };
   if (error instanceof StoredGraphRejectedError) {
     return { code: 'stored-graph-rejected', files: error.files, detail: error.detail };
   }

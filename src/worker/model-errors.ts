@@ -49,6 +49,14 @@ export class ConsentNeededError extends Error {
   }
 }
 
+/** A downloaded file whose SHA-256 is not the one its host gave (its ETag): not stored, and the load fails before it runs. */
+export class HashMismatchError extends Error {
+  override name = 'HashMismatchError';
+  constructor(readonly file: string) {
+    super(`${file} does not match the checksum its host gave for it; it was not stored or run.`);
+  }
+}
+
 /** Stored graphs whose checksums held but that ONNX Runtime could not parse: deleted, to be downloaded again. */
 export class StoredGraphRejectedError extends Error {
   override name = 'StoredGraphRejectedError';

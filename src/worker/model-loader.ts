@@ -3,7 +3,15 @@
  * store behind its custom cache, a length-checked fetch), a Web Lock per model so two tabs do not
  * download it twice, then the CLIP-family model itself.
  */
-import { consentCovers, consentReasons, type ConsentRequest } from '../shared/consent.ts';
+import {
+  consentCovers,
+  consentNames,
+  consentReasons,
+  hostKind,
+  knownBytes,
+  uncontactedRequest,
+  type ConsentRequest,
+} from '../shared/consent.ts';
 import type { LoadOptions } from '../shared/protocol.ts';
 import type { Dtype, PlannedFile } from '../shared/types.ts';
 import type { ModelLoader, LoadProgress } from './classifier-service.ts';
@@ -15,6 +23,7 @@ import { ConsentNeededError, StoredGraphRejectedError } from './model-errors.ts'
 import type { ModelStore } from './model-store.ts';
 import { repairingModel } from './repairing-model.ts';
 import { configureRuntime, webgpuDevice } from './runtime.ts';
+import { setSessionGuard } from './session-factory.ts';
 import { StoreCache } from './store-cache.ts';
 
 /**
@@ -59,12 +68,47 @@ export function approvePlan(options: LoadOptions, files: PlannedFile[], dtype: D
     host: source.host,
     modelId: source.modelId,
     dtype,
-    bytes: files.filter((file) => !file.stored).reduce((sum, file) => sum + file.size, 0),
-    totalBytes: files.reduce((sum, file) => sum + file.size, 0),
+    bytes: knownBytes(files.filter((file) => !file.stored)),
+    totalBytes: knownBytes(files),
     files,
     reasons,
+    contacted: true,
   };
   if (!consentCovers(options.consent, request)) throw new ConsentNeededError(request);
+}
+
+/**
+ * Stops every request to a host other than this origin and the default Hub until the person
+ * agreed to it (not config.json, not a size probe): a model stored whole still loads, from the
+ * store, without asking. `tried` tells that a request was stopped, whatever the library made of
+ * the error it met.
+ */
+export class HostGuard {
+  private stopped: ConsentNeededError | null = null;
+
+  constructor(
+    private readonly options: LoadOptions,
+    private readonly origin: string,
+  ) {}
+
+  get open(): boolean {
+    const { source, consent } = this.options;
+    return hostKind(source.host, this.origin) !== 'foreign' || consentNames(consent, source);
+  }
+
+  /** Throws (and remembers) a ConsentNeededError while the host may not be contacted. */
+  readonly check = (): void => {
+    if (this.open) return;
+    this.stopped ??= new ConsentNeededError(
+      uncontactedRequest(this.options.source, this.options.dtypes[0] ?? 'q8', this.options.hints),
+    );
+    throw this.stopped;
+  };
+
+  /** The consent request, when a request to the host was stopped in this load. */
+  get tried(): ConsentNeededError | null {
+    return this.stopped;
+  }
 }
 
 /** Settles with the reason once the GPU device ONNX Runtime runs on is lost. */
@@ -87,7 +131,11 @@ export function createModelLoader(store: ModelStore | null): ModelLoader {
         )
       : null;
     const cache = usable ? new StoreCache(usable, source, downloads) : null;
-    const plan = new DownloadPlan();
+    const guard = new HostGuard(options, self.location.origin);
+    // What the person agreed to without knowing every size is the most the whole load downloads.
+    const plan = new DownloadPlan(
+      options.consent && consentNames(options.consent, source) ? options.consent.maxBytes : null,
+    );
     const lockName = `zero-shot-classifier model ${source.host}|${source.modelId}|${options.dtypes.join(',')}`;
     const attempt = async () => {
       try {
@@ -113,11 +161,19 @@ export function createModelLoader(store: ModelStore | null): ModelLoader {
       // Again before a background repair's load: another model may have been configured since.
       configureRuntime(
         source,
-        { cache, fetch: createCheckedFetch(signal, downloads, plan) },
+        { cache, fetch: createCheckedFetch(signal, downloads, plan, guard.check) },
         options.threads,
         options.device,
       );
+      // A downloaded file whose checksum failed is never made into a session, so never run.
+      setSessionGuard(() => cache?.assertIntact());
       const model = await withModelLock(lockName, progress.onWaiting, attempt);
+      try {
+        cache?.assertIntact();
+      } catch (error) {
+        await model.dispose();
+        throw error;
+      }
       model.info.notices = cache ? cache.notices : [{ kind: 'unavailable' }];
       if (options.device === 'webgpu') model.lost = deviceLost();
       return model;
@@ -126,6 +182,10 @@ export function createModelLoader(store: ModelStore | null): ModelLoader {
     try {
       model = await load();
     } catch (error) {
+      // A stopped request may come back from the library as "not found" or "could not check": it was the guard.
+      if (guard.tried) throw guard.tried;
+      // The library may word a session the guard refused its own way: the mismatch is what happened.
+      cache?.assertIntact();
       // A damaged stored file may fail before the model is ready (a flipped byte in an ONNX
       // file's structure): verify what was read now; when something was damaged, load again.
       if (error instanceof StoredGraphRejectedError) throw error;

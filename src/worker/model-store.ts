@@ -15,6 +15,9 @@ interface Schema extends DBSchema {
   blobs: { key: string; value: Blob };
 }
 
+/** Files being written by an import, under a key of their own until the whole model is in (see `commitStaged`). */
+export const STAGING_PREFIX = 'staging:';
+
 export class StoreRejectedError extends Error {
   override name = 'StoreRejectedError';
 }
@@ -90,6 +93,8 @@ export class ModelStore {
   async listModels(): Promise<StoredModel[]> {
     const models = new Map<string, StoredModel>();
     for (const meta of await (await this.db()).getAll('files')) {
+      // An import still being written is not a model yet.
+      if (meta.modelKey.startsWith(STAGING_PREFIX)) continue;
       const model = models.get(meta.modelKey) ?? {
         modelKey: meta.modelKey,
         modelId: meta.modelId,
@@ -104,6 +109,59 @@ export class ModelStore {
       models.set(meta.modelKey, model);
     }
     return [...models.values()].sort((a, b) => b.lastUsed - a.lastUsed);
+  }
+
+  /**
+   * Swaps staged files in for a model, in one transaction: the model's files before are deleted
+   * and the staged ones take their place under `urlOf(meta)`, or (the transaction failing) nothing
+   * changes and the model before stays as it was.
+   */
+  async commitStaged(
+    stagingKey: string,
+    modelKey: string,
+    expected: number,
+    urlOf: (meta: StoredFileMeta) => string,
+  ): Promise<void> {
+    const tx = (await this.db()).transaction(['files', 'blobs'], 'readwrite');
+    const files = tx.objectStore('files');
+    const blobs = tx.objectStore('blobs');
+    try {
+      const [before, staged] = await Promise.all([
+        files.index('byModel').getAllKeys(modelKey),
+        files.index('byModel').getAll(stagingKey),
+      ]);
+      const moved = await Promise.all(staged.map(async (meta) => ({ meta, blob: await blobs.get(meta.url) })));
+      // Checked before anything changes: a staged file missing (another tab discarded it) keeps the model before.
+      if (moved.length !== expected || moved.some(({ blob }) => !blob)) {
+        throw new StoreRejectedError(`the import was not stored whole (${moved.length} of ${expected} files).`);
+      }
+      for (const url of before) await Promise.all([files.delete(url), blobs.delete(url)]);
+      for (const { meta, blob } of moved) {
+        const url = urlOf(meta);
+        await Promise.all([
+          files.delete(meta.url),
+          blobs.delete(meta.url),
+          blobs.put(blob as Blob, url),
+          files.put({ ...meta, url, modelKey }),
+        ]);
+      }
+    } catch (error) {
+      tx.abort();
+      await tx.done.catch(() => undefined);
+      throw error;
+    }
+    await tx.done;
+  }
+
+  /** Deletes every import left half-written (a tab closed mid-import). */
+  async discardStaged(): Promise<void> {
+    const tx = (await this.db()).transaction(['files', 'blobs'], 'readwrite');
+    const range = IDBKeyRange.bound(STAGING_PREFIX, `${STAGING_PREFIX}\uffff`);
+    const urls = await tx.objectStore('files').index('byModel').getAllKeys(range);
+    await Promise.all([
+      ...urls.flatMap((url) => [tx.objectStore('files').delete(url), tx.objectStore('blobs').delete(url)]),
+      tx.done,
+    ]);
   }
 
   async deleteModel(modelKey: string): Promise<void> {

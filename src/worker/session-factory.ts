@@ -23,6 +23,13 @@ export type CreateSession = (
 const WEIGHTS = 'weights.bin';
 
 let installed = false;
+/** Checked before every session is created: the current load's integrity (see StoreCache.assertIntact). */
+let sessionGuard: (() => void) | null = null;
+
+/** The check the next sessions must pass (the worker loads one model at a time). */
+export function setSessionGuard(guard: (() => void) | null): void {
+  sessionGuard = guard;
+}
 let queue: Promise<unknown> = Promise.resolve();
 
 /** One creation after another, whatever the callers await. */
@@ -57,6 +64,7 @@ export function installSessionFactory(): void {
   const create: CreateSession = factory.create.bind(ort.InferenceSession);
   factory.create = (model, options) =>
     serially(() => {
+      sessionGuard?.();
       if (!(model instanceof Uint8Array)) return create(model, options);
       return isWebGpu(options)
         ? createWebGpuSession(create, model, options)

@@ -4,6 +4,7 @@ import { openDB } from 'idb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { LoadedModel } from './loaded-model.ts';
 import { DownloadLog } from './download.ts';
+import { HashMismatchError } from './model-errors.ts';
 import { MODEL_DB_NAME, ModelStore } from './model-store.ts';
 import { repairingModel } from './repairing-model.ts';
 import { StoreCache } from './store-cache.ts';
@@ -54,6 +55,22 @@ describe('StoreCache', () => {
     expect(await cache.match(url('tokenizer.json'))).toBeUndefined();
     expect(cache.notices).toEqual([{ kind: 'repaired', files: ['tokenizer.json'] }]);
     expect(cache.hasUnverified).toBe(false);
+  });
+
+  it('stores no download whose SHA-256 is not its ETag’s, and fails the load that read it', async () => {
+    const store = new ModelStore();
+    const cache = new StoreCache(store, source, new DownloadLog());
+    const bytes = new Uint8Array([1, 2, 3]);
+    // SHA-256 of [1, 2, 3] (sha256sum): the host's checksum that holds.
+    const digest = '039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81';
+    await cache.put(url('onnx/text_model.onnx'), new Response(bytes, { headers: { etag: `"${digest}"` } }));
+    expect(() => cache.assertIntact()).not.toThrow();
+    const other = `"${'0'.repeat(64)}"`;
+    await cache.put(url('onnx/vision_model.onnx'), new Response(bytes, { headers: { etag: other } }));
+    expect(() => cache.assertIntact()).toThrow(HashMismatchError);
+    expect(() => cache.assertIntact()).toThrow('onnx/vision_model.onnx does not match the checksum its host gave');
+    expect(await store.has(url('onnx/vision_model.onnx'))).toBe(false);
+    expect(await store.has(url('onnx/text_model.onnx'))).toBe(true);
   });
 
   it('has nothing to verify for a file it stored itself', async () => {

@@ -11,6 +11,7 @@
 import type { ModelSource, StorageNotice, StoredFileMeta } from '../shared/types.ts';
 import { modelKey } from '../shared/types.ts';
 import { repoPath, type DownloadLog } from './download.ts';
+import { HashMismatchError } from './model-errors.ts';
 import type { ModelStore } from './model-store.ts';
 import { sha256Hex } from './sha256.ts';
 
@@ -38,6 +39,8 @@ export class StoreCache {
   /** Files this load took from the store (not downloaded): the suspects when a session cannot be made. */
   private readonly served = new Map<string, string>();
   private writeProblem: StorageNotice | null = null;
+  /** A downloaded file whose bytes are not what its host's checksum says: the load must not run it. */
+  private mismatch: HashMismatchError | null = null;
 
   constructor(
     private readonly store: ModelStore,
@@ -155,10 +158,18 @@ export class StoreCache {
     return damaged;
   }
 
+  /**
+   * Throws when a file downloaded in this load did not match its host's checksum. transformers.js
+   * swallows errors of `put` (and uses the bytes anyway), so the load checks here before every
+   * session is created, and once more when it ends.
+   */
+  assertIntact(): void {
+    if (this.mismatch) throw this.mismatch;
+  }
+
   async put(url: string, response: Response): Promise<void> {
     this.served.delete(url); // Downloaded in this load, not read from the store.
-    // After a full quota, later files would fail too: they run from memory without trying.
-    if (!response.ok || this.writeProblem?.kind === 'quota') return;
+    if (!response.ok) return;
     const contentType = response.headers.get('content-type') ?? 'application/octet-stream';
     if (/text\/html/i.test(contentType)) return;
     const bytes = await response.arrayBuffer();
@@ -167,7 +178,12 @@ export class StoreCache {
     const sha256 = await sha256Hex(bytes);
     const etag = response.headers.get('etag');
     const expected = etagDigest(etag);
-    if (expected !== null && expected !== sha256) return;
+    if (expected !== null && expected !== sha256) {
+      this.mismatch ??= new HashMismatchError(repoPath(url));
+      return;
+    }
+    // After a full quota, later files would fail too: they run from memory without trying.
+    if (this.writeProblem?.kind === 'quota') return;
     const now = Date.now();
     const meta: StoredFileMeta = {
       url,

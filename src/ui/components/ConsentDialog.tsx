@@ -1,10 +1,9 @@
 import { useEffect, useId, useRef } from 'react';
 import { CATALOGUE, downloadSize } from '../../shared/catalogue.ts';
 import type { ConsentRequest } from '../../shared/consent.ts';
-import { formatBytes } from '../../shared/format.ts';
 import type { Dtype } from '../../shared/types.ts';
 import { useI18n } from '../i18n.ts';
-import { consentReasonText } from '../messages.ts';
+import { consentReasonText, consentSizeText } from '../messages.ts';
 
 interface Props {
   request: ConsentRequest;
@@ -28,7 +27,8 @@ function hostName(host: string): string {
 
 /**
  * Asks before a model downloads (see shared/consent.ts for when): names the host, the model and
- * the size of what the plan will download; nothing past config.json is fetched until Download.
+ * the size of what the plan will download (or the caps, where it is not known); a foreign host is
+ * not contacted at all before Download, and the dialog says so.
  * When the model may not fit in the device's memory, it offers q8 or a smaller catalogue model.
  */
 export function ConsentDialog({ request, deviceMemoryGiB, onDownload, onCancel, onPrecision, onModel }: Props) {
@@ -40,7 +40,6 @@ export function ConsentDialog({ request, deviceMemoryGiB, onDownload, onCancel, 
     if (element && !element.open) element.showModal();
     return () => element?.close();
   }, []);
-  const files = request.files.filter((file) => !file.stored);
   const memory = request.reasons.includes('memory');
   const smallerModel = memory
     ? CATALOGUE.map((entry) => ({ entry, size: downloadSize(entry, ['q8']) }))
@@ -69,9 +68,10 @@ export function ConsentDialog({ request, deviceMemoryGiB, onDownload, onCancel, 
         <dt>{t.consentModel}</dt>
         <dd>{request.modelId}</dd>
         <dt>{t.consentSize}</dt>
-        <dd>{t.consentSizeValue(formatBytes(request.bytes), files.length)}</dd>
+        <dd>{consentSizeText(t, request)}</dd>
       </dl>
       <div id={`${id}-why`}>
+        {!request.contacted && <p>{t.consentNothingAsked(hostName(request.host))}</p>}
         {request.reasons.map((reason) => (
           <p key={reason}>{consentReasonText(t, reason, request, deviceMemoryGiB)}</p>
         ))}

@@ -3,7 +3,7 @@ import { isDefaultHost } from '../../shared/model-source.ts';
 import type { Device, Dtype, ModelSource } from '../../shared/types.ts';
 import { deviceHints } from '../device-hints.ts';
 import { useI18n, type Messages } from '../i18n.ts';
-import { loadErrorMessage } from '../messages.ts';
+import { consentSizeShort, loadErrorMessage } from '../messages.ts';
 import { useSessionValue } from '../use-session.ts';
 import type { DownloadItem, ModelState } from '../use-classifier.ts';
 import { ConsentDialog } from './ConsentDialog.tsx';
@@ -51,7 +51,7 @@ function statusText(
       return t.ready(info.modelId, backend, info.dtype, info.layout === 'joint', busyImages);
     }
     case 'consent':
-      return t.consentStatus(model.request.modelId, formatBytes(model.request.bytes), model.request.host);
+      return t.consentStatus(model.request.modelId, consentSizeShort(t, model.request), model.request.host);
     case 'error':
       return t.notLoaded(source.modelId);
     case 'cancelled':
@@ -152,7 +152,12 @@ export function ModelStatus({
       )}
       {model.phase === 'consent' && (
         <ConsentDialog
-          key={JSON.stringify([model.request.host, model.request.modelId, model.request.bytes])}
+          key={JSON.stringify([
+            model.request.host,
+            model.request.modelId,
+            model.request.bytes,
+            model.request.contacted,
+          ])}
           request={model.request}
           deviceMemoryGiB={deviceHints().deviceMemoryGiB}
           onDownload={onAcceptDownload}

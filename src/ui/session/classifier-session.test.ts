@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WebGPUProbe } from '../../shared/backend.ts';
+import { UNKNOWN_SIZE_TOTAL_CAP } from '../../shared/consent.ts';
 import type { LibraryImage } from '../../shared/library.ts';
 import { parseSettings } from '../../shared/settings.ts';
 import type { ModelInfo } from '../../shared/types.ts';
@@ -66,8 +67,12 @@ function setup(query = 'host=/models&model=fixtures/clip-colors', probe: WebGPUP
   const workers: FakeWorker[] = [];
   let ids = 0;
   let clock = 0;
+  /** Each save of the settings: the host, and whether it may be kept for later visits. */
+  const saved: { host: string; remember: boolean }[] = [];
   const session = new ClassifierSession({
     settings: parseSettings(new URLSearchParams(query), 'http://localhost'),
+    origin: 'http://localhost',
+    saveSettings: (settings, remember) => saved.push({ host: settings.source.host, remember }),
     probeWebGPU: async () => probe,
     createClient: () =>
       new ClassifierClient(() => {
@@ -95,6 +100,7 @@ function setup(query = 'host=/models&model=fixtures/clip-colors', probe: WebGPUP
     lastClassify,
     sent,
     snapshots,
+    saved,
     tick: (ms: number) => (clock += ms),
   };
 }
@@ -470,7 +476,34 @@ describe('ClassifierSession', () => {
       totalBytes: 1_250_000,
       files: [{ file: 'onnx/vision_model_quantized.onnx', size: 1_200_000, stored: false }],
       reasons: ['foreign-host' as const],
+      contacted: true,
     };
+
+    it('agrees to the caps where nothing was asked of the host yet, and keeps the host only once agreed to', async () => {
+      const t = setup('host=http://127.0.0.1:4174/models&model=fixtures/clip-colors');
+      t.session.start();
+      await settle();
+      // Labels applied before the dialog: the link's host is in the address bar, not kept for later visits.
+      await typeLabels(t, 'red');
+      expect(t.saved.at(-1)).toEqual({ host: request.host, remember: false });
+      const uncontacted = { ...request, bytes: 0, totalBytes: 0, files: [], contacted: false };
+      t.worker().reply({
+        type: 'failed',
+        id: t.worker().requests('load')[0].id,
+        failure: { code: 'load', failure: { code: 'consent-needed', ...uncontacted } },
+      });
+      await settle();
+      expect(t.session.getSnapshot().model).toEqual({ phase: 'consent', request: uncontacted });
+      expect(t.saved.every((save) => !save.remember)).toBe(true);
+      t.session.acceptDownload();
+      await settle();
+      expect(t.worker().requests('load')[1].options.consent).toEqual({
+        host: request.host,
+        modelId: request.modelId,
+        maxBytes: UNKNOWN_SIZE_TOTAL_CAP,
+      });
+      expect(t.saved.at(-1)).toEqual({ host: request.host, remember: true });
+    });
 
     it('shows the request, then loads again with what the person agreed to', async () => {
       const t = setup('host=http://127.0.0.1:4174/models&model=fixtures/clip-colors');

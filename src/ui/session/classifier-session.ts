@@ -7,7 +7,14 @@
  * classification of the whole library running while any image lacks current scores.
  */
 import { chooseBackend, dtypeCandidates, type RuntimeSettings, type WebGPUProbe } from '../../shared/backend.ts';
-import { NO_HINTS, type Consent, type ConsentRequest, type DeviceHints } from '../../shared/consent.ts';
+import {
+  NO_HINTS,
+  consentFor,
+  hostKind,
+  type Consent,
+  type ConsentRequest,
+  type DeviceHints,
+} from '../../shared/consent.ts';
 import type { ImageFailure, ImportFailure, LoadFailure, SelfCheckMismatch } from '../../shared/failures.ts';
 import { parseLabels, type ParsedLabels } from '../../shared/labels.ts';
 import type { LibraryFolder, LibraryImage, LibraryProblem, NewImage } from '../../shared/library.ts';
@@ -151,8 +158,11 @@ export interface SessionDeps {
   settings: ParsedSettings;
   probeWebGPU(): Promise<WebGPUProbe>;
   createClient?(): ClassifierClient;
-  /** Keeps the settings where a reload finds them (the address bar). */
-  saveSettings?(settings: Settings): void;
+  /**
+   * Keeps the settings where a reload finds them (the address bar, and storage for later visits);
+   * `rememberSource`: false while the model's host is one the person has not agreed to.
+   */
+  saveSettings?(settings: Settings, rememberSource: boolean): void;
   /** Makes a file readable by the worker (SVG is drawn on the page: workers cannot decode it). */
   prepareFile?(file: File): Promise<File>;
   /** A new image id. */
@@ -213,8 +223,9 @@ function plannedFiles(files: PlannedFile[]): DownloadItem[] {
   return files.map(({ file, size, stored }) => ({
     file,
     stored,
-    loaded: stored ? size : 0,
-    total: size,
+    // 0: not known (the progress shows "…").
+    loaded: stored ? (size ?? 0) : 0,
+    total: size ?? 0,
     done: stored,
   }));
 }
@@ -250,6 +261,8 @@ export class ClassifierSession {
   private readonly throughput: Throughput;
   /** What the person agreed to download, in the consent dialog. */
   private consent: Consent | null = null;
+  /** Foreign hosts the person agreed to, or whose model loaded (from the store, after an earlier agreement). */
+  private readonly trustedHosts = new Set<string>();
   /** Adds sent to the worker and not acknowledged yet: a reload now would lose them. */
   private adding = 0;
   /** The client gave up on its worker (it kept failing): a retry starts a fresh one. */
@@ -439,6 +452,7 @@ export class ClassifierSession {
           this.rejectedGraphs = null;
           // The fresh worker downloaded them as missing files: the page still says they were damaged in storage.
           if (repaired) info = { ...info, notices: [...info.notices, { kind: 'repaired', files: repaired }] };
+          this.trustHost(options.source.host);
           this.update({ model: { phase: 'ready', info } });
           this.pump();
         },
@@ -447,10 +461,9 @@ export class ClassifierSession {
           const failure = loadFailure(error);
           if (failure.code === 'backend' && this.fallBackToWasm(failure.detail, failure.selfCheck)) return;
           if (failure.code === 'consent-needed') {
-            const { host, modelId, dtype, bytes, totalBytes, files, reasons } = failure;
-            this.update({
-              model: { phase: 'consent', request: { host, modelId, dtype, bytes, totalBytes, files, reasons } },
-            });
+            const { host, modelId, dtype, bytes, totalBytes, files, reasons, contacted } = failure;
+            const request = { host, modelId, dtype, bytes, totalBytes, files, reasons, contacted };
+            this.update({ model: { phase: 'consent', request } });
             this.pump();
             return;
           }
@@ -505,8 +518,8 @@ export class ClassifierSession {
   acceptDownload(): void {
     const { model } = this.state;
     if (model.phase !== 'consent') return;
-    const { host, modelId, bytes } = model.request;
-    this.consent = { host, modelId, maxBytes: bytes };
+    this.consent = consentFor(model.request);
+    this.trustHost(model.request.host);
     this.chooseBackendAndLoad();
   }
 
@@ -547,7 +560,17 @@ export class ClassifierSession {
 
   private saveSettings(settings: Settings): void {
     this.update({ settings });
-    this.deps.saveSettings?.(settings);
+    const { host } = settings.source;
+    const origin = this.deps.origin ?? globalThis.location?.origin ?? '';
+    this.deps.saveSettings?.(settings, hostKind(host, origin) !== 'foreign' || this.trustedHosts.has(host));
+  }
+
+  /** The person agreed to a host (or its model loaded): from now on it is kept for later visits. */
+  private trustHost(host: string): void {
+    const origin = this.deps.origin ?? globalThis.location?.origin ?? '';
+    if (this.trustedHosts.has(host) || hostKind(host, origin) !== 'foreign') return;
+    this.trustedHosts.add(host);
+    if (this.state.settings.source.host === host) this.saveSettings(this.state.settings);
   }
 
   setLabelsText(text: string): void {

@@ -4,9 +4,14 @@ import type { WorkerReply, WorkerRequest } from '../../shared/protocol.ts';
 export class FakeWorker extends EventTarget {
   readonly sent: WorkerRequest[] = [];
   terminated = false;
+  /** Answers the heartbeat's pings, as a live worker does at once; false: a hung worker. */
+  answerPings = true;
 
   postMessage(message: WorkerRequest): void {
     this.sent.push(message);
+    if (message.type === 'ping' && this.answerPings) {
+      queueMicrotask(() => this.reply({ type: 'pong', id: message.id }));
+    }
   }
 
   reply(message: WorkerReply): void {

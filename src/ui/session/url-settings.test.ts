@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mergeSettings } from './url-settings.ts';
+import { parseSettings } from '../../shared/settings.ts';
+import { mergeSettings, settingsToKeep } from './url-settings.ts';
 
 const ORIGIN = 'http://localhost:4173';
 
@@ -17,5 +18,20 @@ describe('settings of a visit', () => {
     const { settings } = mergeSettings(kept, new URLSearchParams('model=c/d'), ORIGIN, false);
     expect(settings.source).toEqual({ modelId: 'c/d', host: 'https://huggingface.co' });
     expect(settings.labels).toBe('red');
+  });
+
+  it('keeps a link’s host for later visits only once the person agreed to it', () => {
+    const kept = new URLSearchParams('model=fixtures/clip-colors&host=/models');
+    const { settings } = parseSettings(
+      new URLSearchParams('model=x/y&host=http://192.168.1.9:8000&labels=red&lang=zh'),
+      ORIGIN,
+    );
+    const before = settingsToKeep(settings, kept, false);
+    expect(before.get('host')).toBe('/models');
+    expect(before.get('model')).toBe('fixtures/clip-colors');
+    expect(before.get('labels')).toBe('red');
+    expect(before.has('lang')).toBe(false);
+    expect(settingsToKeep(settings, new URLSearchParams(), false).has('host')).toBe(false);
+    expect(settingsToKeep(settings, kept, true).get('host')).toBe('http://192.168.1.9:8000');
   });
 });

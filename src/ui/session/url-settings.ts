@@ -9,6 +9,8 @@ import { TEST_HOOKS } from '../../shared/test-hooks.ts';
 const SAVED = 'zero-shot-classifier settings';
 /** Not kept between visits: the language has its own remembered choice; a simulated failure is a one-off. */
 const PER_LINK = ['lang', 'simulate'];
+/** A model and its host: kept only once the person agreed to the host. */
+const SOURCE = ['model', 'host'];
 
 function saved(): URLSearchParams {
   try {
@@ -44,14 +46,30 @@ export function readUrlSettings(): ParsedSettings {
   return mergeSettings(saved(), new URLSearchParams(location.search), location.origin, TEST_HOOKS);
 }
 
-export function writeUrlSettings(settings: Settings): void {
+/**
+ * What a later visit finds: the settings but those of one link only; while the model's host is one
+ * the person has not agreed to (`rememberSource` false), the model and host kept before stay, so
+ * a crafted link's host is never contacted on a later visit to the bare app.
+ */
+export function settingsToKeep(settings: Settings, kept: URLSearchParams, rememberSource: boolean): URLSearchParams {
   const params = settingsParams(settings);
-  const url = new URL(location.href);
-  url.search = params.toString();
-  if (url.href !== location.href) history.replaceState(null, '', url);
   for (const name of PER_LINK) params.delete(name);
+  if (!rememberSource) {
+    for (const name of SOURCE) {
+      params.delete(name);
+      const before = kept.get(name);
+      if (before !== null) params.set(name, before);
+    }
+  }
+  return params;
+}
+
+export function writeUrlSettings(settings: Settings, rememberSource = true): void {
+  const url = new URL(location.href);
+  url.search = settingsParams(settings).toString();
+  if (url.href !== location.href) history.replaceState(null, '', url);
   try {
-    localStorage.setItem(SAVED, params.toString());
+    localStorage.setItem(SAVED, settingsToKeep(settings, saved(), rememberSource).toString());
   } catch {
     // Not remembered; the link still carries them.
   }

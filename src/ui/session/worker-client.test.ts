@@ -3,7 +3,44 @@ import { NO_HINTS } from '../../shared/consent.ts';
 import { PROTOCOL_VERSION, type LoadOptions } from '../../shared/protocol.ts';
 import type { ModelInfo } from '../../shared/types.ts';
 import { FakeWorker } from './fake-worker.ts';
+import { HANG_FLOOR_MS, PING_MS, type HeartbeatClock } from './heartbeat.ts';
 import { ClassifierClient, RequestError, type WorkerTrouble } from './worker-client.ts';
+
+/** A clock whose time moves only when the test says; timers due by then run in order. */
+function manualClock() {
+  let now = 0;
+  let nextId = 0;
+  const timers = new Map<number, { at: number; run: () => void }>();
+  const clock: HeartbeatClock = {
+    now: () => now,
+    setTimeout: (run, ms) => {
+      timers.set(++nextId, { at: now + ms, run });
+      return nextId;
+    },
+    clearTimeout: (id) => timers.delete(id as number),
+  };
+  return {
+    clock,
+    /** Moves time on by `ms`, running each timer at its own time. */
+    async advance(ms: number) {
+      const end = now + ms;
+      for (;;) {
+        const due = [...timers].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
+        if (!due) break;
+        timers.delete(due[0]);
+        now = Math.max(now, due[1].at);
+        due[1].run();
+        await Promise.resolve(); // the fake worker answers pings in a microtask
+      }
+      now = end;
+    },
+    /** Jumps without running timers in between, as when the page was frozen. */
+    jump(ms: number) {
+      now += ms;
+    },
+    pending: () => timers.size,
+  };
+}
 
 function setup() {
   const workers: FakeWorker[] = [];
@@ -290,6 +327,80 @@ describe('ClassifierClient', () => {
       now += 60_000;
       crash(workers[3]);
       expect(workers).toHaveLength(5);
+    });
+  });
+
+  describe('the heartbeat', () => {
+    function watched() {
+      const time = manualClock();
+      const workers: FakeWorker[] = [];
+      const client = new ClassifierClient(
+        () => {
+          workers.push(new FakeWorker());
+          return workers[workers.length - 1] as unknown as Worker;
+        },
+        { heartbeatClock: time.clock },
+      );
+      const troubles: WorkerTrouble[] = [];
+      client.onTrouble = (trouble) => troubles.push(trouble);
+      return { time, workers, client, troubles };
+    }
+
+    it('replaces a worker that stops answering while it has work, without any cancel', async () => {
+      const { time, workers, client, troubles } = watched();
+      const loading = client.load(WASM_LOAD);
+      await time.advance(PING_MS);
+      expect(workers[0].requests('ping')).toHaveLength(1);
+      // From now on the worker's thread never comes back.
+      workers[0].answerPings = false;
+      await time.advance(HANG_FLOOR_MS);
+      expect(troubles).toEqual([]);
+      await time.advance(PING_MS);
+      expect(troubles).toEqual([{ kind: 'hung', detail: 'no answer to a ping for 90 s', gaveUp: false }]);
+      expect(workers[0].requests('cancel')).toEqual([]);
+      expect(workers[0].terminated).toBe(true);
+      expect(workers).toHaveLength(2);
+      await expect(loading).rejects.toMatchObject({ failure: { code: 'restarted' } });
+    });
+
+    it('waits out a long pass the worker comes back from, and then allows four times that', async () => {
+      const { time, workers, client, troubles } = watched();
+      void client.classify(['x'], ['{}'], 'softmax').catch(() => undefined);
+      await time.advance(PING_MS);
+      // A 60 s vision pass holds the thread: the ping is answered once it ends.
+      workers[0].answerPings = false;
+      await time.advance(PING_MS);
+      const ping = workers[0].requests('ping').at(-1);
+      await time.advance(60_000 - PING_MS);
+      workers[0].reply({ type: 'pong', id: ping?.id ?? 0 });
+      expect(troubles).toEqual([]);
+      // 200 s of silence next: under 4 × 60 s, so still a pass, not a hang.
+      await time.advance(200_000);
+      expect(troubles).toEqual([]);
+      await time.advance(45_000);
+      expect(troubles.map((t) => t.kind)).toEqual(['hung']);
+    });
+
+    it('pings nobody while nothing is pending', async () => {
+      const { time, workers, client } = watched();
+      const listing = client.listModels();
+      workers[0].reply({ type: 'models', id: workers[0].requests('list-models')[0].id, models: [] });
+      await listing;
+      await time.advance(10 * PING_MS);
+      expect(workers[0].requests('ping')).toEqual([]);
+      expect(time.pending()).toBe(0);
+    });
+
+    it('does not count a stretch in which the page itself slept', async () => {
+      const { time, workers, client, troubles } = watched();
+      void client.load(WASM_LOAD).catch(() => undefined);
+      workers[0].answerPings = false;
+      await time.advance(PING_MS);
+      // A frozen tab: ten minutes pass with no timer running, the worker frozen too.
+      time.jump(600_000);
+      workers[0].answerPings = true;
+      await time.advance(2 * PING_MS);
+      expect(troubles).toEqual([]);
     });
   });
 });

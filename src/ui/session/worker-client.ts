@@ -6,6 +6,7 @@
 import { runtimeBuildFor, type RuntimeBuild } from '../../shared/backend.ts';
 import type { ImageFailure, RequestFailure } from '../../shared/failures.ts';
 import { markReplyArrived } from '../bench-marks.ts';
+import { Heartbeat, type HeartbeatClock } from './heartbeat.ts';
 import type { LibraryFolder, LibraryImage, LibraryProblem, NewImage } from '../../shared/library.ts';
 import {
   PROTOCOL_VERSION,
@@ -91,7 +92,7 @@ export interface Added {
   problem: LibraryProblem | null;
 }
 
-/** A worker that died (an `error` or `messageerror`), or hung (a cancel left unanswered). */
+/** A worker that died (an `error` or `messageerror`), or hung (a cancel or a ping left unanswered). */
 export interface WorkerTrouble {
   kind: 'crashed' | 'hung';
   detail: string;
@@ -108,6 +109,8 @@ const TROUBLE_WINDOW_MS = 60_000;
 export interface ClientOptions {
   cancelAnswerMs?: number;
   now?(): number;
+  /** The heartbeat's clock and timers (tests inject their own). */
+  heartbeatClock?: HeartbeatClock;
 }
 
 function spawnWorker(): Worker {
@@ -136,12 +139,25 @@ export class ClassifierClient {
   onTrouble: ((trouble: WorkerTrouble) => void) | null = null;
   /** Called when the ready model's storage notices change (a stored file repaired after it was ready). */
   onNotices: (notices: StorageNotice[]) => void = () => undefined;
+  /** Pings the worker while it has work: a hang is noticed without waiting for a cancel. */
+  private readonly heartbeat: Heartbeat;
 
   constructor(
     private readonly createWorker: () => Worker = spawnWorker,
     private readonly options: ClientOptions = {},
   ) {
+    this.heartbeat = new Heartbeat(
+      () => this.worker.postMessage({ type: 'ping', id: this.nextId++ } satisfies WorkerRequest),
+      (ms) => this.trouble('hung', `no answer to a ping for ${Math.round(ms / 1000)} s`),
+      options.heartbeatClock,
+    );
     this.worker = this.start();
+  }
+
+  /** Watches the worker while requests are pending, and only then. */
+  private watch(): void {
+    if (this.pending.size > 0) this.heartbeat.start();
+    else this.heartbeat.stop();
   }
 
   private start(): Worker {
@@ -153,6 +169,7 @@ export class ClassifierClient {
       if (reply.type === 'scores' || reply.type === 'search-results') markReplyArrived(reply.type);
       if (reply.type === 'device-lost') this.onDeviceLost(reply.detail);
       else if (reply.type === 'cancelled') this.answered(reply.id);
+      else if (reply.type === 'pong') this.heartbeat.answered();
       else if (reply.type === 'notices') this.onNotices(reply.notices);
       else this.pending.get(reply.id)?.onReply(reply);
     });
@@ -210,7 +227,9 @@ export class ClassifierClient {
 
   private replaceWorker(): void {
     this.worker.terminate();
+    this.heartbeat.reset();
     this.worker = this.start();
+    this.watch();
   }
 
   /** Test builds only: the worker is terminated as if it had crashed (see main.tsx). */
@@ -222,6 +241,7 @@ export class ClassifierClient {
   private rejectAll(failure: RequestFailure): void {
     for (const pending of [...this.pending.values()]) pending.reject(new RequestError(failure));
     this.pending.clear();
+    this.watch();
   }
 
   /**
@@ -237,9 +257,11 @@ export class ClassifierClient {
       this.pending.delete(id);
       pending.reject(new RequestError({ code: 'restarted' }));
     }
+    this.heartbeat.reset();
     this.worker = this.start();
     // Library and store requests go on in the fresh worker: an image added just before a restart is not lost.
     for (const pending of resent) this.worker.postMessage(pending.message);
+    this.watch();
   }
 
   private request<T>(
@@ -256,6 +278,7 @@ export class ClassifierClient {
       const settle = () => {
         this.pending.delete(id);
         signal?.removeEventListener('abort', onAbort);
+        this.watch();
       };
       const onAbort = () => {
         settle();
@@ -283,6 +306,7 @@ export class ClassifierClient {
         },
       });
       this.worker.postMessage(message);
+      this.watch();
     });
   }
 
@@ -445,6 +469,7 @@ export class ClassifierClient {
   }
 
   dispose(): void {
+    this.heartbeat.stop();
     this.clearUnanswered();
     this.worker.terminate();
     this.pending.clear();
