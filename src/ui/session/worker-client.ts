@@ -7,6 +7,7 @@ import { runtimeBuildFor, type RuntimeBuild } from '../../shared/backend.ts';
 import type { ImageFailure, RequestFailure } from '../../shared/failures.ts';
 import { markReplyArrived } from '../bench-marks.ts';
 import type { LibraryFolder, LibraryImage, LibraryProblem, NewImage } from '../../shared/library.ts';
+import type { LibraryWriteFailure, TrashedImage } from '../../shared/trash.ts';
 import {
   PROTOCOL_VERSION,
   type FolderFile,
@@ -60,6 +61,9 @@ const RESENT_AFTER_RESTART: ReadonlySet<WorkerRequest['type']> = new Set([
   'rescan-folder',
   'remove-images',
   'clear-library',
+  'restore-images',
+  'list-trash',
+  'empty-trash',
   'thumbnails',
   'library-size',
   'list-models',
@@ -136,6 +140,8 @@ export class ClassifierClient {
   onTrouble: ((trouble: WorkerTrouble) => void) | null = null;
   /** Called when the ready model's storage notices change (a stored file repaired after it was ready). */
   onNotices: (notices: StorageNotice[]) => void = () => undefined;
+  /** Called at once when a library write failed in the worker (what was not kept). */
+  onWriteFailed: (failure: LibraryWriteFailure) => void = () => undefined;
 
   constructor(
     private readonly createWorker: () => Worker = spawnWorker,
@@ -154,6 +160,7 @@ export class ClassifierClient {
       if (reply.type === 'device-lost') this.onDeviceLost(reply.detail);
       else if (reply.type === 'cancelled') this.answered(reply.id);
       else if (reply.type === 'notices') this.onNotices(reply.notices);
+      else if (reply.type === 'library-write-failed') this.onWriteFailed(reply.failure);
       else this.pending.get(reply.id)?.onReply(reply);
     });
     worker.addEventListener('error', (event) => {
@@ -350,15 +357,36 @@ export class ClassifierClient {
     });
   }
 
-  removeImages(ids: string[]): Promise<undefined> {
-    return this.request<undefined>({ type: 'remove-images', ids }, undefined, (reply, resolve) => {
-      if (reply.type === 'removed') resolve(undefined);
+  /** Moves images to the trash; resolves with those moved. */
+  removeImages(ids: string[]): Promise<string[]> {
+    return this.request<string[]>({ type: 'remove-images', ids }, undefined, (reply, resolve) => {
+      if (reply.type === 'removed') resolve(reply.ids);
     });
   }
 
-  clearLibrary(): Promise<undefined> {
-    return this.request<undefined>({ type: 'clear-library' }, undefined, (reply, resolve) => {
-      if (reply.type === 'removed') resolve(undefined);
+  /** Moves every image to the trash; resolves with those moved. */
+  clearLibrary(): Promise<string[]> {
+    return this.request<string[]>({ type: 'clear-library' }, undefined, (reply, resolve) => {
+      if (reply.type === 'removed') resolve(reply.ids);
+    });
+  }
+
+  restoreImages(ids: string[]): Promise<LibraryImage[]> {
+    return this.request<LibraryImage[]>({ type: 'restore-images', ids }, undefined, (reply, resolve) => {
+      if (reply.type === 'restored') resolve(reply.images);
+    });
+  }
+
+  listTrash(signal?: AbortSignal): Promise<TrashedImage[]> {
+    return this.request<TrashedImage[]>({ type: 'list-trash' }, signal, (reply, resolve) => {
+      if (reply.type === 'trash') resolve(reply.items);
+    });
+  }
+
+  /** Deletes trashed images for good (null: all); resolves with the trash that is left. */
+  emptyTrash(ids: string[] | null): Promise<TrashedImage[]> {
+    return this.request<TrashedImage[]>({ type: 'empty-trash', ids }, undefined, (reply, resolve) => {
+      if (reply.type === 'trash') resolve(reply.items);
     });
   }
 
