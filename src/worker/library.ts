@@ -402,18 +402,9 @@ export class Library {
       this.images.delete(image.id);
       this.trashed.set(image.id, { id: image.id, trashedAt: at, image });
     }
-    await this.write(
-      (store) =>
-        store.trashImages(
-          moved.map((image) => image.id),
-          at,
-        ),
-      {
-        action: 'trash',
-        names: moved.map(imageKey),
-      },
-    );
-    return moved.map((image) => image.id);
+    const movedIds = moved.map((image) => image.id);
+    await this.write((store) => store.trashImages(movedIds, at), { action: 'trash', names: moved.map(imageKey) });
+    return movedIds;
   }
 
   /** Clear all: every image goes to the trash, and the folders are forgotten. */
