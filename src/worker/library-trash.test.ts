@@ -159,6 +159,17 @@ describe('the trash', () => {
     expect(await kept(day31.store, 'YOUNG')).toMatchObject({ thumbnail: true, embedding: true });
   });
 
+  it('Clear all in one tab also trashes (and offers to undo) an image another tab added', async () => {
+    const tabB = tab();
+    await tabB.library.add([newImage('b')]);
+    const tabA = tab();
+    await tabA.library.open();
+    await tabA.library.add([newImage('a')]);
+    expect((await tabB.library.trashAll()).sort()).toEqual(['a', 'b']);
+    expect((await tabB.library.restore(['a', 'b'])).map((image) => image.id).sort()).toEqual(['a', 'b']);
+    expect((await tabB.store.images()).map((image) => image.id).sort()).toEqual(['a', 'b']);
+  });
+
   it('Clear all moves every image to the trash and forgets the folders; a restored folder image comes back loose', async () => {
     const { store, library } = tab();
     const handle = { name: 'photos' } as FileSystemDirectoryHandle;

@@ -415,8 +415,10 @@ export class Library {
     for (const image of moved) this.trashed.set(image.id, { id: image.id, trashedAt: at, image });
     this.images.clear();
     this.folders.clear();
-    await this.write((store) => store.trashAll(at), { action: 'trash', names: moved.map(imageKey) });
-    return moved.map((image) => image.id);
+    const stored = await this.write((store) => store.trashAll(at), { action: 'trash', names: moved.map(imageKey) });
+    // The store's list: it also holds images another tab added that this one has not heard of.
+    for (const entry of stored ?? []) this.trashed.set(entry.id, entry);
+    return [...new Set([...moved.map((image) => image.id), ...(stored ?? []).map((entry) => entry.id)])];
   }
 
   /** The trash, most recently removed first (read from the store: another tab may have changed it). */
