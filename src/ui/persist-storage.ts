@@ -3,7 +3,7 @@
  * browser does not evict the library under storage pressure. The outcome is remembered (shown in
  * Settings → Storage) and the question is never asked again.
  */
-import { useEffect } from 'react';
+import { useEffect, useSyncExternalStore } from 'react';
 import { useSessionValue } from './use-session.ts';
 
 const ASKED_KEY = 'zero-shot-persist-asked';
@@ -15,6 +15,9 @@ export interface PersistOutcome {
 }
 
 type KeyValue = Pick<Storage, 'getItem' | 'setItem'>;
+
+/** Told when the question has been answered (the storage panel shows the outcome). */
+const listeners = new Set<() => void>();
 
 function localStore(): KeyValue | null {
   try {
@@ -51,6 +54,7 @@ export async function askPersistenceOnce(
   const granted = await storage.persist().catch(() => false);
   const outcome = { at: now(), granted };
   store.setItem(ASKED_KEY, JSON.stringify(outcome));
+  for (const listener of listeners) listener();
   return outcome;
 }
 
@@ -60,4 +64,17 @@ export function usePersistOnce(): void {
   useEffect(() => {
     if (hasContent) void askPersistenceOnce();
   }, [hasContent]);
+}
+
+/** The outcome as stored, kept current when the question is answered in this page. */
+export function usePersistOutcome(): PersistOutcome | null {
+  const stored = useSyncExternalStore(
+    (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    () => localStore()?.getItem(ASKED_KEY) ?? null,
+  );
+  // Parsed from the stored string, so the snapshot stays the same while the string does.
+  return stored === null ? null : persistOutcome({ getItem: () => stored, setItem: () => undefined });
 }

@@ -4,7 +4,7 @@ import { DEFAULT_HOST } from '../../shared/model-source.ts';
 import type { StoredModel } from '../../shared/types.ts';
 import { useI18n } from '../i18n.ts';
 import { usageText } from '../messages.ts';
-import { persistOutcome } from '../persist-storage.ts';
+import { usePersistOutcome } from '../persist-storage.ts';
 import { TRASH_KEEP_MS } from '../../shared/trash.ts';
 import { RequestError } from '../session/worker-client.ts';
 import { useSession, useSessionValue } from '../use-session.ts';
@@ -31,7 +31,7 @@ export function StoragePanel({ refreshKey }: Props) {
   const { t } = useI18n();
   const id = useId();
   const confirmDelete = useRef<HTMLDialogElement>(null);
-  const asked = persistOutcome();
+  const asked = usePersistOutcome();
 
   useEffect(() => {
     let live = true;

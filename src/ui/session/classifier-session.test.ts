@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WebGPUProbe } from '../../shared/backend.ts';
 import type { LibraryImage } from '../../shared/library.ts';
 import { parseSettings } from '../../shared/settings.ts';
+import type { LibraryWriteFailure } from '../../shared/trash.ts';
 import type { ModelInfo } from '../../shared/types.ts';
 import { ClassifierSession } from './classifier-session.ts';
 import { FakeWorker } from './fake-worker.ts';
@@ -428,7 +429,7 @@ describe('ClassifierSession', () => {
   it('shows a failed library write at once, until dismissed', async () => {
     const t = setup();
     await ready(t);
-    const failure = { action: 'add', reason: 'quota', names: ['a.png'], detail: 'QuotaExceededError' } as const;
+    const failure: LibraryWriteFailure = { action: 'add', reason: 'quota', names: ['a.png'], detail: 'quota' };
     t.worker().reply({ type: 'library-write-failed', id: 0, failure });
     expect(t.session.getSnapshot().writeFailures).toEqual([failure]);
     t.session.dismissWriteFailure(t.session.getSnapshot().writeFailures[0]);
