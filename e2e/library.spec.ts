@@ -290,6 +290,10 @@ test('the storage panel shows the library’s size and deletes the library', asy
   const panel = page.getByRole('region', { name: 'Storage' });
   await expect(panel).toContainText(/Library: 2 images, \d+(\.\d)? (B|kB)/);
   await panel.getByRole('button', { name: 'Delete the library' }).click();
+  await page
+    .getByRole('dialog', { name: 'Delete the whole library?' })
+    .getByRole('button', { name: 'Move everything to the trash' })
+    .click();
   await expect(panel).toContainText('Library: 0 images');
   await expect(app.cards()).toHaveCount(0);
 });

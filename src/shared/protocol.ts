@@ -6,6 +6,7 @@
 import type { Consent, DeviceHints } from './consent.ts';
 import type { ImageFailure, RequestFailure } from './failures.ts';
 import type { LibraryFolder, LibraryImage, LibraryProblem, NewImage } from './library.ts';
+import type { LibraryWriteFailure, TrashedImage } from './trash.ts';
 import type {
   Device,
   Dtype,
@@ -109,8 +110,14 @@ export type WorkerRequest =
   | { type: 'add-folder'; id: number; handle: FileSystemDirectoryHandle }
   /** Adds a folder's new or changed files, and drops removed ones. */
   | { type: 'rescan-folder'; id: number; folderId: string }
+  /** Moves images to the trash (answered `removed`); `restore-images` brings them back. */
   | { type: 'remove-images'; id: number; ids: string[] }
+  /** Moves every image to the trash and forgets the folders (answered `removed`). */
   | { type: 'clear-library'; id: number }
+  | { type: 'restore-images'; id: number; ids: string[] }
+  | { type: 'list-trash'; id: number }
+  /** Deletes trashed images for good (null: all of them); answered with the trash that is left. */
+  | { type: 'empty-trash'; id: number; ids: string[] | null }
   /**
    * Scores of every image in the library for these labels: stored embeddings first (at once),
    * then every image that lacks one is read and encoded, a batch at a time; images added while
@@ -162,7 +169,10 @@ export type WorkerReply =
   | { type: 'library'; id: number; library: LibraryState }
   | { type: 'added'; id: number; images: LibraryImage[]; folder: LibraryFolder | null; problem: LibraryProblem | null }
   | { type: 'rescanned'; id: number; added: LibraryImage[]; removed: string[]; folder: LibraryFolder }
-  | { type: 'removed'; id: number }
+  /** `ids`: the images moved to the trash. */
+  | { type: 'removed'; id: number; ids: string[] }
+  | { type: 'restored'; id: number; images: LibraryImage[] }
+  | { type: 'trash'; id: number; items: TrashedImage[] }
   | { type: 'scores'; id: number; rows: ScoreRows }
   /**
    * Images whose record changed while classifying (read: hash, size, notes; or failed), and images
@@ -196,4 +206,6 @@ export type WorkerReply =
    * Not a reply: the ready model's storage notices changed: a stored file failed the check made
    * after the model was ready, and was downloaded again (id is 0).
    */
-  | { type: 'notices'; id: number; notices: StorageNotice[] };
+  | { type: 'notices'; id: number; notices: StorageNotice[] }
+  /** Not a reply: a library write failed (storage full, database failed); said at once (id is 0). */
+  | { type: 'library-write-failed'; id: number; failure: LibraryWriteFailure };

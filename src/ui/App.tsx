@@ -14,6 +14,8 @@ import { FolderControls } from './components/FolderControls.tsx';
 import { LabelLanguageNotice } from './components/LabelLanguageNotice.tsx';
 import { LabelsInput } from './components/LabelsInput.tsx';
 import { LibrarySection } from './components/LibrarySection.tsx';
+import { LibraryNotices } from './components/LibraryNotices.tsx';
+import { usePersistOnce } from './persist-storage.ts';
 import { ModelStatus } from './components/ModelStatus.tsx';
 import { SearchBox } from './components/SearchBox.tsx';
 import { SettingsForm } from './components/SettingsForm.tsx';
@@ -46,6 +48,7 @@ function folderFiles(picked: readonly File[]): { folder: string; files: FolderFi
  */
 export function App() {
   const { t } = useI18n();
+  usePersistOnce();
   const session = useSession();
   const settings = useSessionValue((s) => s.settings);
   const problems = useSessionValue((s) => s.problems);
@@ -208,6 +211,7 @@ export function App() {
             )}
           </div>
         </section>
+        <LibraryNotices />
         <LibrarySection />
       </main>
       <footer className="app-footer">

@@ -299,7 +299,7 @@ const en = {
   clearSelection: 'Clear selection',
   clearLibraryTitle: 'Remove every image from the library?',
   clearLibraryBody: (n: number) =>
-    `This removes ${n} image${s(n)} from this browser, with their thumbnails, kept copies and scores. Your files are not touched.`,
+    `This removes ${n} image${s(n)} from the library. They wait in the trash, with their thumbnails, kept copies and scores, for 30 days or until you empty it. Your files are not touched.`,
   clearLibraryConfirm: 'Remove all',
   pace: (perSecond: number, secondsLeft: number) =>
     `${perSecond < 10 ? perSecond.toFixed(1) : Math.round(perSecond)} images/s, about ${durationEn(secondsLeft)} left`,
@@ -318,6 +318,48 @@ const en = {
   libraryStoreFailed: 'Part of the library could not be saved: it lasts until the page is closed.',
   librarySize: (images: number, size: string) => `Library: ${images} image${s(images)}, ${size}`,
   deleteLibrary: 'Delete the library',
+  // Trash, undo, write failures, persistent storage
+  trash: 'Trash',
+  trashTitle: 'Trash',
+  trashHint: (days: number) =>
+    `Removed images wait here, with their scores and corrections, for ${days} days or until you empty the trash.`,
+  trashEmpty: 'The trash is empty.',
+  trashedOn: (date: string) => `removed ${date}`,
+  restore: (name: string) => `Restore ${name}`,
+  emptyTrash: 'Empty trash',
+  close: 'Close',
+  movedToTrash: (n: number) => `Moved ${n} image${s(n)} to the trash.`,
+  undo: 'Undo',
+  deleteLibraryTitle: 'Delete the whole library?',
+  deleteLibraryBody: (n: number, days: number) =>
+    `All ${n} image${s(n)} go to the trash, where they stay for ${days} days or until you empty it. Your files are not touched.`,
+  deleteLibraryConfirm: 'Move everything to the trash',
+  writeReasonQuota: 'storage is full',
+  writeReasonFailed: 'the browser’s database refused the write',
+  writeFailedAdd: (names: string, reason: string) =>
+    `Not kept (${reason}): ${names}. They are here for this visit only; add them again after freeing space.`,
+  writeFailedRead: (names: string, reason: string) =>
+    `The reading of ${names} was not kept (${reason}): after a reload they are read again.`,
+  writeFailedEmbeddings: (names: string, reason: string) =>
+    `Scores of ${names} were not kept (${reason}): after a reload they are encoded again.`,
+  writeFailedCorrection: (names: string, reason: string) =>
+    `A correction${names ? ` of ${names}` : ''} was not kept (${reason}).`,
+  writeFailedFolder: (names: string, reason: string) =>
+    `The folder ${names} was not kept (${reason}): open it again after a reload.`,
+  writeFailedTrash: (names: string, reason: string) =>
+    `Moving ${names} to the trash was not kept (${reason}): after a reload they are back in the library.`,
+  writeFailedRestore: (names: string, reason: string) =>
+    `Restoring ${names || 'images'} failed (${reason}): they are still in the trash.`,
+  writeFailedPurge: (names: string, reason: string) =>
+    `Deleting ${names || 'trashed images'} failed (${reason}): nothing was deleted.`,
+  nameSeparator: ', ',
+  namesAndMore: (names: string, more: number) => (more > 0 ? `${names} and ${more} more` : names),
+  dismiss: 'Dismiss',
+  persistAsked: (date: string, granted: boolean) =>
+    granted
+      ? `Persistent storage was asked for on ${date} and granted: the browser keeps the library until you delete it.`
+      : `Persistent storage was asked for on ${date} and refused: the browser may clear the library when disk space runs low (an installed app is granted more easily).`,
+  persistNotAsked: 'Persistent storage is asked for once the library holds its first image or correction.',
   labelsChinese: (model: string) =>
     `Most of these labels are in Chinese, which ${model} was not trained on: their scores mean little.`,
   labelsEnglish: (model: string) =>
@@ -664,7 +706,8 @@ const zh: Messages = {
   removeSelected: '移除所选',
   clearSelection: '取消选择',
   clearLibraryTitle: '从图库中移除所有图片？',
-  clearLibraryBody: (n) => `这会从本浏览器中移除 ${n} 张图片及其缩略图、保留的副本和分数。你的文件不受影响。`,
+  clearLibraryBody: (n) =>
+    `这会从图库中移除 ${n} 张图片。它们连同缩略图、保留的副本和分数在回收站中保留 30 天，或直到你清空回收站。你的文件不受影响。`,
   clearLibraryConfirm: '全部移除',
   pace: (perSecond, secondsLeft) =>
     `每秒 ${perSecond < 10 ? perSecond.toFixed(1) : Math.round(perSecond)} 张，大约还需 ${durationZh(secondsLeft)}`,
@@ -681,6 +724,37 @@ const zh: Messages = {
   libraryStoreFailed: '图库的一部分无法保存：关闭页面后即消失。',
   librarySize: (images, size) => `图库：${images} 张图片，${size}`,
   deleteLibrary: '删除图库',
+  trash: '回收站',
+  trashTitle: '回收站',
+  trashHint: (days) => `移除的图片连同分数和更正保留在这里 ${days} 天，或直到你清空回收站。`,
+  trashEmpty: '回收站是空的。',
+  trashedOn: (date) => `移除于 ${date}`,
+  restore: (name) => `恢复 ${name}`,
+  emptyTrash: '清空回收站',
+  close: '关闭',
+  movedToTrash: (n) => `已将 ${n} 张图片移到回收站。`,
+  undo: '撤销',
+  deleteLibraryTitle: '删除整个图库？',
+  deleteLibraryBody: (n, days) => `全部 ${n} 张图片会移到回收站，保留 ${days} 天或直到你清空。你的文件不受影响。`,
+  deleteLibraryConfirm: '全部移到回收站',
+  writeReasonQuota: '存储空间已满',
+  writeReasonFailed: '浏览器的数据库拒绝了写入',
+  writeFailedAdd: (names, reason) => `未保存（${reason}）：${names}。它们只保留到本次访问结束；腾出空间后请重新添加。`,
+  writeFailedRead: (names, reason) => `${names} 的读取结果未保存（${reason}）：重新加载后会再次读取。`,
+  writeFailedEmbeddings: (names, reason) => `${names} 的分数未保存（${reason}）：重新加载后会再次编码。`,
+  writeFailedCorrection: (names, reason) => `${names ? `${names} 的` : ''}更正未保存（${reason}）。`,
+  writeFailedFolder: (names, reason) => `文件夹 ${names} 未保存（${reason}）：重新加载后请再次打开。`,
+  writeFailedTrash: (names, reason) => `将 ${names} 移到回收站未保存（${reason}）：重新加载后它们会回到图库。`,
+  writeFailedRestore: (names, reason) => `恢复 ${names || '图片'} 失败（${reason}）：它们仍在回收站中。`,
+  writeFailedPurge: (names, reason) => `删除 ${names || '回收站中的图片'} 失败（${reason}）：没有删除任何内容。`,
+  nameSeparator: '、',
+  namesAndMore: (names, more) => (more > 0 ? `${names} 等另外 ${more} 个` : names),
+  dismiss: '关闭提示',
+  persistAsked: (date, granted) =>
+    granted
+      ? `已于 ${date} 申请持久存储并获准：浏览器会保留图库，直到你删除。`
+      : `已于 ${date} 申请持久存储但未获准：磁盘空间不足时浏览器可能清除图库（已安装的应用更容易获准）。`,
+  persistNotAsked: '图库有了第一张图片或第一个更正后，会申请持久存储。',
   labelsChinese: (model) => `这些标签大多是中文，而 ${model} 没有用中文训练：它们的分数意义不大。`,
   labelsEnglish: (model) => `这些标签大多是英文，而 ${model} 是用中文训练的：分数可能意义不大。`,
   useModel: (name) => `改用 ${name}`,

@@ -7,6 +7,7 @@ import { formatBytes } from '../shared/format.ts';
 import type { ImageFailure, ImageNote, ImportFailure, LoadFailure } from '../shared/failures.ts';
 import { DECODABLE_FORMATS } from '../shared/image-format.ts';
 import type { LibraryProblem } from '../shared/library.ts';
+import type { LibraryWriteFailure } from '../shared/trash.ts';
 import type { ModelSource, StorageNotice } from '../shared/types.ts';
 import type { Messages } from './locales.ts';
 import type { Recovery } from './session/classifier-session.ts';
@@ -149,6 +150,31 @@ export function libraryProblemMessage(t: Messages, problem: LibraryProblem): str
       return t.libraryQuota;
     case 'store-failed':
       return t.libraryStoreFailed;
+  }
+}
+
+/** A failed library write: what was not kept (at most five names, then a count), and why. */
+export function writeFailureMessage(t: Messages, { action, reason, names }: LibraryWriteFailure): string {
+  const why = reason === 'quota' ? t.writeReasonQuota : t.writeReasonFailed;
+  const listed =
+    names.length === 0 ? '' : t.namesAndMore(names.slice(0, 5).join(t.nameSeparator), Math.max(0, names.length - 5));
+  switch (action) {
+    case 'add':
+      return t.writeFailedAdd(listed, why);
+    case 'read':
+      return t.writeFailedRead(listed, why);
+    case 'embeddings':
+      return t.writeFailedEmbeddings(listed, why);
+    case 'correction':
+      return t.writeFailedCorrection(listed, why);
+    case 'folder':
+      return t.writeFailedFolder(listed, why);
+    case 'trash':
+      return t.writeFailedTrash(listed, why);
+    case 'restore':
+      return t.writeFailedRestore(listed, why);
+    case 'purge':
+      return t.writeFailedPurge(listed, why);
   }
 }
 

@@ -185,6 +185,8 @@ export class ClassifierService {
 
   constructor(private readonly deps: ServiceDeps) {
     this.visionBatch = deps.visionBatch ?? VISION_BATCH;
+    // A failed library write is said at once, not with the next reply that carries the library's problem.
+    deps.library.onWriteFailed = (failure) => this.post({ type: 'library-write-failed', id: 0, failure });
   }
 
   private get library(): Library {
@@ -233,9 +235,20 @@ export class ClassifierService {
       case 'rescan-folder':
         return this.rescanFolder(request);
       case 'remove-images':
-        return this.library.remove(request.ids).then(() => this.post({ type: 'removed', id: request.id }));
+        return this.library.trash(request.ids).then((ids) => this.post({ type: 'removed', id: request.id, ids }));
       case 'clear-library':
-        return this.library.clear().then(() => this.post({ type: 'removed', id: request.id }));
+        return this.library.trashAll().then((ids) => this.post({ type: 'removed', id: request.id, ids }));
+      case 'restore-images':
+        return this.library
+          .restore(request.ids)
+          .then((images) => this.post({ type: 'restored', id: request.id, images }));
+      case 'list-trash':
+        return this.library.trashList().then((items) => this.post({ type: 'trash', id: request.id, items }));
+      case 'empty-trash':
+        return this.library
+          .emptyTrash(request.ids)
+          .then(() => this.library.trashList())
+          .then((items) => this.post({ type: 'trash', id: request.id, items }));
       case 'thumbnails':
         return this.thumbnails(request);
       case 'search':
@@ -625,9 +638,9 @@ export class ClassifierService {
           notes: read.notes,
           source: Library.sourceAfterRead(image, read.copy !== null),
         };
-        await this.library.saveRead(next, read.thumbnail, read.copy);
-        updated.push(next);
-        out.push({ image: next, readMs: outcome.ms, read });
+        const kept = await this.library.saveRead(next, read.thumbnail, read.copy);
+        updated.push(kept);
+        out.push({ image: kept, readMs: outcome.ms, read });
       } catch (error) {
         const failure: ImageFailure =
           error instanceof ImageDecodeError ? error.failure : { code: 'failed', detail: errorDetail(error) };
@@ -793,7 +806,7 @@ export class ClassifierService {
   private async thumbnails({ id, ids }: Request<'thumbnails'>): Promise<void> {
     const thumbnails = await Promise.all(
       ids.map(async (imageId) => {
-        const image = this.library.get(imageId);
+        const image = this.library.get(imageId) ?? this.library.trashedImage(imageId);
         return { id: imageId, blob: image ? await this.library.thumbnail(image) : null };
       }),
     );

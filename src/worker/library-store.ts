@@ -4,15 +4,16 @@
  * and precision, text embeddings, what each model needs to score without loading (its
  * calibration), and folder handles for rescans.
  */
-import type { DBSchema, IDBPDatabase } from 'idb';
+import type { DBSchema, IDBPDatabase, IDBPTransaction } from 'idb';
 import type { LibraryImage } from '../shared/library.ts';
 import type { Correction } from '../shared/protocol.ts';
+import type { TrashedImage } from '../shared/trash.ts';
 import type { Scoring } from '../shared/types.ts';
 import { DatabaseConnection } from './idb-connection.ts';
 import type { Calibration } from './loaded-model.ts';
 
 export const LIBRARY_DB_NAME = 'zero-shot-classifier-library';
-const LIBRARY_DB_VERSION = 2;
+const LIBRARY_DB_VERSION = 3;
 
 /** What a model needs to turn stored embeddings into scores before it has loaded. */
 export interface ModelRecord {
@@ -48,6 +49,8 @@ interface Schema extends DBSchema {
   folders: { key: string; value: FolderRecord };
   /** Pictures marked as examples of a label, by content hash (version 2). */
   corrections: { key: string; value: Correction };
+  /** Removed images waiting to be purged, by id (version 3); their hash's data stays until then. */
+  trash: { key: string; value: TrashedImage; indexes: { byHash: string; byTrashedAt: number } };
 }
 
 export function libraryConnection(openTimeoutMs = 5000): DatabaseConnection<Schema> {
@@ -72,6 +75,11 @@ export function libraryConnection(openTimeoutMs = 5000): DatabaseConnection<Sche
       if (oldVersion < 2) {
         db.createObjectStore('corrections', { keyPath: 'contentHash' });
       }
+      if (oldVersion < 3) {
+        const trash = db.createObjectStore('trash', { keyPath: 'id' });
+        trash.createIndex('byHash', 'image.contentHash');
+        trash.createIndex('byTrashedAt', 'trashedAt');
+      }
     },
   });
 }
@@ -86,6 +94,47 @@ export interface ReadRecord {
   copy: Blob | null;
   /** Keep the file as added (a small loose file): it serves as the copy. */
   keepFile: boolean;
+}
+
+/** The stores a purge or a removal touches: the records, and the data kept by content hash. */
+const PURGE_STORES = ['images', 'trash', 'files', 'thumbnails', 'copies', 'embeddings', 'corrections'] as const;
+type PurgeTransaction = IDBPTransaction<Schema, (typeof PURGE_STORES)[number][], 'readwrite'>;
+
+/** What a purge deleted: the trashed images' ids, and the content hashes whose data went with them. */
+export interface Purged {
+  purged: string[];
+  orphaned: string[];
+}
+
+/**
+ * Deletes the data of the hashes no image record and no trashed record still uses, asked of the
+ * database inside the caller's transaction (after its deletes), never of a tab's memory.
+ */
+async function dropOrphans(tx: PurgeTransaction, hashes: ReadonlySet<string>): Promise<string[]> {
+  const orphaned: string[] = [];
+  for (const hash of hashes) {
+    const users =
+      (await tx.objectStore('images').index('byHash').count(hash)) +
+      (await tx.objectStore('trash').index('byHash').count(hash));
+    if (users === 0) orphaned.push(hash);
+  }
+  if (orphaned.length === 0) return orphaned;
+  const work: Promise<unknown>[] = [];
+  for (const hash of orphaned) {
+    work.push(
+      tx.objectStore('thumbnails').delete(hash),
+      tx.objectStore('copies').delete(hash),
+      tx.objectStore('corrections').delete(hash),
+    );
+  }
+  const gone = new Set(orphaned);
+  let cursor = await tx.objectStore('embeddings').openCursor();
+  while (cursor) {
+    if (gone.has(String(cursor.key).split(SEP)[1])) work.push(cursor.delete());
+    cursor = await cursor.continue();
+  }
+  await Promise.all(work);
+  return orphaned;
 }
 
 export class LibraryStore {
@@ -122,17 +171,23 @@ export class LibraryStore {
     return (await this.db()).get('files', id);
   }
 
-  /** An image has been read: its record, thumbnail and copy are stored; its file dropped unless kept. */
-  async saveRead({ image, thumbnail, copy, keepFile }: ReadRecord): Promise<void> {
+  /**
+   * An image has been read: its record, thumbnail and copy are stored; its file dropped unless kept.
+   * Returns the record as stored: one whose file was never stored (its add failed) does not claim it.
+   */
+  async saveRead({ image, thumbnail, copy, keepFile }: ReadRecord): Promise<LibraryImage> {
     const tx = (await this.db()).transaction(['images', 'thumbnails', 'copies', 'files'], 'readwrite');
     const hash = image.contentHash;
+    const fileStored = !keepFile || image.source !== 'file' || (await tx.objectStore('files').count(image.id)) > 0;
+    const record: LibraryImage = fileStored ? image : { ...image, source: hash && copy ? 'copy' : 'none' };
     await Promise.all([
-      tx.objectStore('images').put(image),
+      tx.objectStore('images').put(record),
       hash && thumbnail ? tx.objectStore('thumbnails').put(thumbnail, hash) : undefined,
       hash && copy ? tx.objectStore('copies').put(copy, hash) : undefined,
       keepFile ? undefined : tx.objectStore('files').delete(image.id),
       tx.done,
     ]);
+    return record;
   }
 
   async thumbnail(contentHash: string): Promise<Blob | undefined> {
@@ -143,29 +198,109 @@ export class LibraryStore {
     return (await this.db()).get('copies', contentHash);
   }
 
-  /** Removes images; thumbnails, copies and embeddings go with the last image that had them. */
-  async removeImages(ids: readonly string[], orphanedHashes: readonly string[]): Promise<void> {
-    const tx = (await this.db()).transaction(['images', 'files', 'thumbnails', 'copies', 'embeddings'], 'readwrite');
+  /**
+   * Removes images for good (a folder's file gone on rescan, a duplicate record). Returns the content
+   * hashes whose data went with them: decided here, in the transaction, from the database.
+   */
+  async removeImages(ids: readonly string[]): Promise<string[]> {
+    const tx = (await this.db()).transaction([...PURGE_STORES], 'readwrite');
+    const hashes = new Set<string>();
     const work: Promise<unknown>[] = [];
-    for (const id of ids) work.push(tx.objectStore('images').delete(id), tx.objectStore('files').delete(id));
-    for (const hash of orphanedHashes) {
-      work.push(tx.objectStore('thumbnails').delete(hash), tx.objectStore('copies').delete(hash));
+    for (const id of ids) {
+      const image = await tx.objectStore('images').get(id);
+      if (image?.contentHash) hashes.add(image.contentHash);
+      work.push(tx.objectStore('images').delete(id), tx.objectStore('files').delete(id));
     }
-    if (orphanedHashes.length > 0) {
-      const orphaned = new Set(orphanedHashes);
-      let cursor = await tx.objectStore('embeddings').openCursor();
-      while (cursor) {
-        if (orphaned.has(String(cursor.key).split(SEP)[1])) work.push(cursor.delete());
-        cursor = await cursor.continue();
-      }
-    }
+    const orphaned = await dropOrphans(tx, hashes);
     await Promise.all([...work, tx.done]);
+    return orphaned;
   }
 
-  async clear(): Promise<void> {
-    const names = ['images', 'thumbnails', 'copies', 'files', 'embeddings', 'folders', 'corrections'] as const;
-    const tx = (await this.db()).transaction([...names], 'readwrite');
-    await Promise.all([...names.map((name) => tx.objectStore(name).clear()), tx.done]);
+  /** Moves images into the trash (their files, thumbnails, embeddings and corrections stay). */
+  async trashImages(ids: readonly string[], at: number): Promise<TrashedImage[]> {
+    const tx = (await this.db()).transaction(['images', 'trash'], 'readwrite');
+    const moved: TrashedImage[] = [];
+    const work: Promise<unknown>[] = [];
+    for (const id of ids) {
+      const image = await tx.objectStore('images').get(id);
+      if (!image) continue;
+      const entry = { id, trashedAt: at, image };
+      moved.push(entry);
+      work.push(tx.objectStore('trash').put(entry), tx.objectStore('images').delete(id));
+    }
+    await Promise.all([...work, tx.done]);
+    return moved;
+  }
+
+  /** Moves every image into the trash and forgets the folders (the library is cleared). */
+  async trashAll(at: number): Promise<TrashedImage[]> {
+    const tx = (await this.db()).transaction(['images', 'trash', 'folders'], 'readwrite');
+    const images = await tx.objectStore('images').getAll();
+    const moved = images.map((image) => ({ id: image.id, trashedAt: at, image }));
+    await Promise.all([
+      ...moved.map((entry) => tx.objectStore('trash').put(entry)),
+      tx.objectStore('images').clear(),
+      tx.objectStore('folders').clear(),
+      tx.done,
+    ]);
+    return moved;
+  }
+
+  async trash(): Promise<TrashedImage[]> {
+    return (await this.db()).getAll('trash');
+  }
+
+  /**
+   * Brings images back from the trash (those still there: another tab may have restored or purged
+   * them). An image of a folder no longer in the library comes back as a loose image without a file.
+   */
+  async restoreImages(ids: readonly string[]): Promise<LibraryImage[]> {
+    const tx = (await this.db()).transaction(['images', 'trash', 'folders', 'files'], 'readwrite');
+    const restored: LibraryImage[] = [];
+    const work: Promise<unknown>[] = [];
+    for (const id of ids) {
+      const entry = await tx.objectStore('trash').get(id);
+      if (!entry) continue;
+      let { image } = entry;
+      if (image.folderId && (await tx.objectStore('folders').count(image.folderId)) === 0) {
+        const hasFile = (await tx.objectStore('files').count(id)) > 0;
+        image = { ...image, folderId: null, source: hasFile ? 'file' : 'none' };
+      }
+      restored.push(image);
+      work.push(tx.objectStore('images').put(image), tx.objectStore('trash').delete(id));
+    }
+    await Promise.all([...work, tx.done]);
+    return restored;
+  }
+
+  /**
+   * Deletes trashed images for good: these ids, those trashed before a time (expired), or all.
+   * Their hashes' thumbnails, copies, embeddings and corrections go only where no image and no
+   * other trashed image uses them, decided in this transaction from the database.
+   */
+  async purge(which: { ids: readonly string[] } | { before: number } | 'all'): Promise<Purged> {
+    const tx = (await this.db()).transaction([...PURGE_STORES], 'readwrite');
+    const trash = tx.objectStore('trash');
+    let entries: TrashedImage[];
+    if (which === 'all') entries = await trash.getAll();
+    else if ('before' in which)
+      entries = await trash.index('byTrashedAt').getAll(IDBKeyRange.upperBound(which.before, true));
+    else {
+      entries = [];
+      for (const id of which.ids) {
+        const entry = await trash.get(id);
+        if (entry) entries.push(entry);
+      }
+    }
+    const work: Promise<unknown>[] = [];
+    const hashes = new Set<string>();
+    for (const { id, image } of entries) {
+      if (image.contentHash) hashes.add(image.contentHash);
+      work.push(trash.delete(id), tx.objectStore('files').delete(id));
+    }
+    const orphaned = await dropOrphans(tx, hashes);
+    await Promise.all([...work, tx.done]);
+    return { purged: entries.map((entry) => entry.id), orphaned };
   }
 
   /** Every stored embedding of one model and precision, by content hash. */

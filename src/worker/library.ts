@@ -4,8 +4,20 @@
  * Without a usable store it keeps everything in memory for the visit.
  */
 import type { ImageFailure } from '../shared/failures.ts';
-import type { LibraryFolder, LibraryImage, LibraryProblem, NewImage } from '../shared/library.ts';
+import {
+  imageKey,
+  type LibraryFolder,
+  type LibraryImage,
+  type LibraryProblem,
+  type NewImage,
+} from '../shared/library.ts';
 import type { Correction } from '../shared/protocol.ts';
+import {
+  TRASH_KEEP_MS,
+  type LibraryWriteAction,
+  type LibraryWriteFailure,
+  type TrashedImage,
+} from '../shared/trash.ts';
 import { KEEP_ORIGINAL_BYTES, contentHash } from './read-image.ts';
 import type { FolderRecord, LibraryStore } from './library-store.ts';
 import { lockedReaders, unmarked, type Readers } from './reading-marks.ts';
@@ -30,14 +42,27 @@ export class Library {
   private counter = 0;
   /** Images failed on opening because their reader stopped, until `takeStopped` hands them out. */
   private stopped: LibraryImage[] = [];
+  /** The trash as last read (names for failures); the trash itself where there is no store. */
+  private readonly trashed = new Map<string, TrashedImage>();
   /** Why the library is not (fully) kept across visits, if it is not. */
   problem: LibraryProblem | null = null;
+  /** Told at once when a write fails, with what was not kept (the page shows it). */
+  onWriteFailed: (failure: LibraryWriteFailure) => void = () => undefined;
+  /** Who reads images now (see reading-marks.ts). */
+  private readonly readers: Readers;
+  private readonly now: () => number;
 
   constructor(
     private store: LibraryStore | null,
-    /** Who reads images now (see reading-marks.ts). */
-    private readonly readers: Readers = lockedReaders(),
-  ) {}
+    options: {
+      /** Who reads images now (see reading-marks.ts). */
+      readers?: Readers;
+      now?: () => number;
+    } = {},
+  ) {
+    this.readers = options.readers ?? lockedReaders();
+    this.now = options.now ?? Date.now;
+  }
 
   /** Loads the records once; a store that cannot be opened leaves an empty, in-memory library. */
   open(): Promise<void> {
@@ -63,7 +88,14 @@ export class Library {
         // No IndexedDB (private window, blocked site data): the library lives for this visit only.
         this.store = null;
         this.problem = 'unavailable';
+        return;
       }
+      // Trashed images older than the trash keeps them go for good, on open.
+      const expired = await this.write((store) => store.purge({ before: this.now() - TRASH_KEEP_MS }), {
+        action: 'purge',
+        names: [],
+      });
+      if (expired) this.forget(expired.orphaned);
     })();
     return this.opened;
   }
@@ -79,17 +111,33 @@ export class Library {
     const stopped = marked
       .filter((image) => !running.has(image.reading as string))
       .map((image): LibraryImage => ({ ...unmarked(image), failure: { code: 'stopped-reading' } }));
-    if (stopped.length > 0) await this.write((store) => store.putImages(stopped));
+    if (stopped.length > 0)
+      await this.write((store) => store.putImages(stopped), { action: 'read', names: stopped.map(imageKey) });
     return new Map(stopped.map((image) => [image.id, image]));
   }
 
-  /** Runs a write; a full quota or a failing store leaves the library in memory, and says so. */
-  private async write(work: (store: LibraryStore) => Promise<void>): Promise<void> {
-    if (!this.store) return;
+  /**
+   * Runs a write; a full quota or a failing store leaves the library in memory, and says so at once,
+   * naming what was not kept. Resolves with the write's result, or undefined when it failed.
+   */
+  private async write<T>(
+    work: (store: LibraryStore) => Promise<T>,
+    /** `names` may be a function: worked out only when the write fails. */
+    what: { action: LibraryWriteAction; names: readonly string[] | (() => string[]) },
+  ): Promise<T | undefined> {
+    if (!this.store) return undefined;
     try {
-      await work(this.store);
+      return await work(this.store);
     } catch (error) {
-      this.problem = error instanceof Error && error.name === 'QuotaExceededError' ? 'quota' : 'store-failed';
+      const quota = isQuotaError(error);
+      this.problem = quota ? 'quota' : 'store-failed';
+      this.onWriteFailed({
+        action: what.action,
+        reason: quota ? 'quota' : 'store-failed',
+        names: [...new Set(typeof what.names === 'function' ? what.names() : what.names)],
+        detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
+      return undefined;
     }
   }
 
@@ -99,6 +147,11 @@ export class Library {
 
   get(id: string): LibraryImage | undefined {
     return this.images.get(id);
+  }
+
+  /** An image in the trash as last listed (for its thumbnail in the trash view). */
+  trashedImage(id: string): LibraryImage | undefined {
+    return this.trashed.get(id)?.image;
   }
 
   folderList(): LibraryFolder[] {
@@ -120,7 +173,7 @@ export class Library {
 
   async addFolder(folder: FolderRecord): Promise<void> {
     this.folders.set(folder.id, folder);
-    await this.write((store) => store.putFolder(folder));
+    await this.write((store) => store.putFolder(folder), { action: 'folder', names: [folder.name] });
   }
 
   /**
@@ -174,7 +227,7 @@ export class Library {
       this.files.set(record.id, file);
       if (!folderId) kept.set(record.id, file);
     }
-    await this.write((store) => store.addImages(records, kept));
+    await this.write((store) => store.addImages(records, kept), { action: 'add', names: records.map(imageKey) });
     return records;
   }
 
@@ -221,7 +274,7 @@ export class Library {
         if (existing.contentHash && (await contentHash(file.file)) === existing.contentHash) {
           const touched = { ...existing, lastModified: file.lastModified };
           this.images.set(touched.id, touched);
-          await this.write((store) => store.putImages([touched]));
+          await this.write((store) => store.putImages([touched]), { action: 'add', names: [imageKey(touched)] });
         } else {
           changed.push(existing.id);
           fresh.push(file);
@@ -322,27 +375,42 @@ export class Library {
   async markReading(images: readonly LibraryImage[]): Promise<void> {
     if (images.length === 0) return;
     const reading = this.readers.self;
-    await this.write((store) => store.putImages(images.map((image) => ({ ...unmarked(image), reading }))));
+    await this.write((store) => store.putImages(images.map((image) => ({ ...unmarked(image), reading }))), {
+      action: 'read',
+      names: images.map(imageKey),
+    });
   }
 
   /** Clears the marks of images whose reading ended without a record to save (no file, a read for another model). */
   async endReading(images: readonly LibraryImage[]): Promise<void> {
     const current = images.map((image) => this.images.get(image.id)).filter((image) => image !== undefined);
-    if (current.length > 0) await this.write((store) => store.putImages(current.map(unmarked)));
+    if (current.length > 0)
+      await this.write((store) => store.putImages(current.map(unmarked)), {
+        action: 'read',
+        names: current.map(imageKey),
+      });
   }
 
-  /** Records what reading found; thumbnails and copies are stored with it. */
-  async saveRead(read: LibraryImage, thumbnail: Blob | null, copy: Blob | null): Promise<void> {
+  /**
+   * Records what reading found; thumbnails and copies are stored with it. Returns the record as
+   * kept: one whose file the store never got no longer claims it.
+   */
+  async saveRead(read: LibraryImage, thumbnail: Blob | null, copy: Blob | null): Promise<LibraryImage> {
     const image = unmarked(read);
     this.images.set(image.id, image);
     this.files.delete(image.id);
-    await this.write((store) => store.saveRead({ image, thumbnail, copy, keepFile: Library.keepsOriginal(image) }));
+    const stored = await this.write(
+      (store) => store.saveRead({ image, thumbnail, copy, keepFile: Library.keepsOriginal(image) }),
+      { action: 'read', names: [imageKey(image)] },
+    );
+    if (stored && stored !== image && this.images.get(image.id) === image) this.images.set(image.id, stored);
+    return stored ?? image;
   }
 
   async fail(image: LibraryImage, failure: ImageFailure): Promise<LibraryImage> {
     const failed = { ...unmarked(image), failure };
     this.images.set(image.id, failed);
-    await this.write((store) => store.putImages([failed]));
+    await this.write((store) => store.putImages([failed]), { action: 'read', names: [imageKey(image)] });
     return failed;
   }
 
@@ -351,24 +419,136 @@ export class Library {
     return (await this.store?.thumbnail(image.contentHash).catch(() => undefined)) ?? null;
   }
 
+  /**
+   * Removes images for good (a folder's file gone, a duplicate record); the data of their content
+   * goes only where nothing else uses it, as the store decides in its transaction.
+   */
   async remove(ids: readonly string[]): Promise<void> {
     const removed = ids.map((id) => this.images.get(id)).filter((image) => image !== undefined);
     for (const { id } of removed) {
       this.images.delete(id);
       this.files.delete(id);
     }
-    const remaining = new Set([...this.images.values()].map((image) => image.contentHash));
-    const orphaned = [...new Set(removed.map((image) => image.contentHash))].filter(
-      (hash): hash is string => hash !== null && !remaining.has(hash),
+    const orphaned = this.store
+      ? await this.write((store) => store.removeImages(ids), { action: 'purge', names: removed.map(imageKey) })
+      : this.orphansInMemory(removed);
+    this.forget(orphaned ?? []);
+  }
+
+  /** Without a store, the only library is this memory: what no image or trashed image still uses. */
+  private orphansInMemory(gone: readonly LibraryImage[]): string[] {
+    const used = new Set(
+      [...this.images.values(), ...[...this.trashed.values()].map((entry) => entry.image)].map(
+        (image) => image.contentHash,
+      ),
     );
+    return [...new Set(gone.map((image) => image.contentHash))].filter(
+      (hash): hash is string => hash !== null && !used.has(hash),
+    );
+  }
+
+  /** Drops what memory holds of hashes whose data was deleted. */
+  private forget(orphaned: readonly string[]): void {
+    if (orphaned.length === 0) return;
     for (const set of this.embeddingSets.values()) {
       void set.then((embeddings) => orphaned.forEach((hash) => embeddings.delete(hash)));
     }
     for (const hash of orphaned) this.corrections.delete(hash);
-    await this.write(async (store) => {
-      await store.removeImages(ids, orphaned);
-      if (orphaned.length > 0) await store.deleteCorrections(orphaned);
+  }
+
+  /** Moves images to the trash: everything of theirs stays until the trash is emptied or they expire. */
+  async trash(ids: readonly string[]): Promise<string[]> {
+    await this.open();
+    const moved = ids.map((id) => this.images.get(id)).filter((image) => image !== undefined);
+    const at = this.now();
+    for (const image of moved) {
+      this.images.delete(image.id);
+      this.trashed.set(image.id, { id: image.id, trashedAt: at, image });
+    }
+    const movedIds = moved.map((image) => image.id);
+    await this.write((store) => store.trashImages(movedIds, at), { action: 'trash', names: moved.map(imageKey) });
+    return movedIds;
+  }
+
+  /** Clear all: every image goes to the trash, and the folders are forgotten. */
+  async trashAll(): Promise<string[]> {
+    await this.open();
+    const moved = this.all();
+    const at = this.now();
+    for (const image of moved) this.trashed.set(image.id, { id: image.id, trashedAt: at, image });
+    this.images.clear();
+    this.folders.clear();
+    const stored = await this.write((store) => store.trashAll(at), { action: 'trash', names: moved.map(imageKey) });
+    // The store's list: it also holds images another tab added that this one has not heard of.
+    for (const entry of stored ?? []) this.trashed.set(entry.id, entry);
+    return [...new Set([...moved.map((image) => image.id), ...(stored ?? []).map((entry) => entry.id)])];
+  }
+
+  /** The trash, most recently removed first (read from the store: another tab may have changed it). */
+  async trashList(): Promise<TrashedImage[]> {
+    await this.open();
+    if (this.store) {
+      const entries = await this.store.trash().catch(() => null);
+      if (entries) {
+        this.trashed.clear();
+        for (const entry of entries) this.trashed.set(entry.id, entry);
+      }
+    }
+    return [...this.trashed.values()].sort((a, b) => b.trashedAt - a.trashedAt || b.image.addedAt - a.image.addedAt);
+  }
+
+  /** Brings images back from the trash, with everything they had; returns those restored. */
+  async restore(ids: readonly string[]): Promise<LibraryImage[]> {
+    await this.open();
+    const names = ids.map((id) => this.trashed.get(id)).flatMap((entry) => (entry ? [imageKey(entry.image)] : []));
+    let restored: LibraryImage[];
+    if (this.store) {
+      restored = (await this.write((store) => store.restoreImages(ids), { action: 'restore', names })) ?? [];
+    } else {
+      restored = ids.flatMap((id) => {
+        const entry = this.trashed.get(id);
+        if (!entry) return [];
+        const { image } = entry;
+        if (!image.folderId || this.folders.has(image.folderId)) return [image];
+        return [{ ...image, folderId: null, source: this.files.has(id) ? ('file' as const) : ('none' as const) }];
+      });
+    }
+    for (const image of restored) {
+      this.trashed.delete(image.id);
+      this.images.set(image.id, image);
+    }
+    // Back in their place in the order they came.
+    const ordered = [...this.images.values()].sort((a, b) => a.addedAt - b.addedAt);
+    this.images.clear();
+    for (const image of ordered) this.images.set(image.id, image);
+    return restored;
+  }
+
+  /** Deletes trashed images for good (these, or all); their content's data goes where nothing else uses it. */
+  async emptyTrash(ids: readonly string[] | null): Promise<void> {
+    await this.open();
+    const chosen = ids ?? [...this.trashed.keys()];
+    const names = chosen.flatMap((id) => {
+      const entry = this.trashed.get(id);
+      return entry ? [imageKey(entry.image)] : [];
     });
+    if (this.store) {
+      const result = await this.write((store) => store.purge(ids ? { ids } : 'all'), { action: 'purge', names });
+      if (!result) return;
+      for (const id of result.purged) {
+        this.trashed.delete(id);
+        this.files.delete(id);
+      }
+      this.forget(result.orphaned);
+      return;
+    }
+    const gone = chosen.flatMap((id) => {
+      const entry = this.trashed.get(id);
+      this.trashed.delete(id);
+      this.files.delete(id);
+      return entry ? [entry.image] : [];
+    });
+    this.forget(this.orphansInMemory(gone));
   }
 
   /** Every correction, oldest first. */
@@ -380,26 +560,20 @@ export class Library {
   async correct(contentHash: string, label: string | null): Promise<void> {
     if (label === null) {
       this.corrections.delete(contentHash);
-      await this.write((store) => store.deleteCorrections([contentHash]));
+      await this.write((store) => store.deleteCorrections([contentHash]), { action: 'correction', names: [] });
       return;
     }
     const correction = { contentHash, label, at: Date.now() };
     this.corrections.set(contentHash, correction);
-    await this.write((store) => store.putCorrection(correction));
+    await this.write((store) => store.putCorrection(correction), {
+      action: 'correction',
+      names: () => this.all().flatMap((image) => (image.contentHash === contentHash ? [imageKey(image)] : [])),
+    });
   }
 
   async forgetCorrections(): Promise<void> {
     this.corrections.clear();
-    await this.write((store) => store.deleteCorrections('all'));
-  }
-
-  async clear(): Promise<void> {
-    this.images.clear();
-    this.files.clear();
-    this.folders.clear();
-    this.corrections.clear();
-    this.embeddingSets.clear();
-    await this.write((store) => store.clear());
+    await this.write((store) => store.deleteCorrections('all'), { action: 'correction', names: [] });
   }
 
   /** The embeddings of one model and precision, by content hash (read from the store once). */
@@ -417,6 +591,16 @@ export class Library {
   async addEmbeddings(key: string, entries: readonly (readonly [string, Float32Array])[]): Promise<void> {
     const set = await this.embeddings(key);
     for (const [hash, vector] of entries) set.set(hash, vector);
-    await this.write((store) => store.putEmbeddings(key, entries));
+    const hashes = new Set(entries.map(([hash]) => hash));
+    await this.write((store) => store.putEmbeddings(key, entries), {
+      action: 'embeddings',
+      names: () =>
+        this.all().flatMap((image) => (image.contentHash && hashes.has(image.contentHash) ? [imageKey(image)] : [])),
+    });
   }
+}
+
+/** A full disk or quota, as IndexedDB says it (directly, or as the abort of the transaction). */
+function isQuotaError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'QuotaExceededError';
 }

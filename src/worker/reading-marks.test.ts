@@ -67,7 +67,7 @@ function visit(readers: Readers, hold?: Promise<void>) {
     post: (reply) => replies.push(structuredClone(reply)),
     loadModel: async () => model,
     store: null,
-    library: new Library(store, readers),
+    library: new Library(store, { readers }),
     models: null,
     texts: null,
     readImage: reader(reads, hold),

@@ -1,9 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { formatBytes } from '../../shared/format.ts';
 import { DEFAULT_HOST } from '../../shared/model-source.ts';
 import type { StoredModel } from '../../shared/types.ts';
 import { useI18n } from '../i18n.ts';
 import { usageText } from '../messages.ts';
+import { usePersistOutcome } from '../persist-storage.ts';
+import { TRASH_KEEP_MS } from '../../shared/trash.ts';
 import { RequestError } from '../session/worker-client.ts';
 import { useSession, useSessionValue } from '../use-session.ts';
 
@@ -27,6 +29,9 @@ export function StoragePanel({ refreshKey }: Props) {
   const [librarySize, setLibrarySize] = useState<number | null>(null);
   const libraryImages = useSessionValue((snapshot) => snapshot.images.length);
   const { t } = useI18n();
+  const id = useId();
+  const confirmDelete = useRef<HTMLDialogElement>(null);
+  const asked = usePersistOutcome();
 
   useEffect(() => {
     let live = true;
@@ -75,11 +80,26 @@ export function StoragePanel({ refreshKey }: Props) {
       <div className="stored-library">
         <span>{t.librarySize(libraryImages, librarySize === null ? '…' : formatBytes(librarySize))}</span>
         {libraryImages > 0 && (
-          <button type="button" className="secondary" onClick={() => void deleteLibrary()}>
+          <button type="button" className="secondary" onClick={() => confirmDelete.current?.showModal()}>
             {t.deleteLibrary}
           </button>
         )}
       </div>
+      {/* Deleting the whole library asks first; what it deletes waits in the trash. */}
+      <dialog ref={confirmDelete} className="confirm" aria-labelledby={`${id}-delete-title`}>
+        <form method="dialog">
+          <h2 id={`${id}-delete-title`}>{t.deleteLibraryTitle}</h2>
+          <p>{t.deleteLibraryBody(libraryImages, Math.round(TRASH_KEEP_MS / 86_400_000))}</p>
+          <div className="dialog-actions">
+            <button type="submit" value="cancel" className="secondary">
+              {t.cancel}
+            </button>
+            <button type="submit" value="delete" className="danger" onClick={() => void deleteLibrary()}>
+              {t.deleteLibraryConfirm}
+            </button>
+          </div>
+        </form>
+      </dialog>
       {estimate?.quota !== undefined && <p className="hint">{usageText(t, estimate.usage ?? 0, estimate.quota)}</p>}
       {models !== null && models.length === 0 && <p>{t.noStoredModels}</p>}
       {models !== null && models.length > 0 && (
@@ -104,6 +124,7 @@ export function StoragePanel({ refreshKey }: Props) {
           ))}
         </ul>
       )}
+      <p className="hint">{asked ? t.persistAsked(dateFormat.format(asked.at), asked.granted) : t.persistNotAsked}</p>
       {ready && persisted !== null && (
         <div className="persist">
           <p>{persisted ? t.persistent : t.notPersistent}</p>

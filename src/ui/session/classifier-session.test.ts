@@ -3,6 +3,7 @@ import type { WebGPUProbe } from '../../shared/backend.ts';
 import { UNKNOWN_SIZE_TOTAL_CAP } from '../../shared/consent.ts';
 import type { LibraryImage } from '../../shared/library.ts';
 import { parseSettings } from '../../shared/settings.ts';
+import type { LibraryWriteFailure } from '../../shared/trash.ts';
 import type { ModelInfo } from '../../shared/types.ts';
 import { ClassifierSession } from './classifier-session.ts';
 import { FakeWorker } from './fake-worker.ts';
@@ -405,6 +406,40 @@ describe('ClassifierSession', () => {
         .requests('remove-images')
         .map((r) => r.ids),
     ).toEqual([['b']]);
+  });
+
+  it('a removal offers Undo once the worker has moved the images to the trash; Undo restores them with their scores', async () => {
+    const t = setup();
+    await ready(t, 'wasm', [record('a'), { ...record('b'), addedAt: 2 }]);
+    await typeLabels(t, 'red, blue');
+    t.worker().reply({ type: 'scores', id: t.sent().id, rows: rows(['a', 'b'], 2) });
+    const removal = t.session.removeImages(['a']);
+    expect(t.session.getSnapshot().lastRemoval).toBeNull();
+    const remove = t.worker().requests('remove-images')[0];
+    t.worker().reply({ type: 'removed', id: remove.id, ids: ['a'] });
+    await removal;
+    expect(t.session.getSnapshot().lastRemoval).toEqual({ ids: ['a'] });
+
+    const undo = t.session.undoRemoval();
+    const restore = t.worker().requests('restore-images')[0];
+    expect(restore.ids).toEqual(['a']);
+    t.worker().reply({ type: 'restored', id: restore.id, images: [record('a')] });
+    await undo;
+    const snapshot = t.session.getSnapshot();
+    expect(snapshot.images.map((image) => image.id)).toEqual(['a', 'b']);
+    expect(snapshot.lastRemoval).toBeNull();
+    // Its scores were kept: nothing to classify again.
+    expect(snapshot.progress).toEqual({ done: 2, total: 2 });
+  });
+
+  it('shows a failed library write at once, until dismissed', async () => {
+    const t = setup();
+    await ready(t);
+    const failure: LibraryWriteFailure = { action: 'add', reason: 'quota', names: ['a.png'], detail: 'quota' };
+    t.worker().reply({ type: 'library-write-failed', id: 0, failure });
+    expect(t.session.getSnapshot().writeFailures).toEqual([failure]);
+    t.session.dismissWriteFailure(t.session.getSnapshot().writeFailures[0]);
+    expect(t.session.getSnapshot().writeFailures).toEqual([]);
   });
 
   it('searches the library by text after typing pauses, through the templates, and ends the search when cleared', async () => {

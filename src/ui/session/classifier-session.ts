@@ -18,6 +18,7 @@ import {
 import type { ImageFailure, ImportFailure, LoadFailure, SelfCheckMismatch } from '../../shared/failures.ts';
 import { parseLabels, type ParsedLabels } from '../../shared/labels.ts';
 import type { LibraryFolder, LibraryImage, LibraryProblem, NewImage } from '../../shared/library.ts';
+import type { LibraryWriteFailure, TrashedImage } from '../../shared/trash.ts';
 import type {
   Correction,
   FolderFile,
@@ -147,6 +148,10 @@ export interface SessionSnapshot {
   stopped: boolean;
   /** The last time the worker was replaced after trouble, while nothing else has been said since. */
   recovery: Recovery | null;
+  /** Library writes that failed in this visit (what was not kept), until dismissed. */
+  writeFailures: readonly LibraryWriteFailure[];
+  /** The images the last removal moved to the trash, while Undo may bring them back. */
+  lastRemoval: { ids: string[] } | null;
 }
 
 /** An image's failure, its own or this visit's. */
@@ -300,8 +305,11 @@ export class ClassifierSession {
       work: NO_WORK,
       stopped: false,
       recovery: null,
+      writeFailures: [],
+      lastRemoval: null,
     });
     this.client.onTrouble = (trouble) => this.recover(trouble);
+    this.client.onWriteFailed = (failure) => this.update({ writeFailures: [...this.state.writeFailures, failure] });
   }
 
   /** The worker client, for page-side helpers that ask the worker directly (thumbnails). */
@@ -713,23 +721,65 @@ export class ClassifierSession {
     return { added: added.length, removed: removed.length };
   }
 
+  /** Moves images to the trash; Undo (`undoRemoval`) brings them back. */
   async removeImages(ids: Iterable<string>): Promise<void> {
     const gone = new Set(ids);
     this.update({ images: this.state.images.filter((image) => !gone.has(image.id)) });
     this.pump();
-    await this.client.removeImages([...gone]);
+    const trashed = await this.client.removeImages([...gone]);
+    this.update({ lastRemoval: trashed.length > 0 ? { ids: trashed } : null });
   }
 
+  /** Clear all: every image goes to the trash. */
   async clearLibrary(): Promise<void> {
     this.abortRun();
     this.update({
       images: [],
-      results: new Map(),
       failures: new Map(),
       library: { ...this.state.library, folders: [] },
     });
-    await this.client.clearLibrary();
+    const trashed = await this.client.clearLibrary();
+    this.update({ lastRemoval: trashed.length > 0 ? { ids: trashed } : null });
     this.pump();
+  }
+
+  /** Brings back what the last removal moved to the trash. */
+  async undoRemoval(): Promise<void> {
+    const removal = this.state.lastRemoval;
+    if (!removal) return;
+    this.update({ lastRemoval: null });
+    await this.restoreImages(removal.ids);
+  }
+
+  /** Brings images back from the trash; their scores follow from their stored embeddings. */
+  async restoreImages(ids: string[]): Promise<void> {
+    const restored = await this.client.restoreImages(ids);
+    if (restored.length === 0) return;
+    const back = new Set(restored.map((image) => image.id));
+    const images = [...this.state.images.filter((image) => !back.has(image.id)), ...restored].sort(
+      (a, b) => a.addedAt - b.addedAt,
+    );
+    const lastRemoval = this.state.lastRemoval?.ids.some((id) => back.has(id)) ? null : this.state.lastRemoval;
+    this.update({ images, lastRemoval });
+    this.pump();
+  }
+
+  listTrash(signal?: AbortSignal): Promise<TrashedImage[]> {
+    return this.client.listTrash(signal);
+  }
+
+  /** Deletes trashed images for good (null: all); resolves with the trash that is left. */
+  async emptyTrash(ids: string[] | null): Promise<TrashedImage[]> {
+    const left = await this.client.emptyTrash(ids);
+    const remaining = new Set(left.map((entry) => entry.id));
+    const removal = this.state.lastRemoval;
+    if (removal && !removal.ids.every((id) => remaining.has(id))) this.update({ lastRemoval: null });
+    return left;
+  }
+
+  /** Hides the message of a failed library write (it has been read). */
+  dismissWriteFailure(failure: LibraryWriteFailure): void {
+    this.update({ writeFailures: this.state.writeFailures.filter((entry) => entry !== failure) });
   }
 
   librarySize(signal?: AbortSignal): Promise<number> {

@@ -8,6 +8,7 @@ import type { ImageFailure, RequestFailure } from '../../shared/failures.ts';
 import { markReplyArrived } from '../bench-marks.ts';
 import { Heartbeat, type HeartbeatClock } from './heartbeat.ts';
 import type { LibraryFolder, LibraryImage, LibraryProblem, NewImage } from '../../shared/library.ts';
+import type { LibraryWriteFailure, TrashedImage } from '../../shared/trash.ts';
 import {
   PROTOCOL_VERSION,
   type FolderFile,
@@ -61,6 +62,9 @@ const RESENT_AFTER_RESTART: ReadonlySet<WorkerRequest['type']> = new Set([
   'rescan-folder',
   'remove-images',
   'clear-library',
+  'restore-images',
+  'list-trash',
+  'empty-trash',
   'thumbnails',
   'library-size',
   'list-models',
@@ -141,6 +145,8 @@ export class ClassifierClient {
   onNotices: (notices: StorageNotice[]) => void = () => undefined;
   /** Pings the worker while it has work: a hang is noticed without waiting for a cancel. */
   private readonly heartbeat: Heartbeat;
+  /** Called at once when a library write failed in the worker (what was not kept). */
+  onWriteFailed: (failure: LibraryWriteFailure) => void = () => undefined;
 
   constructor(
     private readonly createWorker: () => Worker = spawnWorker,
@@ -171,6 +177,7 @@ export class ClassifierClient {
       else if (reply.type === 'cancelled') this.answered(reply.id);
       else if (reply.type === 'pong') this.heartbeat.answered();
       else if (reply.type === 'notices') this.onNotices(reply.notices);
+      else if (reply.type === 'library-write-failed') this.onWriteFailed(reply.failure);
       else this.pending.get(reply.id)?.onReply(reply);
     });
     worker.addEventListener('error', (event) => {
@@ -374,15 +381,36 @@ export class ClassifierClient {
     });
   }
 
-  removeImages(ids: string[]): Promise<undefined> {
-    return this.request<undefined>({ type: 'remove-images', ids }, undefined, (reply, resolve) => {
-      if (reply.type === 'removed') resolve(undefined);
+  /** Moves images to the trash; resolves with those moved. */
+  removeImages(ids: string[]): Promise<string[]> {
+    return this.request<string[]>({ type: 'remove-images', ids }, undefined, (reply, resolve) => {
+      if (reply.type === 'removed') resolve(reply.ids);
     });
   }
 
-  clearLibrary(): Promise<undefined> {
-    return this.request<undefined>({ type: 'clear-library' }, undefined, (reply, resolve) => {
-      if (reply.type === 'removed') resolve(undefined);
+  /** Moves every image to the trash; resolves with those moved. */
+  clearLibrary(): Promise<string[]> {
+    return this.request<string[]>({ type: 'clear-library' }, undefined, (reply, resolve) => {
+      if (reply.type === 'removed') resolve(reply.ids);
+    });
+  }
+
+  restoreImages(ids: string[]): Promise<LibraryImage[]> {
+    return this.request<LibraryImage[]>({ type: 'restore-images', ids }, undefined, (reply, resolve) => {
+      if (reply.type === 'restored') resolve(reply.images);
+    });
+  }
+
+  listTrash(signal?: AbortSignal): Promise<TrashedImage[]> {
+    return this.request<TrashedImage[]>({ type: 'list-trash' }, signal, (reply, resolve) => {
+      if (reply.type === 'trash') resolve(reply.items);
+    });
+  }
+
+  /** Deletes trashed images for good (null: all); resolves with the trash that is left. */
+  emptyTrash(ids: string[] | null): Promise<TrashedImage[]> {
+    return this.request<TrashedImage[]>({ type: 'empty-trash', ids }, undefined, (reply, resolve) => {
+      if (reply.type === 'trash') resolve(reply.items);
     });
   }
 
