@@ -21,7 +21,7 @@ import type {
 } from './types.ts';
 
 /** Bumped whenever a message changes shape: a cached worker bundle can outlive an app update. */
-export const PROTOCOL_VERSION = 10;
+export const PROTOCOL_VERSION = 11;
 
 export interface LoadOptions {
   source: ModelSource;
@@ -159,7 +159,15 @@ export type WorkerReply =
   | { type: 'loaded'; id: number; info: ModelInfo }
   | { type: 'library'; id: number; library: LibraryState }
   | { type: 'added'; id: number; images: LibraryImage[]; folder: LibraryFolder | null; problem: LibraryProblem | null }
-  | { type: 'rescanned'; id: number; added: LibraryImage[]; removed: string[]; folder: LibraryFolder }
+  /** `moved`: records whose file was moved or renamed (same content): same id, new name, path and date. */
+  | {
+      type: 'rescanned';
+      id: number;
+      added: LibraryImage[];
+      removed: string[];
+      moved: LibraryImage[];
+      folder: LibraryFolder;
+    }
   | { type: 'removed'; id: number }
   | { type: 'scores'; id: number; rows: ScoreRows }
   /**
@@ -192,4 +200,16 @@ export type WorkerReply =
    * Not a reply: the ready model's storage notices changed: a stored file failed the check made
    * after the model was ready, and was downloaded again (id is 0).
    */
-  | { type: 'notices'; id: number; notices: StorageNotice[] };
+  | { type: 'notices'; id: number; notices: StorageNotice[] }
+  /**
+   * Not a reply: another tab changed the library (id is 0). Records new or changed there, records
+   * gone from the library, the folders as they are now, and every correction when they changed.
+   */
+  | {
+      type: 'library-changed';
+      id: number;
+      images: LibraryImage[];
+      removed: string[];
+      folders: LibraryFolder[];
+      corrections: Correction[] | null;
+    };

@@ -113,18 +113,38 @@ export class LibraryStore {
     ]);
   }
 
+  /** Some records by id (undefined where there is none), for a tab that heard another one changed them. */
+  async imagesById(ids: readonly string[]): Promise<(LibraryImage | undefined)[]> {
+    const tx = (await this.db()).transaction('images');
+    const records = await Promise.all(ids.map((id) => tx.store.get(id)));
+    await tx.done;
+    return records;
+  }
+
+  /** Updates records that are still there: one another tab removed meanwhile stays removed. */
   async putImages(images: readonly LibraryImage[]): Promise<void> {
     const tx = (await this.db()).transaction('images', 'readwrite');
-    await Promise.all([...images.map((image) => tx.store.put(image)), tx.done]);
+    const present = await Promise.all(images.map((image) => tx.store.getKey(image.id)));
+    await Promise.all([
+      ...images.filter((_, i) => present[i] !== undefined).map((image) => tx.store.put(image)),
+      tx.done,
+    ]);
   }
 
   async file(id: string): Promise<Blob | undefined> {
     return (await this.db()).get('files', id);
   }
 
-  /** An image has been read: its record, thumbnail and copy are stored; its file dropped unless kept. */
-  async saveRead({ image, thumbnail, copy, keepFile }: ReadRecord): Promise<void> {
+  /**
+   * An image has been read: its record, thumbnail and copy are stored; its file dropped unless kept.
+   * Nothing is stored for a record another tab removed meanwhile (false).
+   */
+  async saveRead({ image, thumbnail, copy, keepFile }: ReadRecord): Promise<boolean> {
     const tx = (await this.db()).transaction(['images', 'thumbnails', 'copies', 'files'], 'readwrite');
+    if ((await tx.objectStore('images').getKey(image.id)) === undefined) {
+      await tx.done;
+      return false;
+    }
     const hash = image.contentHash;
     await Promise.all([
       tx.objectStore('images').put(image),
@@ -133,6 +153,7 @@ export class LibraryStore {
       keepFile ? undefined : tx.objectStore('files').delete(image.id),
       tx.done,
     ]);
+    return true;
   }
 
   async thumbnail(contentHash: string): Promise<Blob | undefined> {
@@ -174,6 +195,19 @@ export class LibraryStore {
     const range = prefixRange(embeddingKey);
     const [keys, values] = await Promise.all([tx.store.getAllKeys(range), tx.store.getAll(range)]);
     return new Map(keys.map((key, i) => [String(key).slice(embeddingKey.length + 1), values[i]]));
+  }
+
+  /** Some stored embeddings of one model and precision, by content hash (those there are). */
+  async embeddingsOf(embeddingKey: string, hashes: readonly string[]): Promise<Map<string, Float32Array>> {
+    const tx = (await this.db()).transaction('embeddings');
+    const vectors = await Promise.all(hashes.map((hash) => tx.store.get(`${embeddingKey}${SEP}${hash}`)));
+    await tx.done;
+    const found = new Map<string, Float32Array>();
+    hashes.forEach((hash, i) => {
+      const vector = vectors[i];
+      if (vector) found.set(hash, vector);
+    });
+    return found;
   }
 
   async putEmbeddings(embeddingKey: string, entries: readonly (readonly [string, Float32Array])[]): Promise<void> {

@@ -8,6 +8,8 @@ import type { LibraryFolder, LibraryImage, LibraryProblem, NewImage } from '../s
 import type { Correction } from '../shared/protocol.ts';
 import { KEEP_ORIGINAL_BYTES, contentHash } from './read-image.ts';
 import type { FolderRecord, LibraryStore } from './library-store.ts';
+import { aloneSync, type LibraryChange, type LibraryNotice, type LibrarySync } from './library-sync.ts';
+import { moveCandidates, pairMoves } from './moves.ts';
 
 /** Files a folder scan takes (HEIC and TIFF get a message; SVG needs the page to draw it, so it is dropped there instead). */
 const IMAGE_FILE = /\.(png|jpe?g|jfif|webp|gif|avif|bmp|ico|heic|heif|tiff?)$/i;
@@ -15,6 +17,16 @@ const IMAGE_FILE = /\.(png|jpe?g|jfif|webp|gif|avif|bmp|ico|heic|heif|tiff?)$/i;
 /** What identifies a file added again: where it was, its size and its date. */
 function identity(file: { name: string; path: string | null; size: number; lastModified: number }): string {
   return JSON.stringify([file.path ?? file.name, file.size, file.lastModified]);
+}
+
+/** What another tab's change did to this tab's library, for the page. */
+export interface LibraryUpdate {
+  /** Records new or changed. */
+  images: LibraryImage[];
+  /** Records gone from the library. */
+  removed: string[];
+  /** The corrections changed. */
+  corrections: boolean;
 }
 
 export class Library {
@@ -29,8 +41,18 @@ export class Library {
   private counter = 0;
   /** Why the library is not (fully) kept across visits, if it is not. */
   problem: LibraryProblem | null = null;
+  /** When each record was last changed here (`image:`, `folder:`, `correction:` keys), so a notice read earlier does not undo it. */
+  private readonly touched = new Map<string, number>();
+  private stamp = 0;
+  /** Images another tab added and this one has not seen read yet, with that tab. */
+  private readonly foreign = new Map<string, string>();
+  /** Notices of other tabs, applied one after another. */
+  private notices: Promise<unknown> = Promise.resolve();
 
-  constructor(private store: LibraryStore | null) {}
+  constructor(
+    private store: LibraryStore | null,
+    readonly sync: LibrarySync = aloneSync(),
+  ) {}
 
   /** Loads the records once; a store that cannot be opened leaves an empty, in-memory library. */
   open(): Promise<void> {
@@ -59,13 +81,131 @@ export class Library {
     return this.opened;
   }
 
-  /** Runs a write; a full quota or a failing store leaves the library in memory, and says so. */
-  private async write(work: (store: LibraryStore) => Promise<void>): Promise<void> {
-    if (!this.store) return;
+  /**
+   * Runs a write under the library's lock, then tells the other tabs what it touched; a full quota
+   * or a failing store leaves the library in memory, and says so.
+   */
+  private async write(work: (store: LibraryStore) => Promise<void>, change: LibraryChange = {}): Promise<void> {
+    const store = this.store;
+    if (!store) return;
     try {
-      await work(this.store);
+      await this.sync.exclusive(() => work(store));
     } catch (error) {
       this.problem = error instanceof Error && error.name === 'QuotaExceededError' ? 'quota' : 'store-failed';
+    } finally {
+      // Said even after a failure: the other tabs re-read, and find what was really kept.
+      this.sync.announce(change);
+    }
+  }
+
+  /** Marks records changed here now (see `touched`). */
+  private touch(kind: 'image' | 'folder' | 'correction', keys: Iterable<string>): void {
+    const stamp = ++this.stamp;
+    for (const key of keys) this.touched.set(`${kind}:${key}`, stamp);
+  }
+
+  /** Whether a record changed here after `since` (a notice read before that must not overwrite it). */
+  private changedSince(kind: 'image' | 'folder' | 'correction', key: string, since: number): boolean {
+    return (this.touched.get(`${kind}:${key}`) ?? 0) > since || (this.touched.get(`${kind}:*`) ?? 0) > since;
+  }
+
+  /** The tab that added an image this tab has not seen read yet (null: this tab's, or read). */
+  addedBy(id: string): string | null {
+    return this.foreign.get(id) ?? null;
+  }
+
+  /**
+   * Another tab changed the library: what it touched is read again from the store (under the
+   * write lock, so no write is half-done) and replaces this tab's copy. Resolves with what changed
+   * for the page, or null when the page need not hear of it (only embeddings, say).
+   */
+  receive(notice: LibraryNotice): Promise<LibraryUpdate | null> {
+    const applied = this.notices.then(() => this.apply(notice));
+    this.notices = applied.catch(() => undefined);
+    return applied;
+  }
+
+  private async apply(notice: LibraryNotice): Promise<LibraryUpdate | null> {
+    await this.open();
+    const store = this.store;
+    if (!store) return null;
+    const since = this.stamp;
+    const { images: imageIds, corrections: hashes, embeddings } = notice;
+    const read = await this.sync.exclusive(async () => {
+      const all = imageIds === 'all' ? new Map((await store.images()).map((image) => [image.id, image])) : null;
+      const ids: string[] = all
+        ? [...new Set([...this.images.keys(), ...all.keys()])]
+        : imageIds === 'all' || imageIds === undefined
+          ? []
+          : imageIds;
+      const records = all ? ids.map((id) => all.get(id)) : await store.imagesById(ids);
+      return {
+        ids,
+        records,
+        folders: notice.folders ? await store.folders() : null,
+        corrections: hashes ? await store.corrections() : null,
+        vectors: embeddings ? await store.embeddingsOf(embeddings.key, embeddings.hashes) : null,
+      };
+    });
+    const update: LibraryUpdate = { images: [], removed: [], corrections: false };
+    read.ids.forEach((id, i) => {
+      if (this.changedSince('image', id, since)) return;
+      const record = read.records[i];
+      const known = this.images.get(id);
+      if (!record) {
+        if (!known) return;
+        this.images.delete(id);
+        this.files.delete(id);
+        this.foreign.delete(id);
+        update.removed.push(id);
+        return;
+      }
+      this.images.set(id, record);
+      this.counter = Math.max(this.counter, record.addedAt);
+      if (!known && record.width === 0) this.foreign.set(id, notice.from);
+      if (record.width > 0 || record.failure) this.foreign.delete(id);
+      update.images.push(record);
+    });
+    if (update.removed.length > 0) this.dropUnusedEmbeddings();
+    if (read.folders) {
+      const present = new Set(read.folders.map((folder) => folder.id));
+      for (const id of this.folders.keys()) {
+        if (!present.has(id) && !this.changedSince('folder', id, since)) this.folders.delete(id);
+      }
+      for (const folder of read.folders) {
+        if (!this.changedSince('folder', folder.id, since)) this.folders.set(folder.id, folder);
+      }
+    }
+    if (read.corrections && hashes) {
+      const stored = new Map(read.corrections.map((correction) => [correction.contentHash, correction]));
+      const keys = hashes === 'all' ? new Set([...this.corrections.keys(), ...stored.keys()]) : hashes;
+      for (const hash of keys) {
+        if (this.changedSince('correction', hash, since)) continue;
+        const correction = stored.get(hash);
+        if (correction) this.corrections.set(hash, correction);
+        else this.corrections.delete(hash);
+      }
+      update.corrections = true;
+    }
+    if (embeddings && read.vectors) {
+      const set = this.embeddingSets.get(embeddings.key);
+      // A set not read yet will find them in the store when it is.
+      if (set) {
+        const vectors = read.vectors;
+        await set.then((known) => vectors.forEach((vector, hash) => known.set(hash, vector)));
+      }
+    }
+    const changed = update.images.length > 0 || update.removed.length > 0 || read.folders || update.corrections;
+    return changed ? update : null;
+  }
+
+  /** Embeddings in memory of pictures no longer in the library (the store dropped them with the last record). */
+  private dropUnusedEmbeddings(): void {
+    const used = new Set([...this.images.values()].map((image) => image.contentHash));
+    for (const set of this.embeddingSets.values()) {
+      void set.then((embeddings) => {
+        for (const hash of embeddings.keys()) if (!used.has(hash)) embeddings.delete(hash);
+      });
     }
   }
 
@@ -96,7 +236,8 @@ export class Library {
 
   async addFolder(folder: FolderRecord): Promise<void> {
     this.folders.set(folder.id, folder);
-    await this.write((store) => store.putFolder(folder));
+    this.touch('folder', [folder.id]);
+    await this.write((store) => store.putFolder(folder), { folders: true });
   }
 
   /**
@@ -150,7 +291,9 @@ export class Library {
       this.files.set(record.id, file);
       if (!folderId) kept.set(record.id, file);
     }
-    await this.write((store) => store.addImages(records, kept));
+    const ids = records.map((record) => record.id);
+    this.touch('image', ids);
+    await this.write((store) => store.addImages(records, kept), { images: ids });
     return records;
   }
 
@@ -177,11 +320,12 @@ export class Library {
 
   /**
    * A folder's files against what the library has of it: new or changed files (by size and date,
-   * then by content) are added, removed ones dropped. Returns what changed.
+   * then by content) are added, removed ones dropped, and a file that vanished from one path and
+   * appeared at another with the same content is moved (it keeps its record). Returns what changed.
    */
-  async rescan(folderId: string): Promise<{ added: LibraryImage[]; removed: string[] }> {
+  async rescan(folderId: string): Promise<{ added: LibraryImage[]; removed: string[]; moved: LibraryImage[] }> {
     const folder = this.folders.get(folderId);
-    if (!folder) return { added: [], removed: [] };
+    if (!folder) return { added: [], removed: [], moved: [] };
     const files = await Library.scan(folder.handle);
     const known = new Map<string, LibraryImage>();
     for (const image of this.images.values())
@@ -197,16 +341,52 @@ export class Library {
         if (existing.contentHash && (await contentHash(file.file)) === existing.contentHash) {
           const touched = { ...existing, lastModified: file.lastModified };
           this.images.set(touched.id, touched);
-          await this.write((store) => store.putImages([touched]));
+          this.touch('image', [touched.id]);
+          await this.write((store) => store.putImages([touched]), { images: [touched.id] });
         } else {
           changed.push(existing.id);
           fresh.push(file);
         }
       }
     }
-    const removed = [...known.values()].map((image) => image.id).concat(changed);
+    // Moved before anything is removed: the record, its embeddings and its correction follow the file.
+    const moved = await this.move([...known.values()], fresh);
+    const movedIds = new Set(moved.map((image) => image.id));
+    const movedPaths = new Set(moved.map((image) => image.path));
+    const removed = [...known.values()]
+      .filter((image) => !movedIds.has(image.id))
+      .map((image) => image.id)
+      .concat(changed);
     await this.remove(removed);
-    return { added: await this.add(fresh, folderId), removed };
+    const added = await this.add(
+      fresh.filter((file) => !movedPaths.has(file.path)),
+      folderId,
+    );
+    return { added, removed, moved };
+  }
+
+  /** Vanished records that reappear among the new files (same content): each takes its file's name, path and date. */
+  private async move(vanished: readonly LibraryImage[], fresh: readonly NewImage[]): Promise<LibraryImage[]> {
+    const records = vanished.map(({ id, contentHash, size, path }) => ({ id, contentHash, size, path: path ?? '' }));
+    const arrived = fresh.map((file) => ({ path: file.path ?? '', size: file.file.size, file }));
+    const hashed: ((typeof arrived)[number] & { contentHash: string })[] = [];
+    // One file read at a time: only files of a vanished record's size are hashed at all.
+    for (const candidate of moveCandidates(records, arrived)) {
+      hashed.push({ ...candidate, contentHash: await contentHash(candidate.file.file) });
+    }
+    const pairs = pairMoves(records, hashed);
+    const moved: LibraryImage[] = [];
+    for (const { path, file } of hashed) {
+      const record = this.images.get(pairs.get(path) ?? '');
+      if (!record) continue;
+      moved.push({ ...record, name: file.name, path: file.path, lastModified: file.lastModified, source: 'folder' });
+    }
+    if (moved.length === 0) return [];
+    for (const image of moved) this.images.set(image.id, image);
+    const ids = moved.map((image) => image.id);
+    this.touch('image', ids);
+    await this.write((store) => store.putImages(moved), { images: ids });
+    return moved;
   }
 
   /** The file an image can be read from now, or null when it must be added again. */
@@ -287,13 +467,20 @@ export class Library {
   async saveRead(image: LibraryImage, thumbnail: Blob | null, copy: Blob | null): Promise<void> {
     this.images.set(image.id, image);
     this.files.delete(image.id);
-    await this.write((store) => store.saveRead({ image, thumbnail, copy, keepFile: Library.keepsOriginal(image) }));
+    this.foreign.delete(image.id);
+    this.touch('image', [image.id]);
+    let kept = true;
+    const read = { image, thumbnail, copy, keepFile: Library.keepsOriginal(image) };
+    await this.write(async (store) => void (kept = await store.saveRead(read)), { images: [image.id] });
+    // Removed meanwhile (by another tab): it stays removed.
+    if (!kept) this.images.delete(image.id);
   }
 
   async fail(image: LibraryImage, failure: ImageFailure): Promise<LibraryImage> {
     const failed = { ...image, failure };
     this.images.set(image.id, failed);
-    await this.write((store) => store.putImages([failed]));
+    this.touch('image', [image.id]);
+    await this.write((store) => store.putImages([failed]), { images: [image.id] });
     return failed;
   }
 
@@ -316,10 +503,15 @@ export class Library {
       void set.then((embeddings) => orphaned.forEach((hash) => embeddings.delete(hash)));
     }
     for (const hash of orphaned) this.corrections.delete(hash);
-    await this.write(async (store) => {
-      await store.removeImages(ids, orphaned);
-      if (orphaned.length > 0) await store.deleteCorrections(orphaned);
-    });
+    this.touch('image', ids);
+    this.touch('correction', orphaned);
+    await this.write(
+      async (store) => {
+        await store.removeImages(ids, orphaned);
+        if (orphaned.length > 0) await store.deleteCorrections(orphaned);
+      },
+      { images: [...ids], corrections: orphaned },
+    );
   }
 
   /** Every correction, oldest first. */
@@ -331,17 +523,20 @@ export class Library {
   async correct(contentHash: string, label: string | null): Promise<void> {
     if (label === null) {
       this.corrections.delete(contentHash);
-      await this.write((store) => store.deleteCorrections([contentHash]));
+      this.touch('correction', [contentHash]);
+      await this.write((store) => store.deleteCorrections([contentHash]), { corrections: [contentHash] });
       return;
     }
     const correction = { contentHash, label, at: Date.now() };
     this.corrections.set(contentHash, correction);
-    await this.write((store) => store.putCorrection(correction));
+    this.touch('correction', [contentHash]);
+    await this.write((store) => store.putCorrection(correction), { corrections: [contentHash] });
   }
 
   async forgetCorrections(): Promise<void> {
     this.corrections.clear();
-    await this.write((store) => store.deleteCorrections('all'));
+    this.touch('correction', ['*']);
+    await this.write((store) => store.deleteCorrections('all'), { corrections: 'all' });
   }
 
   async clear(): Promise<void> {
@@ -350,7 +545,11 @@ export class Library {
     this.folders.clear();
     this.corrections.clear();
     this.embeddingSets.clear();
-    await this.write((store) => store.clear());
+    this.foreign.clear();
+    this.touch('image', ['*']);
+    this.touch('folder', ['*']);
+    this.touch('correction', ['*']);
+    await this.write((store) => store.clear(), { images: 'all', folders: true, corrections: 'all' });
   }
 
   /** The embeddings of one model and precision, by content hash (read from the store once). */
@@ -368,6 +567,8 @@ export class Library {
   async addEmbeddings(key: string, entries: readonly (readonly [string, Float32Array])[]): Promise<void> {
     const set = await this.embeddings(key);
     for (const [hash, vector] of entries) set.set(hash, vector);
-    await this.write((store) => store.putEmbeddings(key, entries));
+    await this.write((store) => store.putEmbeddings(key, entries), {
+      embeddings: { key, hashes: entries.map(([hash]) => hash) },
+    });
   }
 }

@@ -85,6 +85,9 @@ export interface ClassifyCallbacks {
   onImageFailed?(imageId: string, failure: ImageFailure): void;
 }
 
+/** Another tab changed the library (see the 'library-changed' reply). */
+export type LibraryChanged = Omit<Extract<WorkerReply, { type: 'library-changed' }>, 'type' | 'id'>;
+
 export interface Added {
   images: LibraryImage[];
   folder: LibraryFolder | null;
@@ -136,6 +139,8 @@ export class ClassifierClient {
   onTrouble: ((trouble: WorkerTrouble) => void) | null = null;
   /** Called when the ready model's storage notices change (a stored file repaired after it was ready). */
   onNotices: (notices: StorageNotice[]) => void = () => undefined;
+  /** Called when another tab changed the library (its worker told this one's). */
+  onLibraryChanged: (change: LibraryChanged) => void = () => undefined;
 
   constructor(
     private readonly createWorker: () => Worker = spawnWorker,
@@ -154,7 +159,10 @@ export class ClassifierClient {
       if (reply.type === 'device-lost') this.onDeviceLost(reply.detail);
       else if (reply.type === 'cancelled') this.answered(reply.id);
       else if (reply.type === 'notices') this.onNotices(reply.notices);
-      else this.pending.get(reply.id)?.onReply(reply);
+      else if (reply.type === 'library-changed') {
+        const { images, removed, folders, corrections } = reply;
+        this.onLibraryChanged({ images, removed, folders, corrections });
+      } else this.pending.get(reply.id)?.onReply(reply);
     });
     worker.addEventListener('error', (event) => {
       if (worker !== this.worker) return;
@@ -344,9 +352,11 @@ export class ClassifierClient {
   rescanFolder(
     folderId: string,
     signal?: AbortSignal,
-  ): Promise<{ added: LibraryImage[]; removed: string[]; folder: LibraryFolder }> {
+  ): Promise<{ added: LibraryImage[]; removed: string[]; moved: LibraryImage[]; folder: LibraryFolder }> {
     return this.request({ type: 'rescan-folder', folderId }, signal, (reply, resolve) => {
-      if (reply.type === 'rescanned') resolve({ added: reply.added, removed: reply.removed, folder: reply.folder });
+      if (reply.type === 'rescanned') {
+        resolve({ added: reply.added, removed: reply.removed, moved: reply.moved, folder: reply.folder });
+      }
     });
   }
 
