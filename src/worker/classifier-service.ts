@@ -48,6 +48,8 @@ function measureSince(name: string, start: number): void {
 
 /** How often a classification waiting for another tab's embeddings looks whether that tab still classifies. */
 const OTHER_TAB_POLL_MS = 500;
+/** How long an image another tab just added is left to it, before that tab has started classifying it. */
+const OTHER_TAB_GRACE_MS = 1500;
 /** Images per vision pass: batching amortises the pass, small batches keep results coming. */
 const VISION_BATCH = 4;
 /** Prompts per text pass: 1,000 labels × 7 templates in one pass could exceed WASM's 4 GB. */
@@ -546,9 +548,12 @@ export class ClassifierService {
     const next = async (): Promise<LibraryImage[]> => {
       const busy = await this.library.sync.othersClassifying();
       const left = this.library.all().filter((image) => !done.has(image.id) && image.failure === null);
+      const now = Date.now();
       const theirs = (image: LibraryImage) => {
-        const tab = this.library.addedBy(image.id);
-        return tab !== null && busy.has(tab) && !(image.contentHash !== null && stored.has(image.contentHash));
+        const added = this.library.addedBy(image.id);
+        // The tab that added it reads it while it classifies (or may be about to start, just after the add).
+        const busyThere = added !== null && (busy.has(added.tab) || now - added.at < OTHER_TAB_GRACE_MS);
+        return busyThere && !(image.contentHash !== null && stored.has(image.contentHash));
       };
       const batch = left.filter((image) => !theirs(image)).slice(0, this.visionBatch);
       waiting = left.length - left.filter((image) => !theirs(image)).length;

@@ -169,14 +169,13 @@ describe('Library across tabs', () => {
     expect(added?.images.map((record) => record.id)).toEqual(['x']);
     expect(b.library.get('x')).toMatchObject({ name: 'x.png', contentHash: null });
     // Tab A added it and will read it: tab B knows whose it is.
-    expect(b.library.addedBy('x')).toBe('A');
+    expect(b.library.addedBy('x')).toMatchObject({ tab: 'A' });
 
     mark = b.heard.length;
     const hash = await read(a.library, x, 'x bytes');
     const [readThere, embedded] = await b.since(mark, 2);
     expect(readThere?.images.map((record) => record.contentHash)).toEqual([hash]);
     expect(b.library.get('x')?.contentHash).toBe(hash);
-    expect(b.library.addedBy('x')).toBeNull();
     // Only embeddings: nothing for the page, but B's copy of the set has it.
     expect(embedded).toBeNull();
     expect([...(stored.get(hash) ?? [])]).toEqual([1, 0]);

@@ -44,8 +44,8 @@ export class Library {
   /** When each record was last changed here (`image:`, `folder:`, `correction:` keys), so a notice read earlier does not undo it. */
   private readonly touched = new Map<string, number>();
   private stamp = 0;
-  /** Images another tab added and this one has not seen read yet, with that tab. */
-  private readonly foreign = new Map<string, string>();
+  /** Images another tab added (unread when this one heard of them): that tab, and when this one heard. */
+  private readonly foreign = new Map<string, { tab: string; at: number }>();
   /** Notices of other tabs, applied one after another. */
   private notices: Promise<unknown> = Promise.resolve();
 
@@ -109,8 +109,8 @@ export class Library {
     return (this.touched.get(`${kind}:${key}`) ?? 0) > since || (this.touched.get(`${kind}:*`) ?? 0) > since;
   }
 
-  /** The tab that added an image this tab has not seen read yet (null: this tab's, or read). */
-  addedBy(id: string): string | null {
+  /** The tab that added an image, and when this one heard of it (null: added or read here). */
+  addedBy(id: string): { tab: string; at: number } | null {
     return this.foreign.get(id) ?? null;
   }
 
@@ -162,8 +162,8 @@ export class Library {
       }
       this.images.set(id, record);
       this.counter = Math.max(this.counter, record.addedAt);
-      if (!known && record.width === 0) this.foreign.set(id, notice.from);
-      if (record.width > 0 || record.failure) this.foreign.delete(id);
+      // Kept after that tab read it: its embedding follows the read, in a write of its own.
+      if (!known && record.width === 0) this.foreign.set(id, { tab: notice.from, at: Date.now() });
       update.images.push(record);
     });
     if (update.removed.length > 0) this.dropUnusedEmbeddings();
