@@ -162,8 +162,8 @@ export class Library {
       }
       this.images.set(id, record);
       this.counter = Math.max(this.counter, record.addedAt);
-      // Kept after that tab read it: its embedding follows the read, in a write of its own.
-      if (!known && record.width === 0) this.foreign.set(id, { tab: notice.from, at: Date.now() });
+      // Unread when heard of: that tab's (kept after it reads it: its embedding follows the read).
+      if (record.width === 0 && !this.foreign.has(id)) this.foreign.set(id, { tab: notice.from, at: Date.now() });
       update.images.push(record);
     });
     if (update.removed.length > 0) this.dropUnusedEmbeddings();
