@@ -48,6 +48,8 @@ function measureSince(name: string, start: number): void {
 
 /** How often a classification waiting for another tab's embeddings looks whether that tab still classifies. */
 const OTHER_TAB_POLL_MS = 500;
+/** How long another tab's changes gather before the page hears of them together. */
+const TELL_PAGE_MS = 100;
 /** How long an image another tab just added is left to it, before that tab has started classifying it. */
 const OTHER_TAB_GRACE_MS = 1500;
 /** Images per vision pass: batching amortises the pass, small batches keep results coming. */
@@ -189,6 +191,8 @@ export class ClassifierService {
 
   /** Wakes a classification waiting for another tab's embeddings. */
   private otherTabChanged: () => void = () => undefined;
+  /** Another tab's changes the page has not heard of yet. */
+  private untold: { images: Map<string, LibraryImage>; removed: Set<string>; corrections: boolean } | null = null;
 
   constructor(private readonly deps: ServiceDeps) {
     this.visionBatch = deps.visionBatch ?? VISION_BATCH;
@@ -200,13 +204,36 @@ export class ClassifierService {
     const update = await this.library.receive(notice).catch(() => null);
     this.otherTabChanged();
     if (!update) return;
+    // Another tab reading a thousand pictures writes a thousand times: the page hears of them in batches.
+    const untold = this.untold ?? {
+      images: new Map<string, LibraryImage>(),
+      removed: new Set<string>(),
+      corrections: false,
+    };
+    if (!this.untold) setTimeout(() => this.tellPage(), TELL_PAGE_MS);
+    this.untold = untold;
+    for (const image of update.images) {
+      untold.images.set(image.id, image);
+      untold.removed.delete(image.id);
+    }
+    for (const id of update.removed) {
+      untold.images.delete(id);
+      untold.removed.add(id);
+    }
+    untold.corrections ||= update.corrections;
+  }
+
+  private tellPage(): void {
+    const untold = this.untold;
+    this.untold = null;
+    if (!untold) return;
     this.post({
       type: 'library-changed',
       id: 0,
-      images: update.images,
-      removed: update.removed,
+      images: [...untold.images.values()],
+      removed: [...untold.removed],
       folders: this.library.folderList(),
-      corrections: update.corrections ? this.library.correctionList() : null,
+      corrections: untold.corrections ? this.library.correctionList() : null,
     });
   }
 
