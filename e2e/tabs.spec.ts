@@ -18,7 +18,9 @@ test('an image added in one tab is classified in the other, and its removal show
   await app.addImages([await solidImage('poppy', COLOURS.red)]);
   await app.expectTopLabel('poppy.png', 'red');
   // Within 5 s of tab A's scores, tab B lists it with its scores.
+  let since = Date.now();
   await expect(other.page.getByRole('list', { name: 'Scores for poppy.png' })).toBeVisible({ timeout: 5000 });
+  test.info().annotations.push({ type: 'scores in tab B after tab A', description: `${Date.now() - since} ms` });
   await other.expectTopLabel('poppy.png', 'red');
   // Tab B took tab A's embedding rather than encoding the picture again.
   expect((await other.work()).images).toBe(0);
@@ -31,7 +33,9 @@ test('an image added in one tab is classified in the other, and its removal show
   await page.getByRole('checkbox', { name: 'Select poppy.png' }).check();
   await page.getByRole('button', { name: 'Remove selected' }).click();
   await expect(page.getByRole('article', { name: 'poppy.png' })).toHaveCount(0);
+  since = Date.now();
   await expect(other.page.getByRole('article', { name: 'poppy.png' })).toHaveCount(0, { timeout: 5000 });
+  test.info().annotations.push({ type: 'removal in tab B after tab A', description: `${Date.now() - since} ms` });
   await expect(other.page.getByRole('article', { name: 'leaf.png' })).toHaveCount(1);
 
   // Nothing came back from either tab's memory: a reload of tab B finds only the leaf.
