@@ -227,11 +227,14 @@ export class ClassifierService {
     const untold = this.untold;
     this.untold = null;
     if (!untold) return;
+    // As the library is now: a record this tab removed meanwhile is not brought back to its page.
+    const images = [...untold.images.keys()].flatMap((id) => this.library.get(id) ?? []);
+    const gone = [...untold.images.keys()].filter((id) => !this.library.get(id));
     this.post({
       type: 'library-changed',
       id: 0,
-      images: [...untold.images.values()],
-      removed: [...untold.removed],
+      images,
+      removed: [...untold.removed, ...gone],
       folders: this.library.folderList(),
       corrections: untold.corrections ? this.library.correctionList() : null,
     });
