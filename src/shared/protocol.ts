@@ -168,7 +168,15 @@ export type WorkerReply =
   | { type: 'loaded'; id: number; info: ModelInfo }
   | { type: 'library'; id: number; library: LibraryState }
   | { type: 'added'; id: number; images: LibraryImage[]; folder: LibraryFolder | null; problem: LibraryProblem | null }
-  | { type: 'rescanned'; id: number; added: LibraryImage[]; removed: string[]; folder: LibraryFolder }
+  /** `moved`: records whose file was moved or renamed (same content): same id, new name, path and date. */
+  | {
+      type: 'rescanned';
+      id: number;
+      added: LibraryImage[];
+      removed: string[];
+      moved: LibraryImage[];
+      folder: LibraryFolder;
+    }
   /** `ids`: the images moved to the trash. */
   | { type: 'removed'; id: number; ids: string[] }
   | { type: 'restored'; id: number; images: LibraryImage[] }
@@ -208,4 +216,17 @@ export type WorkerReply =
    */
   | { type: 'notices'; id: number; notices: StorageNotice[] }
   /** Not a reply: a library write failed (storage full, database failed); said at once (id is 0). */
-  | { type: 'library-write-failed'; id: number; failure: LibraryWriteFailure };
+  | { type: 'library-write-failed'; id: number; failure: LibraryWriteFailure }
+
+  /**
+   * Not a reply: another tab changed the library (id is 0). Records new or changed there, records
+   * gone from the library, the folders as they are now, and every correction when they changed.
+   */
+  | {
+      type: 'library-changed';
+      id: number;
+      images: LibraryImage[];
+      removed: string[];
+      folders: LibraryFolder[];
+      corrections: Correction[] | null;
+    };

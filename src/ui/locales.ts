@@ -281,8 +281,8 @@ const en = {
   folderEntry: (name: string, images: number) => `${name} (${images} image${s(images)})`,
   rescan: 'Rescan',
   rescanFolder: (name: string) => `Rescan ${name}`,
-  rescanned: (name: string, added: number, removed: number) =>
-    `Rescanned ${name}: ${added} new or changed, ${removed} removed.`,
+  rescanned: (name: string, added: number, removed: number, moved: number) =>
+    `Rescanned ${name}: ${added} new or changed, ${removed} removed${moved > 0 ? `, ${moved} moved or renamed` : ''}.`,
   folderPermission: (name: string) => `Reading ${name} was not allowed. Rescan asks again.`,
   filterLabel: 'Show',
   filterAll: 'All images',
@@ -690,7 +690,8 @@ const zh: Messages = {
   folderEntry: (name, images) => `${name}（${images} 张图片）`,
   rescan: '重新扫描',
   rescanFolder: (name) => `重新扫描 ${name}`,
-  rescanned: (name, added, removed) => `已重新扫描 ${name}：新增或更改 ${added} 个，移除 ${removed} 个。`,
+  rescanned: (name, added, removed, moved) =>
+    `已重新扫描 ${name}：新增或更改 ${added} 个，移除 ${removed} 个${moved > 0 ? `，移动或重命名 ${moved} 个` : ''}。`,
   folderPermission: (name) => `未获准读取 ${name}。点“重新扫描”会再次询问。`,
   filterLabel: '显示',
   filterAll: '全部图片',

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NO_HINTS } from '../shared/consent.ts';
 import type { NewImage } from '../shared/library.ts';
 import { PROTOCOL_VERSION, type LoadOptions, type WorkerReply, type WorkerRequest } from '../shared/protocol.ts';
@@ -9,6 +9,7 @@ import { ClassifierService, type ImageReader, type ModelLoader } from './classif
 import { DownloadError } from './download.ts';
 import { Library } from './library.ts';
 import { LibraryStore } from './library-store.ts';
+import { TabSync, type LibrarySync } from './library-sync.ts';
 import type { LoadedModel, Pixels } from './loaded-model.ts';
 import { BackendError, ImageDecodeError } from './model-errors.ts';
 import { ModelStore } from './model-store.ts';
@@ -117,6 +118,7 @@ function visit(
     visionBatch?: number;
     model?: FakeModel;
     copies?: boolean;
+    sync?: LibrarySync;
   } = {},
 ) {
   const replies: WorkerReply[] = [];
@@ -128,7 +130,7 @@ function visit(
     post: (reply) => replies.push(structuredClone(reply)),
     loadModel: options.loader ?? (async () => model),
     store: new ModelStore(),
-    library: new Library(libraryStore),
+    library: new Library(libraryStore, { sync: options.sync }),
     models: { get: (request) => libraryStore.model(request), put: (record) => libraryStore.putModel(record) },
     texts: {
       get: (key, prompts) => libraryStore.texts(key, prompts),
@@ -604,5 +606,80 @@ describe('ClassifierService', () => {
     expect(w.of('failed')[0].failure).toEqual({ code: 'load', failure: { code: 'backend', detail: 'no adapter' } });
     await w.send(classify(['red', 'green']));
     expect(w.of('failed')[1].failure).toEqual({ code: 'no-model' });
+  });
+});
+
+/** The Web Locks API of one browser, in memory: locks of one name are granted in turn. */
+class Locks {
+  private readonly tails = new Map<string, Promise<unknown>>();
+  private readonly held = new Set<string>();
+
+  request<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const run = async () => {
+      this.held.add(name);
+      try {
+        return await work();
+      } finally {
+        this.held.delete(name);
+      }
+    };
+    const next = (this.tails.get(name) ?? Promise.resolve()).then(run, run);
+    this.tails.set(
+      name,
+      next.catch(() => undefined),
+    );
+    return next;
+  }
+
+  async query() {
+    return { held: [...this.held].map((name) => ({ name })), pending: [] };
+  }
+}
+
+describe('ClassifierService across tabs', () => {
+  const syncs: TabSync[] = [];
+  afterEach(() => {
+    for (const sync of syncs.splice(0)) sync.close();
+  });
+  const tabs = () => {
+    const locks = new Locks() as unknown as LockManager;
+    const sync = (name: string) => {
+      const made = new TabSync(locks, new BroadcastChannel('service-test'), name);
+      syncs.push(made);
+      return made;
+    };
+    return [visit({ sync: sync('A') }), visit({ sync: sync('B') })];
+  };
+
+  it("tells its page of another tab's images, and scores them from that tab's embeddings without encoding them", async () => {
+    const [a, b] = tabs();
+    await Promise.all([a.load(), b.load()]);
+    const labels = ['red', 'green', 'blue'];
+    await a.add(file('r', RED));
+    await expect.poll(() => b.of('library-changed').length).toBeGreaterThan(0);
+    expect(b.of('library-changed')[0]).toMatchObject({ id: 0, removed: [], images: [{ id: 'r', name: 'r.png' }] });
+
+    // Tab B's classification waits for tab A's embedding of r instead of reading and encoding it.
+    const inB = b.send(classify(labels));
+    await a.send(classify(labels));
+    expect(a.model.imageCalls).toEqual([1]);
+    await inB;
+    expect(b.model.imageCalls).toEqual([]);
+    expect(b.reads).toEqual([]);
+    expect(top(b.scores().get('r'), labels)).toBe('red');
+    expect(b.of('done').at(-1)?.work).toMatchObject({ imagesEncoded: 0, imagesCached: 1 });
+
+    await a.send({ type: 'remove-images', ids: ['r'] });
+    await expect.poll(() => b.of('library-changed').at(-1)?.removed).toEqual(['r']);
+  });
+
+  it('encodes an image another tab added once that tab has left it (not classifying)', async () => {
+    const [a, b] = tabs();
+    await b.load();
+    await a.add(file('g', GREEN));
+    await expect.poll(() => b.of('library-changed').length).toBeGreaterThan(0);
+    await b.send(classify(['red', 'green']));
+    expect(b.model.imageCalls).toEqual([1]);
+    expect(top(b.scores().get('g'), ['red', 'green'])).toBe('green');
   });
 });

@@ -23,6 +23,7 @@ import { LruCache } from '../shared/lru.ts';
 import { ImportError, importModelFolder } from './import-model.ts';
 import { Library } from './library.ts';
 import type { ModelRecord } from './library-store.ts';
+import type { LibraryNotice } from './library-sync.ts';
 import { describeLoadError } from './load-errors.ts';
 import type { Calibration, LoadedModel, Pixels } from './loaded-model.ts';
 import { BackendError, ImageDecodeError, isOutOfMemory } from './model-errors.ts';
@@ -46,6 +47,12 @@ function measureSince(name: string, start: number): void {
   performance.measure(name, { start, end: performance.now() });
 }
 
+/** How often a classification waiting for another tab's embeddings looks whether that tab still classifies. */
+const OTHER_TAB_POLL_MS = 500;
+/** How long another tab's changes gather before the page hears of them together. */
+const TELL_PAGE_MS = 100;
+/** How long an image another tab just added is left to it, before that tab has started classifying it. */
+const OTHER_TAB_GRACE_MS = 1500;
 /** Images per vision pass: batching amortises the pass, small batches keep results coming. */
 const VISION_BATCH = 4;
 /** Prompts per text pass: 1,000 labels × 7 templates in one pass could exceed WASM's 4 GB. */
@@ -183,10 +190,57 @@ export class ClassifierService {
   private readonly gate = new ModelGate();
   private readonly visionBatch: number;
 
+  /** Wakes a classification waiting for another tab's embeddings. */
+  private otherTabChanged: () => void = () => undefined;
+  /** Another tab's changes the page has not heard of yet. */
+  private untold: { images: Map<string, LibraryImage>; removed: Set<string>; corrections: boolean } | null = null;
+
   constructor(private readonly deps: ServiceDeps) {
     this.visionBatch = deps.visionBatch ?? VISION_BATCH;
     // A failed library write is said at once, not with the next reply that carries the library's problem.
     deps.library.onWriteFailed = (failure) => this.post({ type: 'library-write-failed', id: 0, failure });
+    deps.library.sync.listen((notice) => void this.receiveNotice(notice));
+  }
+
+  /** Another tab changed the library: this tab's copy follows, and its page hears what changed. */
+  private async receiveNotice(notice: LibraryNotice): Promise<void> {
+    const update = await this.library.receive(notice).catch(() => null);
+    this.otherTabChanged();
+    if (!update) return;
+    // Another tab reading a thousand pictures writes a thousand times: the page hears of them in batches.
+    const untold = this.untold ?? {
+      images: new Map<string, LibraryImage>(),
+      removed: new Set<string>(),
+      corrections: false,
+    };
+    if (!this.untold) setTimeout(() => this.tellPage(), TELL_PAGE_MS);
+    this.untold = untold;
+    for (const image of update.images) {
+      untold.images.set(image.id, image);
+      untold.removed.delete(image.id);
+    }
+    for (const id of update.removed) {
+      untold.images.delete(id);
+      untold.removed.add(id);
+    }
+    untold.corrections ||= update.corrections;
+  }
+
+  private tellPage(): void {
+    const untold = this.untold;
+    this.untold = null;
+    if (!untold) return;
+    // As the library is now: a record this tab removed meanwhile is not brought back to its page.
+    const images = [...untold.images.keys()].flatMap((id) => this.library.get(id) ?? []);
+    const gone = [...untold.images.keys()].filter((id) => !this.library.get(id));
+    this.post({
+      type: 'library-changed',
+      id: 0,
+      images,
+      removed: [...untold.removed, ...gone],
+      folders: this.library.folderList(),
+      corrections: untold.corrections ? this.library.correctionList() : null,
+    });
   }
 
   private get library(): Library {
@@ -209,7 +263,10 @@ export class ClassifierService {
       case 'prepare-labels': {
         // One after another: a classify right after its labels' preparation finds their texts cached.
         this.pending.add(request.id);
-        const run = () => (request.type === 'classify' ? this.classify(request) : this.prepareLabels(request));
+        const run = () =>
+          request.type === 'classify'
+            ? this.library.sync.whileClassifying(() => this.classify(request))
+            : this.prepareLabels(request);
         const handled = this.queue.then(() => this.answer(request.id, run));
         this.queue = handled;
         return handled;
@@ -536,33 +593,59 @@ export class ClassifierService {
       work.imagesCached += known.length;
     }
 
-    // Then every image without one (images added meanwhile join), a batch at a time.
-    const next = (): LibraryImage[] =>
-      this.library
-        .all()
-        .filter((image) => !done.has(image.id) && image.failure === null)
-        .slice(0, this.visionBatch);
-    const start = (): Promise<Pending[]> | null => {
-      const batch = next();
+    // Then every image without one (images added meanwhile join), a batch at a time. An image another
+    // tab added while it classifies waits for that tab's embedding rather than being encoded twice.
+    let waiting = 0;
+    const next = async (): Promise<LibraryImage[]> => {
+      const busy = await this.library.sync.othersClassifying();
+      const left = this.library.all().filter((image) => !done.has(image.id) && image.failure === null);
+      const now = Date.now();
+      const theirs = (image: LibraryImage) => {
+        const added = this.library.addedBy(image.id);
+        // The tab that added it reads it while it classifies (or may be about to start, just after the add).
+        const busyThere = added !== null && (busy.has(added.tab) || now - added.at < OTHER_TAB_GRACE_MS);
+        return busyThere && !(image.contentHash !== null && stored.has(image.contentHash));
+      };
+      const batch = left.filter((image) => !theirs(image)).slice(0, this.visionBatch);
+      waiting = left.length - left.filter((image) => !theirs(image)).length;
+      return batch;
+    };
+    const start = async (): Promise<Pending[] | null> => {
+      const batch = await next();
       // Taken now, whatever becomes of them: every image ends with scores or a failure, once.
       for (const image of batch) done.add(image.id);
       return batch.length > 0 ? this.readBatch(id, batch) : null;
     };
     let model: LoadedModel | null = null;
     let reading = start();
-    while (reading) {
-      const pending = await reading;
+    for (;;) {
+      const pending = (await reading) ?? (await start());
       this.throwIfCancelled(id);
+      if (!pending) {
+        if (waiting === 0) break;
+        await this.untilCancelled(id, this.otherTab(OTHER_TAB_POLL_MS));
+        reading = start();
+        continue;
+      }
       model ??= await this.model(id, session);
       // Read the next batch while this one is encoded: decoding runs beside the vision pass.
       reading = start();
       const rows = await this.encodeBatch(id, session, model, scorer, stored, pending, work);
       this.throwIfCancelled(id);
       if (rows) this.postScores(id, { imageIds: rows.ids, ...score(rows.vectors), ms: rows.ms, cached: rows.cached });
-      // Images added during the pass join the run.
-      reading ??= start();
     }
     this.post({ type: 'done', id, work });
+  }
+
+  /** Resolves at another tab's next change, or after `ms` (that tab may have stopped classifying). */
+  private otherTab(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.otherTabChanged = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   private async prepareLabels({ id, labels, templates }: Request<'prepare-labels'>): Promise<void> {
@@ -798,9 +881,9 @@ export class ClassifierService {
     if ((await folder.handle.queryPermission({ mode: 'read' })) !== 'granted') {
       throw new FailureError({ code: 'permission-needed', folder: folder.name });
     }
-    const { added, removed } = await this.library.rescan(folderId);
+    const { added, removed, moved } = await this.library.rescan(folderId);
     const listed = this.library.folderList().find((entry) => entry.id === folderId);
-    this.post({ type: 'rescanned', id, added, removed, folder: listed ?? { ...folder, images: 0 } });
+    this.post({ type: 'rescanned', id, added, removed, moved, folder: listed ?? { ...folder, images: 0 } });
   }
 
   private async thumbnails({ id, ids }: Request<'thumbnails'>): Promise<void> {

@@ -10,6 +10,7 @@ import { createImageReader } from './image-reader.ts';
 import { coreLeftForReading } from './runtime.ts';
 import { Library } from './library.ts';
 import { LibraryStore } from './library-store.ts';
+import { TabSync } from './library-sync.ts';
 import { createModelLoader } from './model-loader.ts';
 import { ModelStore } from './model-store.ts';
 import { withSimulatedFailures } from './simulated-failures.ts';
@@ -25,7 +26,8 @@ const service = new ClassifierService({
   // `?simulate=` exists only in development and test builds.
   loadModel: TEST_HOOKS ? withSimulatedFailures(loader) : loader,
   store,
-  library: new Library(libraryStore),
+  // Every tab's worker shares the library: writes under one Web Lock, changes told on a BroadcastChannel.
+  library: new Library(libraryStore, { sync: TabSync.forWorker() }),
   models: { get: (request) => libraryStore.model(request), put: (record) => libraryStore.putModel(record) },
   texts: {
     get: (key, prompts) => libraryStore.texts(key, prompts),

@@ -94,6 +94,8 @@ export interface ReadRecord {
   copy: Blob | null;
   /** Keep the file as added (a small loose file): it serves as the copy. */
   keepFile: boolean;
+  /** Store the record even where it is missing (its add was never stored), rather than take it as removed. */
+  create?: boolean;
 }
 
 /** The stores a purge or a removal touches: the records, and the data kept by content hash. */
@@ -162,9 +164,22 @@ export class LibraryStore {
     ]);
   }
 
+  /** Some records by id (undefined where there is none), for a tab that heard another one changed them. */
+  async imagesById(ids: readonly string[]): Promise<(LibraryImage | undefined)[]> {
+    const tx = (await this.db()).transaction('images');
+    const records = await Promise.all(ids.map((id) => tx.store.get(id)));
+    await tx.done;
+    return records;
+  }
+
+  /** Updates records that are still there: one another tab removed meanwhile stays removed. */
   async putImages(images: readonly LibraryImage[]): Promise<void> {
     const tx = (await this.db()).transaction('images', 'readwrite');
-    await Promise.all([...images.map((image) => tx.store.put(image)), tx.done]);
+    const present = await Promise.all(images.map((image) => tx.store.getKey(image.id)));
+    await Promise.all([
+      ...images.filter((_, i) => present[i] !== undefined).map((image) => tx.store.put(image)),
+      tx.done,
+    ]);
   }
 
   async file(id: string): Promise<Blob | undefined> {
@@ -173,10 +188,15 @@ export class LibraryStore {
 
   /**
    * An image has been read: its record, thumbnail and copy are stored; its file dropped unless kept.
-   * Returns the record as stored: one whose file was never stored (its add failed) does not claim it.
+   * Returns the record as stored: one whose file was never stored (its add failed) does not claim it;
+   * null, with nothing stored, for a record another tab removed meanwhile.
    */
-  async saveRead({ image, thumbnail, copy, keepFile }: ReadRecord): Promise<LibraryImage> {
+  async saveRead({ image, thumbnail, copy, keepFile, create }: ReadRecord): Promise<LibraryImage | null> {
     const tx = (await this.db()).transaction(['images', 'thumbnails', 'copies', 'files'], 'readwrite');
+    if (!create && (await tx.objectStore('images').getKey(image.id)) === undefined) {
+      await tx.done;
+      return null;
+    }
     const hash = image.contentHash;
     const fileStored = !keepFile || image.source !== 'file' || (await tx.objectStore('files').count(image.id)) > 0;
     const record: LibraryImage = fileStored ? image : { ...image, source: hash && copy ? 'copy' : 'none' };
@@ -309,6 +329,19 @@ export class LibraryStore {
     const range = prefixRange(embeddingKey);
     const [keys, values] = await Promise.all([tx.store.getAllKeys(range), tx.store.getAll(range)]);
     return new Map(keys.map((key, i) => [String(key).slice(embeddingKey.length + 1), values[i]]));
+  }
+
+  /** Some stored embeddings of one model and precision, by content hash (those there are). */
+  async embeddingsOf(embeddingKey: string, hashes: readonly string[]): Promise<Map<string, Float32Array>> {
+    const tx = (await this.db()).transaction('embeddings');
+    const vectors = await Promise.all(hashes.map((hash) => tx.store.get(`${embeddingKey}${SEP}${hash}`)));
+    await tx.done;
+    const found = new Map<string, Float32Array>();
+    hashes.forEach((hash, i) => {
+      const vector = vectors[i];
+      if (vector) found.set(hash, vector);
+    });
+    return found;
   }
 
   async putEmbeddings(embeddingKey: string, entries: readonly (readonly [string, Float32Array])[]): Promise<void> {

@@ -21,6 +21,8 @@ import {
 import { KEEP_ORIGINAL_BYTES, contentHash } from './read-image.ts';
 import type { FolderRecord, LibraryStore } from './library-store.ts';
 import { lockedReaders, unmarked, type Readers } from './reading-marks.ts';
+import { aloneSync, type LibraryChange, type LibraryNotice, type LibrarySync } from './library-sync.ts';
+import { moveCandidates, pairMoves } from './moves.ts';
 
 /** Files a folder scan takes (HEIC and TIFF get a message; SVG needs the page to draw it, so it is dropped there instead). */
 const IMAGE_FILE = /\.(png|jpe?g|jfif|webp|gif|avif|bmp|ico|heic|heif|tiff?)$/i;
@@ -28,6 +30,16 @@ const IMAGE_FILE = /\.(png|jpe?g|jfif|webp|gif|avif|bmp|ico|heic|heif|tiff?)$/i;
 /** What identifies a file added again: where it was, its size and its date. */
 function identity(file: { name: string; path: string | null; size: number; lastModified: number }): string {
   return JSON.stringify([file.path ?? file.name, file.size, file.lastModified]);
+}
+
+/** What another tab's change did to this tab's library, for the page. */
+export interface LibraryUpdate {
+  /** Records new or changed. */
+  images: LibraryImage[];
+  /** Records gone from the library. */
+  removed: string[];
+  /** The corrections changed. */
+  corrections: boolean;
 }
 
 export class Library {
@@ -48,8 +60,20 @@ export class Library {
   problem: LibraryProblem | null = null;
   /** Told at once when a write fails, with what was not kept (the page shows it). */
   onWriteFailed: (failure: LibraryWriteFailure) => void = () => undefined;
+  /** When each record was last changed here (`image:`, `folder:`, `correction:` keys), so a notice read earlier does not undo it. */
+  private readonly touched = new Map<string, number>();
+  private stamp = 0;
+  /** Images another tab added (unread when this one heard of them): that tab, and when this one heard. */
+  private readonly foreign = new Map<string, { tab: string; at: number }>();
+  /** Notices of other tabs, applied one after another. */
+  private notices: Promise<unknown> = Promise.resolve();
+
   /** Who reads images now (see reading-marks.ts). */
   private readonly readers: Readers;
+  /** Images whose add was not stored (a failed write): their reading stores the record anew. */
+  private readonly unstored = new Set<string>();
+  /** The other tabs: their writes' lock and their notices. */
+  readonly sync: LibrarySync;
   private readonly now: () => number;
 
   constructor(
@@ -58,10 +82,12 @@ export class Library {
       /** Who reads images now (see reading-marks.ts). */
       readers?: Readers;
       now?: () => number;
+      sync?: LibrarySync;
     } = {},
   ) {
     this.readers = options.readers ?? lockedReaders();
     this.now = options.now ?? Date.now;
+    this.sync = options.sync ?? aloneSync();
   }
 
   /** Loads the records once; a store that cannot be opened leaves an empty, in-memory library. */
@@ -94,6 +120,7 @@ export class Library {
       const expired = await this.write((store) => store.purge({ before: this.now() - TRASH_KEEP_MS }), {
         action: 'purge',
         names: [],
+        change: { corrections: 'all' },
       });
       if (expired) this.forget(expired.orphaned);
     })();
@@ -112,7 +139,11 @@ export class Library {
       .filter((image) => !running.has(image.reading as string))
       .map((image): LibraryImage => ({ ...unmarked(image), failure: { code: 'stopped-reading' } }));
     if (stopped.length > 0)
-      await this.write((store) => store.putImages(stopped), { action: 'read', names: stopped.map(imageKey) });
+      await this.write((store) => store.putImages(stopped), {
+        action: 'read',
+        names: stopped.map(imageKey),
+        change: { images: stopped.map((image) => image.id) },
+      });
     return new Map(stopped.map((image) => [image.id, image]));
   }
 
@@ -123,11 +154,17 @@ export class Library {
   private async write<T>(
     work: (store: LibraryStore) => Promise<T>,
     /** `names` may be a function: worked out only when the write fails. */
-    what: { action: LibraryWriteAction; names: readonly string[] | (() => string[]) },
+    what: {
+      action: LibraryWriteAction;
+      names: readonly string[] | (() => string[]);
+      /** What the other tabs must read again. */
+      change?: LibraryChange;
+    },
   ): Promise<T | undefined> {
-    if (!this.store) return undefined;
+    const store = this.store;
+    if (!store) return undefined;
     try {
-      return await work(this.store);
+      return await this.sync.exclusive(() => work(store));
     } catch (error) {
       const quota = isQuotaError(error);
       this.problem = quota ? 'quota' : 'store-failed';
@@ -138,6 +175,120 @@ export class Library {
         detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
       });
       return undefined;
+    } finally {
+      // Said even after a failure: the other tabs re-read, and find what was really kept.
+      this.sync.announce(what.change ?? {});
+    }
+  }
+
+  /** Marks records changed here now (see `touched`). */
+  private touch(kind: 'image' | 'folder' | 'correction', keys: Iterable<string>): void {
+    const stamp = ++this.stamp;
+    for (const key of keys) this.touched.set(`${kind}:${key}`, stamp);
+  }
+
+  /** Whether a record changed here after `since` (a notice read before that must not overwrite it). */
+  private changedSince(kind: 'image' | 'folder' | 'correction', key: string, since: number): boolean {
+    return (this.touched.get(`${kind}:${key}`) ?? 0) > since || (this.touched.get(`${kind}:*`) ?? 0) > since;
+  }
+
+  /** The tab that added an image, and when this one heard of it (null: added or read here). */
+  addedBy(id: string): { tab: string; at: number } | null {
+    return this.foreign.get(id) ?? null;
+  }
+
+  /**
+   * Another tab changed the library: what it touched is read again from the store (under the
+   * write lock, so no write is half-done) and replaces this tab's copy. Resolves with what changed
+   * for the page, or null when the page need not hear of it (only embeddings, say).
+   */
+  receive(notice: LibraryNotice): Promise<LibraryUpdate | null> {
+    const applied = this.notices.then(() => this.apply(notice));
+    this.notices = applied.catch(() => undefined);
+    return applied;
+  }
+
+  private async apply(notice: LibraryNotice): Promise<LibraryUpdate | null> {
+    await this.open();
+    const store = this.store;
+    if (!store) return null;
+    const since = this.stamp;
+    const { images: imageIds, corrections: hashes, embeddings } = notice;
+    const read = await this.sync.exclusive(async () => {
+      const all = imageIds === 'all' ? new Map((await store.images()).map((image) => [image.id, image])) : null;
+      const ids: string[] = all
+        ? [...new Set([...this.images.keys(), ...all.keys()])]
+        : imageIds === 'all' || imageIds === undefined
+          ? []
+          : imageIds;
+      const records = all ? ids.map((id) => all.get(id)) : await store.imagesById(ids);
+      return {
+        ids,
+        records,
+        folders: notice.folders ? await store.folders() : null,
+        corrections: hashes ? await store.corrections() : null,
+        vectors: embeddings ? await store.embeddingsOf(embeddings.key, embeddings.hashes) : null,
+      };
+    });
+    const update: LibraryUpdate = { images: [], removed: [], corrections: false };
+    read.ids.forEach((id, i) => {
+      if (this.changedSince('image', id, since)) return;
+      const record = read.records[i];
+      const known = this.images.get(id);
+      if (!record) {
+        if (!known) return;
+        this.images.delete(id);
+        this.files.delete(id);
+        this.foreign.delete(id);
+        update.removed.push(id);
+        return;
+      }
+      this.images.set(id, unmarked(record));
+      this.counter = Math.max(this.counter, record.addedAt);
+      // Unread when heard of: that tab's (kept after it reads it: its embedding follows the read).
+      if (record.width === 0 && !this.foreign.has(id)) this.foreign.set(id, { tab: notice.from, at: Date.now() });
+      update.images.push(unmarked(record));
+    });
+    if (update.removed.length > 0) this.dropUnusedEmbeddings();
+    if (read.folders) {
+      const present = new Set(read.folders.map((folder) => folder.id));
+      for (const id of this.folders.keys()) {
+        if (!present.has(id) && !this.changedSince('folder', id, since)) this.folders.delete(id);
+      }
+      for (const folder of read.folders) {
+        if (!this.changedSince('folder', folder.id, since)) this.folders.set(folder.id, folder);
+      }
+    }
+    if (read.corrections && hashes) {
+      const stored = new Map(read.corrections.map((correction) => [correction.contentHash, correction]));
+      const keys = hashes === 'all' ? new Set([...this.corrections.keys(), ...stored.keys()]) : hashes;
+      for (const hash of keys) {
+        if (this.changedSince('correction', hash, since)) continue;
+        const correction = stored.get(hash);
+        if (correction) this.corrections.set(hash, correction);
+        else this.corrections.delete(hash);
+      }
+      update.corrections = true;
+    }
+    if (embeddings && read.vectors) {
+      const set = this.embeddingSets.get(embeddings.key);
+      // A set not read yet will find them in the store when it is.
+      if (set) {
+        const vectors = read.vectors;
+        await set.then((known) => vectors.forEach((vector, hash) => known.set(hash, vector)));
+      }
+    }
+    const changed = update.images.length > 0 || update.removed.length > 0 || read.folders || update.corrections;
+    return changed ? update : null;
+  }
+
+  /** Embeddings in memory of pictures no longer in the library (the store dropped them with the last record). */
+  private dropUnusedEmbeddings(): void {
+    const used = new Set([...this.images.values()].map((image) => image.contentHash));
+    for (const set of this.embeddingSets.values()) {
+      void set.then((embeddings) => {
+        for (const hash of embeddings.keys()) if (!used.has(hash)) embeddings.delete(hash);
+      });
     }
   }
 
@@ -173,7 +324,12 @@ export class Library {
 
   async addFolder(folder: FolderRecord): Promise<void> {
     this.folders.set(folder.id, folder);
-    await this.write((store) => store.putFolder(folder), { action: 'folder', names: [folder.name] });
+    this.touch('folder', [folder.id]);
+    await this.write((store) => store.putFolder(folder), {
+      action: 'folder',
+      names: [folder.name],
+      change: { folders: true },
+    });
   }
 
   /**
@@ -227,7 +383,20 @@ export class Library {
       this.files.set(record.id, file);
       if (!folderId) kept.set(record.id, file);
     }
-    await this.write((store) => store.addImages(records, kept), { action: 'add', names: records.map(imageKey) });
+    const ids = records.map((record) => record.id);
+    this.touch('image', ids);
+    const added = await this.write(
+      async (store) => {
+        await store.addImages(records, kept);
+        return true;
+      },
+      {
+        action: 'add',
+        names: records.map(imageKey),
+        change: { images: ids },
+      },
+    );
+    if (!added) for (const id of ids) this.unstored.add(id);
     return records;
   }
 
@@ -254,11 +423,12 @@ export class Library {
 
   /**
    * A folder's files against what the library has of it: new or changed files (by size and date,
-   * then by content) are added, removed ones dropped. Returns what changed.
+   * then by content) are added, removed ones dropped, and a file that vanished from one path and
+   * appeared at another with the same content is moved (it keeps its record). Returns what changed.
    */
-  async rescan(folderId: string): Promise<{ added: LibraryImage[]; removed: string[] }> {
+  async rescan(folderId: string): Promise<{ added: LibraryImage[]; removed: string[]; moved: LibraryImage[] }> {
     const folder = this.folders.get(folderId);
-    if (!folder) return { added: [], removed: [] };
+    if (!folder) return { added: [], removed: [], moved: [] };
     const files = await Library.scan(folder.handle);
     const known = new Map<string, LibraryImage>();
     for (const image of this.images.values())
@@ -274,16 +444,60 @@ export class Library {
         if (existing.contentHash && (await contentHash(file.file)) === existing.contentHash) {
           const touched = { ...existing, lastModified: file.lastModified };
           this.images.set(touched.id, touched);
-          await this.write((store) => store.putImages([touched]), { action: 'add', names: [imageKey(touched)] });
+          this.touch('image', [touched.id]);
+          await this.write((store) => store.putImages([touched]), {
+            action: 'add',
+            names: [imageKey(touched)],
+            change: { images: [touched.id] },
+          });
         } else {
           changed.push(existing.id);
           fresh.push(file);
         }
       }
     }
-    const removed = [...known.values()].map((image) => image.id).concat(changed);
+    // Moved before anything is removed: the record, its embeddings and its correction follow the file.
+    const moved = await this.move([...known.values()], fresh);
+    const movedIds = new Set(moved.map((image) => image.id));
+    const movedPaths = new Set(moved.map((image) => image.path));
+    const removed = [...known.values()]
+      .filter((image) => !movedIds.has(image.id))
+      .map((image) => image.id)
+      .concat(changed);
     await this.remove(removed);
-    return { added: await this.add(fresh, folderId), removed };
+    const added = await this.add(
+      fresh.filter((file) => !movedPaths.has(file.path)),
+      folderId,
+    );
+    return { added, removed, moved };
+  }
+
+  /** Vanished records that reappear among the new files (same content): each takes its file's name, path and date. */
+  private async move(vanished: readonly LibraryImage[], fresh: readonly NewImage[]): Promise<LibraryImage[]> {
+    const records = vanished.map(({ id, contentHash, size, path }) => ({ id, contentHash, size, path: path ?? '' }));
+    const arrived = fresh.map((file) => ({ path: file.path ?? '', size: file.file.size, file }));
+    const hashed: ((typeof arrived)[number] & { contentHash: string })[] = [];
+    // One file read at a time: only files of a vanished record's size are hashed at all.
+    for (const candidate of moveCandidates(records, arrived)) {
+      hashed.push({ ...candidate, contentHash: await contentHash(candidate.file.file) });
+    }
+    const pairs = pairMoves(records, hashed);
+    const moved: LibraryImage[] = [];
+    for (const { path, file } of hashed) {
+      const record = this.images.get(pairs.get(path) ?? '');
+      if (!record) continue;
+      moved.push({ ...record, name: file.name, path: file.path, lastModified: file.lastModified, source: 'folder' });
+    }
+    if (moved.length === 0) return [];
+    for (const image of moved) this.images.set(image.id, image);
+    const ids = moved.map((image) => image.id);
+    this.touch('image', ids);
+    await this.write((store) => store.putImages(moved), {
+      action: 'add',
+      names: moved.map(imageKey),
+      change: { images: ids },
+    });
+    return moved;
   }
 
   /** The file an image can be read from now, or null when it must be added again. */
@@ -399,18 +613,35 @@ export class Library {
     const image = unmarked(read);
     this.images.set(image.id, image);
     this.files.delete(image.id);
+    this.foreign.delete(image.id);
+    this.touch('image', [image.id]);
     const stored = await this.write(
-      (store) => store.saveRead({ image, thumbnail, copy, keepFile: Library.keepsOriginal(image) }),
-      { action: 'read', names: [imageKey(image)] },
+      (store) =>
+        store.saveRead({
+          image,
+          thumbnail,
+          copy,
+          keepFile: Library.keepsOriginal(image),
+          create: this.unstored.has(image.id),
+        }),
+      { action: 'read', names: [imageKey(image)], change: { images: [image.id] } },
     );
-    if (stored && stored !== image && this.images.get(image.id) === image) this.images.set(image.id, stored);
+    if (stored) this.unstored.delete(image.id);
+    // Removed meanwhile (by another tab): it stays removed.
+    if (stored === null) this.images.delete(image.id);
+    else if (stored && stored !== image && this.images.get(image.id) === image) this.images.set(image.id, stored);
     return stored ?? image;
   }
 
   async fail(image: LibraryImage, failure: ImageFailure): Promise<LibraryImage> {
     const failed = { ...unmarked(image), failure };
     this.images.set(image.id, failed);
-    await this.write((store) => store.putImages([failed]), { action: 'read', names: [imageKey(image)] });
+    this.touch('image', [image.id]);
+    await this.write((store) => store.putImages([failed]), {
+      action: 'read',
+      names: [imageKey(image)],
+      change: { images: [image.id] },
+    });
     return failed;
   }
 
@@ -429,8 +660,13 @@ export class Library {
       this.images.delete(id);
       this.files.delete(id);
     }
+    this.touch('image', ids);
     const orphaned = this.store
-      ? await this.write((store) => store.removeImages(ids), { action: 'purge', names: removed.map(imageKey) })
+      ? await this.write((store) => store.removeImages(ids), {
+          action: 'purge',
+          names: removed.map(imageKey),
+          change: { images: [...ids], corrections: 'all' },
+        })
       : this.orphansInMemory(removed);
     this.forget(orphaned ?? []);
   }
@@ -466,7 +702,12 @@ export class Library {
       this.trashed.set(image.id, { id: image.id, trashedAt: at, image });
     }
     const movedIds = moved.map((image) => image.id);
-    await this.write((store) => store.trashImages(movedIds, at), { action: 'trash', names: moved.map(imageKey) });
+    this.touch('image', movedIds);
+    await this.write((store) => store.trashImages(movedIds, at), {
+      action: 'trash',
+      names: moved.map(imageKey),
+      change: { images: movedIds },
+    });
     return movedIds;
   }
 
@@ -478,7 +719,14 @@ export class Library {
     for (const image of moved) this.trashed.set(image.id, { id: image.id, trashedAt: at, image });
     this.images.clear();
     this.folders.clear();
-    const stored = await this.write((store) => store.trashAll(at), { action: 'trash', names: moved.map(imageKey) });
+    this.foreign.clear();
+    this.touch('image', ['*']);
+    this.touch('folder', ['*']);
+    const stored = await this.write((store) => store.trashAll(at), {
+      action: 'trash',
+      names: moved.map(imageKey),
+      change: { images: 'all', folders: true },
+    });
     // The store's list: it also holds images another tab added that this one has not heard of.
     for (const entry of stored ?? []) this.trashed.set(entry.id, entry);
     return [...new Set([...moved.map((image) => image.id), ...(stored ?? []).map((entry) => entry.id)])];
@@ -503,7 +751,13 @@ export class Library {
     const names = ids.map((id) => this.trashed.get(id)).flatMap((entry) => (entry ? [imageKey(entry.image)] : []));
     let restored: LibraryImage[];
     if (this.store) {
-      restored = (await this.write((store) => store.restoreImages(ids), { action: 'restore', names })) ?? [];
+      this.touch('image', ids);
+      restored =
+        (await this.write((store) => store.restoreImages(ids), {
+          action: 'restore',
+          names,
+          change: { images: [...ids] },
+        })) ?? [];
     } else {
       restored = ids.flatMap((id) => {
         const entry = this.trashed.get(id);
@@ -533,7 +787,11 @@ export class Library {
       return entry ? [imageKey(entry.image)] : [];
     });
     if (this.store) {
-      const result = await this.write((store) => store.purge(ids ? { ids } : 'all'), { action: 'purge', names });
+      const result = await this.write((store) => store.purge(ids ? { ids } : 'all'), {
+        action: 'purge',
+        names,
+        change: { corrections: 'all' },
+      });
       if (!result) return;
       for (const id of result.purged) {
         this.trashed.delete(id);
@@ -560,20 +818,32 @@ export class Library {
   async correct(contentHash: string, label: string | null): Promise<void> {
     if (label === null) {
       this.corrections.delete(contentHash);
-      await this.write((store) => store.deleteCorrections([contentHash]), { action: 'correction', names: [] });
+      this.touch('correction', [contentHash]);
+      await this.write((store) => store.deleteCorrections([contentHash]), {
+        action: 'correction',
+        names: [],
+        change: { corrections: [contentHash] },
+      });
       return;
     }
     const correction = { contentHash, label, at: Date.now() };
     this.corrections.set(contentHash, correction);
+    this.touch('correction', [contentHash]);
     await this.write((store) => store.putCorrection(correction), {
       action: 'correction',
+      change: { corrections: [contentHash] },
       names: () => this.all().flatMap((image) => (image.contentHash === contentHash ? [imageKey(image)] : [])),
     });
   }
 
   async forgetCorrections(): Promise<void> {
     this.corrections.clear();
-    await this.write((store) => store.deleteCorrections('all'), { action: 'correction', names: [] });
+    this.touch('correction', ['*']);
+    await this.write((store) => store.deleteCorrections('all'), {
+      action: 'correction',
+      names: [],
+      change: { corrections: 'all' },
+    });
   }
 
   /** The embeddings of one model and precision, by content hash (read from the store once). */
@@ -594,6 +864,7 @@ export class Library {
     const hashes = new Set(entries.map(([hash]) => hash));
     await this.write((store) => store.putEmbeddings(key, entries), {
       action: 'embeddings',
+      change: { embeddings: { key, hashes: entries.map(([hash]) => hash) } },
       names: () =>
         this.all().flatMap((image) => (image.contentHash && hashes.has(image.contentHash) ? [imageKey(image)] : [])),
     });

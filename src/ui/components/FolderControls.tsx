@@ -10,7 +10,7 @@ interface Props {
   onFolder(handle: FileSystemDirectoryHandle): Promise<void>;
   /** A folder picked where the File System Access API is missing: its files, with their paths. */
   onFiles(files: FileToAdd[], skipped: number): void;
-  onRescan(folderId: string): Promise<{ added: number; removed: number }>;
+  onRescan(folderId: string): Promise<{ added: number; removed: number; moved: number }>;
 }
 
 /**
@@ -38,7 +38,7 @@ export function FolderControls({ folders, onFolder, onFiles, onRescan }: Props) 
   const rescan = (folder: LibraryFolder) => {
     setMessage(null);
     onRescan(folder.id).then(
-      ({ added, removed }) => setMessage(t.rescanned(folder.name, added, removed)),
+      ({ added, removed, moved }) => setMessage(t.rescanned(folder.name, added, removed, moved)),
       (error: unknown) =>
         setMessage(
           error instanceof RequestError && error.failure.code === 'permission-needed'

@@ -679,4 +679,44 @@ describe('ClassifierSession', () => {
     await adding;
     expect(t.session.hasUnsavedWork()).toBe(false);
   });
+
+  it("merges another tab's changes: new images join the run, removed ones leave, folders and corrections follow", async () => {
+    const t = setup();
+    await ready(t, 'wasm', [record('kept'), record('gone')]);
+    await typeLabels(t, 'red, blue');
+    const request = t.sent();
+    t.worker().reply({ type: 'scores', id: request.id, rows: rows(['kept', 'gone'], 2, 1) });
+    const folder = { id: 'f', name: 'trip', images: 0, handle: {} as FileSystemDirectoryHandle };
+    const correction = { contentHash: 'h', label: 'red', at: 1 };
+    t.worker().reply({
+      type: 'library-changed',
+      id: 0,
+      images: [{ ...record('kept'), name: 'renamed.png' }, record('theirs')],
+      removed: ['gone'],
+      folders: [folder],
+      corrections: [correction],
+    });
+    await settle();
+    const snapshot = t.session.getSnapshot();
+    expect(snapshot.images.map((image) => [image.id, image.name])).toEqual([
+      ['kept', 'renamed.png'],
+      ['theirs', 'theirs.png'],
+    ]);
+    expect(snapshot.library.folders).toEqual([folder]);
+    expect(snapshot.corrections).toEqual([correction]);
+    // A correction for a label in use makes the scores stale: a fresh classification covers the new image too.
+    expect(t.worker().requests('classify')).toHaveLength(2);
+    // Corrections unchanged (null) are kept as they are.
+    t.worker().reply({
+      type: 'library-changed',
+      id: 0,
+      images: [],
+      removed: ['theirs'],
+      folders: [],
+      corrections: null,
+    });
+    await settle();
+    expect(t.session.getSnapshot().corrections).toEqual([correction]);
+    expect(t.session.getSnapshot().images.map((image) => image.id)).toEqual(['kept']);
+  });
 });

@@ -42,7 +42,14 @@ import type {
   StoredModel,
 } from '../../shared/types.ts';
 import { Throughput } from './throughput.ts';
-import { ClassifierClient, RequestError, isSuperseded, type Added, type WorkerTrouble } from './worker-client.ts';
+import {
+  ClassifierClient,
+  RequestError,
+  isSuperseded,
+  type Added,
+  type LibraryChanged,
+  type WorkerTrouble,
+} from './worker-client.ts';
 
 /** One file of a loading model: how much of it has arrived, and whether it came from the store. */
 export interface DownloadItem extends FileProgress {
@@ -282,6 +289,7 @@ export class ClassifierSession {
       const { model } = this.state;
       if (model.phase === 'ready') this.update({ model: { ...model, info: { ...model.info, notices } } });
     };
+    this.client.onLibraryChanged = (change) => this.receiveOtherTab(change);
     this.throughput = new Throughput(deps.now ?? (() => performance.now()));
     const { settings, problems } = deps.settings;
     this.state = this.derive({
@@ -700,25 +708,50 @@ export class ClassifierSession {
     this.pump();
   }
 
+  /**
+   * Another tab changed the library: its records replace these, new ones join, removed ones go
+   * (and leave the running classification), and folders and corrections follow.
+   */
+  private receiveOtherTab({ images, removed, folders, corrections }: LibraryChanged): void {
+    // Before the library is open, its opening reads all of it anyway.
+    if (this.state.library.phase !== 'open') return;
+    const byId = new Map(images.map((image) => [image.id, image]));
+    const gone = new Set(removed);
+    for (const id of removed) this.run?.ids.delete(id);
+    const kept = this.state.images.filter((image) => !gone.has(image.id)).map((image) => byId.get(image.id) ?? image);
+    const known = new Set(kept.map((image) => image.id));
+    this.update({
+      images: [...kept, ...images.filter((image) => !known.has(image.id) && !gone.has(image.id))],
+      library: { ...this.state.library, folders },
+      ...(corrections && { corrections }),
+    });
+    this.pump();
+  }
+
   /** Adds a folder's new or changed files and drops removed ones (asking for permission again first). */
-  async rescanFolder(folderId: string): Promise<{ added: number; removed: number }> {
+  async rescanFolder(folderId: string): Promise<{ added: number; removed: number; moved: number }> {
     const folder = this.state.library.folders.find((f) => f.id === folderId);
-    if (!folder) return { added: 0, removed: 0 };
+    if (!folder) return { added: 0, removed: 0, moved: 0 };
     // Permission on a kept handle is asked again on a later visit; the click that called this is the gesture.
     if ((await folder.handle.requestPermission({ mode: 'read' })) !== 'granted') {
       throw new RequestError({ code: 'permission-needed', folder: folder.name });
     }
-    const { added, removed, folder: listed } = await this.client.rescanFolder(folderId);
+    const { added, removed, moved, folder: listed } = await this.client.rescanFolder(folderId);
     const gone = new Set(removed);
+    // A moved file keeps its record (and so its scores and correction): only its name and path change.
+    const movedById = new Map(moved.map((image) => [image.id, image]));
     this.update({
-      images: [...this.state.images.filter((image) => !gone.has(image.id)), ...added],
+      images: [
+        ...this.state.images.filter((image) => !gone.has(image.id)).map((image) => movedById.get(image.id) ?? image),
+        ...added,
+      ],
       library: {
         ...this.state.library,
         folders: this.state.library.folders.map((f) => (f.id === folderId ? listed : f)),
       },
     });
     this.pump();
-    return { added: added.length, removed: removed.length };
+    return { added: added.length, removed: removed.length, moved: moved.length };
   }
 
   /** Moves images to the trash; Undo (`undoRemoval`) brings them back. */

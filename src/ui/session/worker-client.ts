@@ -90,6 +90,9 @@ export interface ClassifyCallbacks {
   onImageFailed?(imageId: string, failure: ImageFailure): void;
 }
 
+/** Another tab changed the library (see the 'library-changed' reply). */
+export type LibraryChanged = Omit<Extract<WorkerReply, { type: 'library-changed' }>, 'type' | 'id'>;
+
 export interface Added {
   images: LibraryImage[];
   folder: LibraryFolder | null;
@@ -147,6 +150,8 @@ export class ClassifierClient {
   private readonly heartbeat: Heartbeat;
   /** Called at once when a library write failed in the worker (what was not kept). */
   onWriteFailed: (failure: LibraryWriteFailure) => void = () => undefined;
+  /** Called when another tab changed the library (its worker told this one's). */
+  onLibraryChanged: (change: LibraryChanged) => void = () => undefined;
 
   constructor(
     private readonly createWorker: () => Worker = spawnWorker,
@@ -178,7 +183,10 @@ export class ClassifierClient {
       else if (reply.type === 'pong') this.heartbeat.answered();
       else if (reply.type === 'notices') this.onNotices(reply.notices);
       else if (reply.type === 'library-write-failed') this.onWriteFailed(reply.failure);
-      else this.pending.get(reply.id)?.onReply(reply);
+      else if (reply.type === 'library-changed') {
+        const { images, removed, folders, corrections } = reply;
+        this.onLibraryChanged({ images, removed, folders, corrections });
+      } else this.pending.get(reply.id)?.onReply(reply);
     });
     worker.addEventListener('error', (event) => {
       if (worker !== this.worker) return;
@@ -375,9 +383,11 @@ export class ClassifierClient {
   rescanFolder(
     folderId: string,
     signal?: AbortSignal,
-  ): Promise<{ added: LibraryImage[]; removed: string[]; folder: LibraryFolder }> {
+  ): Promise<{ added: LibraryImage[]; removed: string[]; moved: LibraryImage[]; folder: LibraryFolder }> {
     return this.request({ type: 'rescan-folder', folderId }, signal, (reply, resolve) => {
-      if (reply.type === 'rescanned') resolve({ added: reply.added, removed: reply.removed, folder: reply.folder });
+      if (reply.type === 'rescanned') {
+        resolve({ added: reply.added, removed: reply.removed, moved: reply.moved, folder: reply.folder });
+      }
     });
   }
 
