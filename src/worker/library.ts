@@ -59,6 +59,17 @@ export class Library {
     return this.opened;
   }
 
+  /** Reads the records again: a restore wrote to the store (in one transaction) behind this library's back. */
+  async reload(): Promise<void> {
+    await this.open();
+    this.images.clear();
+    this.folders.clear();
+    this.corrections.clear();
+    this.embeddingSets.clear();
+    this.opened = null;
+    await this.open();
+  }
+
   /** Runs a write; a full quota or a failing store leaves the library in memory, and says so. */
   private async write(work: (store: LibraryStore) => Promise<void>): Promise<void> {
     if (!this.store) return;
@@ -129,7 +140,7 @@ export class Library {
       const found = lost.get(key);
       const source = folderId ? 'folder' : 'file';
       const record: LibraryImage = found
-        ? { ...found, source, failure: null }
+        ? { ...found, folderId: folderId ?? found.folderId, source, failure: null }
         : {
             id,
             name,
