@@ -3,6 +3,7 @@
  * vision pass (scores from stored embeddings, corrections), merged by content hash; a file that
  * is not a sound backup is refused with a message and changes nothing.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { readFile, stat } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { FIXTURE_URL, expect, test } from './fixtures.ts';
@@ -113,6 +114,13 @@ test('a damaged backup or a foreign file is refused with a message, and the libr
   await expect(page.getByRole('alert')).toHaveText(
     'holiday.zip is not a library backup of this app: nothing was changed.',
   );
+
+  // The controls and their refusal break no WCAG A/AA rule seriously.
+  const axe = await new AxeBuilder({ page })
+    .include('.backup-controls')
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
 
   // Still the one image it had, after a reload too.
   await page.goto(FIXTURE_URL);

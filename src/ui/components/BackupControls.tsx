@@ -80,9 +80,10 @@ export function BackupControls() {
         />
       </label>
       {status && (
+        // Not role="status": the page has one status element (the model's); this is a polite live region.
         <p
           className={status.kind === 'failed' ? 'notice error' : 'notice'}
-          role={status.kind === 'failed' ? 'alert' : 'status'}
+          {...(status.kind === 'failed' ? { role: 'alert' } : { 'aria-live': 'polite' as const })}
         >
           {status.text}
         </p>
