@@ -721,17 +721,22 @@ export class ClassifierSession {
 
   /** Restores a backup (merged by content hash); the restored images are scored from their stored embeddings. */
   async importLibrary(file: Blob): Promise<RestoreOutcome> {
-    const { outcome, library } = await this.client.importLibrary(file);
-    const ids = new Set(library.images.map((image) => image.id));
-    const failures = new Map([...this.state.failures].filter(([id]) => ids.has(id)));
-    this.update({
-      images: library.images,
-      corrections: library.corrections,
-      failures,
-      library: { phase: 'open', folders: library.folders, problem: library.problem },
-    });
-    this.pump();
-    return outcome;
+    // The worker reloads its library from the store: a classification running over the old records stops first.
+    this.abortRun();
+    try {
+      const { outcome, library } = await this.client.importLibrary(file);
+      const ids = new Set(library.images.map((image) => image.id));
+      const failures = new Map([...this.state.failures].filter(([id]) => ids.has(id)));
+      this.update({
+        images: library.images,
+        corrections: library.corrections,
+        failures,
+        library: { phase: 'open', folders: library.folders, problem: library.problem },
+      });
+      return outcome;
+    } finally {
+      this.pump();
+    }
   }
 
   stop(): void {
