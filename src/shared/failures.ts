@@ -82,10 +82,20 @@ export type ImportFailure =
   | { code: 'storage-unavailable' }
   | { code: 'failed'; detail: string };
 
+/** Why a library backup could not be restored (nothing was written). */
+export type BackupFailure =
+  /** Not a ZIP, or a ZIP without this app's manifest. */
+  | { code: 'not-a-backup' }
+  /** A backup written by a newer version of the app. */
+  | { code: 'newer-format'; version: number }
+  /** Cut short, or an entry fails its checksum or does not parse. */
+  | { code: 'damaged'; detail: string };
+
 /** Why a request to the worker ended without its answer. */
 export type RequestFailure =
   | { code: 'load'; failure: LoadFailure }
   | { code: 'import'; failure: ImportFailure }
+  | { code: 'backup'; failure: BackupFailure }
   /** WebGPU failed while running: the page moves to WASM. */
   | { code: 'backend'; detail: string }
   | { code: 'aborted' }

@@ -3,6 +3,7 @@
  * to the worker, replies and events come back; nothing goes the other way. Both are discriminated
  * unions on `type`; `id` matches replies to requests.
  */
+import type { RestoreOutcome } from './backup.ts';
 import type { Consent, DeviceHints } from './consent.ts';
 import type { ImageFailure, RequestFailure } from './failures.ts';
 import type { LibraryFolder, LibraryImage, LibraryProblem, NewImage } from './library.ts';
@@ -147,6 +148,10 @@ export type WorkerRequest =
   /** An image's file as the library has it (the original, or the kept copy), for a ZIP or a folder. */
   | { type: 'file'; id: number; imageId: string }
   | { type: 'library-size'; id: number }
+  /** The whole library as one backup ZIP, streamed (kept copies and files only when asked). */
+  | { type: 'export-library'; id: number; includeFiles: boolean }
+  /** Restores a backup ZIP, merging by content hash; a file that is not a sound backup changes nothing. */
+  | { type: 'import-library'; id: number; file: Blob }
   /** Stops request `target` cooperatively; it then fails as `aborted`. */
   | { type: 'cancel'; id: number; target: number }
   /** The page's heartbeat: answered at once with a `pong` (a worker that cannot is hung, or in a long pass). */
@@ -200,6 +205,10 @@ export type WorkerReply =
   /** `kind`: the file as added, or the lossless copy kept at the model-input scale; null when neither is here. */
   | { type: 'file'; id: number; file: Blob | null; kind: 'original' | 'copy' | null }
   | { type: 'library-size'; id: number; bytes: number }
+  /** The backup ZIP as it is written (transferred; the worker reads the library as the page consumes it). */
+  | { type: 'library-export'; id: number; stream: ReadableStream<Uint8Array> }
+  /** What a restore added, and the library as it now is. */
+  | { type: 'library-imported'; id: number; outcome: RestoreOutcome; library: LibraryState }
   | { type: 'models'; id: number; models: StoredModel[] }
   | { type: 'deleted'; id: number }
   | { type: 'imported'; id: number; source: ModelSource; files: number; bytes: number }

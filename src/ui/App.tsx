@@ -10,6 +10,7 @@ import { ImageUrlForm } from './components/ImageUrlForm.tsx';
 import { WebcamCapture } from './components/WebcamCapture.tsx';
 import { PromptOptions } from './components/PromptOptions.tsx';
 import { DropZone } from './components/DropZone.tsx';
+import { BackupControls } from './components/BackupControls.tsx';
 import { FolderControls } from './components/FolderControls.tsx';
 import { LabelLanguageNotice } from './components/LabelLanguageNotice.tsx';
 import { LabelsInput } from './components/LabelsInput.tsx';
@@ -204,6 +205,7 @@ export function App() {
             <FolderControls folders={library.folders} onFolder={addFolder} onFiles={folderPicked} onRescan={rescan} />
             <ImageUrlForm onFiles={addImages} />
             <WebcamCapture onFiles={addImages} />
+            <BackupControls />
             {skipped > 0 && (
               <p className="notice" aria-live="polite">
                 {t.skippedFiles(skipped)}

@@ -9,7 +9,14 @@ describe('locales', () => {
       const [a, b] = [en[key as keyof typeof en], zh[key as keyof typeof zh]];
       if (typeof a === 'string') return a === b;
       // Functions: compare what they say for sample arguments.
-      const lists = ['repairedNotice', 'storedGraphRejected', 'mergedDuplicates', 'reasonNotImage', 'alsoAddedAs'];
+      const lists = [
+        'repairedNotice',
+        'storedGraphRejected',
+        'mergedDuplicates',
+        'reasonNotImage',
+        'alsoAddedAs',
+        'restoreFolders',
+      ];
       const numbers = ['pace', 'cutoffValue', 'matchCounts', 'ofCount', 'correctionsInUse'];
       const args = lists.includes(key)
         ? [['x', 'z'], 'y']

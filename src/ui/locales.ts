@@ -360,6 +360,26 @@ const en = {
       ? `Persistent storage was asked for on ${date} and granted: the browser keeps the library until you delete it.`
       : `Persistent storage was asked for on ${date} and refused: the browser may clear the library when disk space runs low (an installed app is granted more easily).`,
   persistNotAsked: 'Persistent storage is asked for once the library holds its first image or correction.',
+  backup: 'Backup',
+  exportLibrary: 'Export library',
+  includeKeptCopies: 'Include kept copies',
+  importLibrary: 'Import library',
+  exportingLibrary: 'Exporting the library…',
+  libraryExported: (images: number, size: string) => `Library exported: ${images} image${s(images)}, ${size}.`,
+  exportFailed: (detail: string) => `The library could not be exported: ${detail}`,
+  restoringLibrary: (name: string) => `Restoring ${name}…`,
+  libraryRestored: (images: number, duplicates: number, corrections: number) =>
+    `Restored ${images} image${s(images)} and ${corrections} correction${s(corrections)}` +
+    (duplicates > 0 ? `; ${duplicates} already in the library (merged).` : '.'),
+  restoreSkipped: (count: number) =>
+    `${count} image${s(count)} had not been read yet and their file${s(count)} ${count === 1 ? 'is' : 'are'} not in the backup: add ${count === 1 ? 'it' : 'them'} again.`,
+  restoreFolders: (folders: readonly string[]) =>
+    `Images of ${folders.length === 1 ? `the folder ${folders[0]}` : `the folders ${listEn(folders)}`} came back without the folder itself: open it again to rescan.`,
+  backupNotABackup: (name: string) => `${name} is not a library backup of this app: nothing was changed.`,
+  backupNewer: (name: string, version: number) =>
+    `${name} was written by a newer version of this app (format ${version}): nothing was changed. Update the app to restore it.`,
+  backupDamaged: (name: string, detail: string) => `${name} is damaged or incomplete (${detail}): nothing was changed.`,
+  restoreFailed: (name: string, detail: string) => `${name} could not be restored (${detail}): nothing was changed.`,
   labelsChinese: (model: string) =>
     `Most of these labels are in Chinese, which ${model} was not trained on: their scores mean little.`,
   labelsEnglish: (model: string) =>
@@ -756,6 +776,24 @@ const zh: Messages = {
       ? `已于 ${date} 申请持久存储并获准：浏览器会保留图库，直到你删除。`
       : `已于 ${date} 申请持久存储但未获准：磁盘空间不足时浏览器可能清除图库（已安装的应用更容易获准）。`,
   persistNotAsked: '图库有了第一张图片或第一个更正后，会申请持久存储。',
+  backup: '备份',
+  exportLibrary: '导出图库',
+  includeKeptCopies: '包含保留的副本',
+  importLibrary: '导入图库',
+  exportingLibrary: '正在导出图库…',
+  libraryExported: (images, size) => `图库已导出：${images} 张图片，${size}。`,
+  exportFailed: (detail) => `无法导出图库：${detail}`,
+  restoringLibrary: (name) => `正在恢复 ${name}…`,
+  libraryRestored: (images, duplicates, corrections) =>
+    `已恢复 ${images} 张图片和 ${corrections} 条更正` +
+    (duplicates > 0 ? `；${duplicates} 张已在图库中（已合并）。` : '。'),
+  restoreSkipped: (count) => `${count} 张图片尚未读取，且其文件不在备份中：请重新添加。`,
+  restoreFolders: (folders) =>
+    `文件夹 ${folders.join('、')} 中的图片已恢复，但文件夹本身无法恢复：请重新打开以便重新扫描。`,
+  backupNotABackup: (name) => `${name} 不是本应用的图库备份：未做任何更改。`,
+  backupNewer: (name, version) => `${name} 由更新版本的应用写入（格式 ${version}）：未做任何更改。请更新应用后再恢复。`,
+  backupDamaged: (name, detail) => `${name} 已损坏或不完整（${detail}）：未做任何更改。`,
+  restoreFailed: (name, detail) => `无法恢复 ${name}（${detail}）：未做任何更改。`,
   labelsChinese: (model) => `这些标签大多是中文，而 ${model} 没有用中文训练：它们的分数意义不大。`,
   labelsEnglish: (model) => `这些标签大多是英文，而 ${model} 是用中文训练的：分数可能意义不大。`,
   useModel: (name) => `改用 ${name}`,

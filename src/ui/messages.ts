@@ -4,7 +4,7 @@
  */
 import { isDefaultHost } from '../shared/model-source.ts';
 import { formatBytes } from '../shared/format.ts';
-import type { ImageFailure, ImageNote, ImportFailure, LoadFailure } from '../shared/failures.ts';
+import type { ImageFailure, ImageNote, ImportFailure, LoadFailure, RequestFailure } from '../shared/failures.ts';
 import { DECODABLE_FORMATS } from '../shared/image-format.ts';
 import type { LibraryProblem } from '../shared/library.ts';
 import type { LibraryWriteFailure } from '../shared/trash.ts';
@@ -198,6 +198,23 @@ export function importFailureMessage(t: Messages, failure: ImportFailure): strin
       return t.importNeedsStorage;
     case 'failed':
       return t.importFailed(failure.detail);
+  }
+}
+
+/** Why the backup `name` was not restored (nothing was changed in any case). */
+export function restoreFailureMessage(t: Messages, name: string, failure: RequestFailure): string {
+  if (failure.code !== 'backup') {
+    const detail = 'detail' in failure ? failure.detail : failure.code;
+    return t.restoreFailed(name, failure.code === 'storage-unavailable' ? t.libraryUnavailable : detail);
+  }
+  const backup = failure.failure;
+  switch (backup.code) {
+    case 'not-a-backup':
+      return t.backupNotABackup(name);
+    case 'newer-format':
+      return t.backupNewer(name, backup.version);
+    case 'damaged':
+      return t.backupDamaged(name, backup.detail);
   }
 }
 

@@ -8,6 +8,7 @@ import type { Device, ModelInfo } from '../shared/types.ts';
 import { ClassifierService, type ImageReader, type ModelLoader } from './classifier-service.ts';
 import { DownloadError } from './download.ts';
 import { Library } from './library.ts';
+import { exportLibrary, importLibrary } from './library-backup.ts';
 import { LibraryStore } from './library-store.ts';
 import { TabSync, type LibrarySync } from './library-sync.ts';
 import type { LoadedModel, Pixels } from './loaded-model.ts';
@@ -127,7 +128,7 @@ function visit(
   if (options.dtype) model.info.dtype = options.dtype;
   const libraryStore = new LibraryStore();
   const service = new ClassifierService({
-    post: (reply) => replies.push(structuredClone(reply)),
+    post: (reply, transfer) => replies.push(structuredClone(reply, { transfer })),
     loadModel: options.loader ?? (async () => model),
     store: new ModelStore(),
     library: new Library(libraryStore, { sync: options.sync }),
@@ -135,6 +136,10 @@ function visit(
     texts: {
       get: (key, prompts) => libraryStore.texts(key, prompts),
       put: (key, entries) => libraryStore.putTexts(key, entries),
+    },
+    backup: {
+      export: (options) => exportLibrary(libraryStore, options),
+      import: (file) => importLibrary(libraryStore, file),
     },
     readImage: fakeReader(reads, options.copies),
     crops: async (blob) => {
@@ -606,6 +611,34 @@ describe('ClassifierService', () => {
     expect(w.of('failed')[0].failure).toEqual({ code: 'load', failure: { code: 'backend', detail: 'no adapter' } });
     await w.send(classify(['red', 'green']));
     expect(w.of('failed')[1].failure).toEqual({ code: 'no-model' });
+  });
+
+  it('a restored backup is scored with no vision pass; a foreign file fails as a typed backup failure', async () => {
+    const first = visit();
+    await first.load();
+    await first.add(file('r', RED), file('b', BLUE));
+    await first.send(classify(['red', 'blue']));
+    await first.send({ type: 'correct', imageId: 'r', label: 'blue' });
+    await first.send({ type: 'export-library', includeFiles: false });
+    const backup = await new Response(first.of('library-export')[0].stream).blob();
+    await first.send({ type: 'clear-library' });
+    await first.send({ type: 'empty-trash', ids: null });
+
+    const model = new FakeModel();
+    const second = visit({ model });
+    await second.load();
+    await second.send({ type: 'import-library', file: new Blob(['not a zip']) });
+    expect(second.of('failed')[0].failure).toEqual({ code: 'backup', failure: { code: 'not-a-backup' } });
+    await second.send({ type: 'import-library', file: backup });
+    const [imported] = second.of('library-imported');
+    expect(imported.outcome).toMatchObject({ images: 2, corrections: 1 });
+    expect(imported.library.images.map((i) => i.id)).toEqual(['r', 'b']);
+    expect(imported.library.corrections.map((c) => c.label)).toEqual(['blue']);
+    await second.send(classify(['red', 'blue']));
+    expect(top(second.scores().get('b'), ['red', 'blue'])).toBe('blue');
+    expect(second.scores().size).toBe(2);
+    expect(model.imageCalls).toEqual([]);
+    expect(second.reads).toEqual([]);
   });
 });
 

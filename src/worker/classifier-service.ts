@@ -20,7 +20,9 @@ import { dot as dotProduct, normalise } from '../shared/scoring.ts';
 import { applyTemplate } from '../shared/template.ts';
 import type { EncodeWork, FileProgress, PlannedFile } from '../shared/types.ts';
 import { LruCache } from '../shared/lru.ts';
+import type { RestoreOutcome } from '../shared/backup.ts';
 import { ImportError, importModelFolder } from './import-model.ts';
+import { BackupError } from './library-backup.ts';
 import { Library } from './library.ts';
 import type { ModelRecord } from './library-store.ts';
 import type { LibraryNotice } from './library-sync.ts';
@@ -89,6 +91,11 @@ export interface ServiceDeps {
     put(key: string, entries: readonly (readonly [string, Float32Array])[]): Promise<void>;
   } | null;
   readImage: ImageReader;
+  /** Backup and restore of the library's store (null: no store to back up). */
+  backup?: {
+    export(options: { includeFiles: boolean }): ReadableStream<Uint8Array>;
+    import(file: Blob): Promise<RestoreOutcome>;
+  } | null;
   /** The overlapping crops of an image, for a heat map (a grid of `columns` × `rows`). */
   crops(blob: Blob): Promise<{ crops: Pixels[]; columns: number; rows: number; cropSize: number }>;
   visionBatch?: number;
@@ -319,6 +326,9 @@ export class ClassifierService {
         return this.file(request);
       case 'library-size':
         return this.librarySize(request);
+      case 'export-library':
+      case 'import-library':
+        return this.backup(request);
       case 'list-models':
       case 'delete-model':
       case 'import-model':
@@ -898,6 +908,34 @@ export class ClassifierService {
 
   private async librarySize({ id }: Request<'library-size'>): Promise<void> {
     this.post({ type: 'library-size', id, bytes: await this.library.size() });
+  }
+
+  /** Exports the library as a backup ZIP, or restores one and answers with the library as it now is. */
+  private async backup(request: Request<'export-library' | 'import-library'>): Promise<void> {
+    const backup = this.deps.backup;
+    if (!backup) throw new FailureError({ code: 'storage-unavailable' });
+    await this.library.open();
+    if (request.type === 'export-library') {
+      const stream = backup.export({ includeFiles: request.includeFiles });
+      this.post({ type: 'library-export', id: request.id, stream }, [stream]);
+      return;
+    }
+    let outcome;
+    try {
+      // Under the library's write lock: no other tab writes while the restore checks and writes.
+      outcome = await this.library.sync.exclusive(() => backup.import(request.file));
+    } catch (error) {
+      if (error instanceof BackupError) throw new FailureError({ code: 'backup', failure: error.failure });
+      throw error;
+    }
+    await this.library.reload();
+    const library = {
+      images: this.library.all(),
+      folders: this.library.folderList(),
+      corrections: this.library.correctionList(),
+      problem: this.library.problem,
+    };
+    this.post({ type: 'library-imported', id: request.id, outcome, library });
   }
 
   // --- Search, corrections, heat maps, files -------------------------------------------------------

@@ -9,6 +9,7 @@ import { decodeImage } from './decode-image.ts';
 import { createImageReader } from './image-reader.ts';
 import { coreLeftForReading } from './runtime.ts';
 import { Library } from './library.ts';
+import { exportLibrary, importLibrary } from './library-backup.ts';
 import { LibraryStore } from './library-store.ts';
 import { TabSync } from './library-sync.ts';
 import { createModelLoader } from './model-loader.ts';
@@ -32,6 +33,10 @@ const service = new ClassifierService({
   texts: {
     get: (key, prompts) => libraryStore.texts(key, prompts),
     put: (key, entries) => libraryStore.putTexts(key, entries),
+  },
+  backup: {
+    export: (options) => exportLibrary(libraryStore, options),
+    import: (file) => importLibrary(libraryStore, file),
   },
   readImage: createImageReader(() => coreLeftForReading(navigator.hardwareConcurrency || 1)),
   crops: async (blob) => ({ crops: await gridCrops(blob, decodeImage), columns: GRID, rows: GRID, cropSize: CROP }),

@@ -139,6 +139,30 @@ async function dropOrphans(tx: PurgeTransaction, hashes: ReadonlySet<string>): P
   return orphaned;
 }
 
+/** The stores keyed `{embedding key}\0{content hash or prompt}`. */
+export type VectorStore = 'embeddings' | 'texts';
+
+/** What a restore needs to know of the library before it decides what to write. */
+export interface StoredLibrary {
+  images: LibraryImage[];
+  corrections: Correction[];
+  /** Model records' keys (their load requests). */
+  models: string[];
+  folders: string[];
+}
+
+/** What a restore writes (nothing is deleted). */
+export interface RestoreWrites {
+  images: LibraryImage[];
+  thumbnails: [hash: string, blob: Blob][];
+  copies: [hash: string, blob: Blob][];
+  files: [id: string, blob: Blob][];
+  embeddings: [embeddingKey: string, hash: string, vector: Float32Array][];
+  texts: [embeddingKey: string, prompt: string, vector: Float32Array][];
+  models: ModelRecord[];
+  corrections: Correction[];
+}
+
 export class LibraryStore {
   constructor(private readonly connection: DatabaseConnection<Schema> = libraryConnection()) {}
 
@@ -399,6 +423,88 @@ export class LibraryStore {
 
   async deleteFolder(id: string): Promise<void> {
     await (await this.db()).delete('folders', id);
+  }
+
+  // --- Backup: read in pages (an export never holds the library whole), restored in one transaction.
+
+  async modelRecords(): Promise<ModelRecord[]> {
+    return (await this.db()).getAll('models');
+  }
+
+  /** The distinct first parts (embedding keys) of a vector store's keys, one lookup per part. */
+  async vectorKeys(name: VectorStore): Promise<string[]> {
+    const db = await this.db();
+    const found: string[] = [];
+    let range = IDBKeyRange.lowerBound('');
+    for (;;) {
+      const key = await db.getKey(name, range);
+      if (key === undefined) return found;
+      const prefix = String(key).split(SEP)[0];
+      found.push(prefix);
+      // Every `{prefix}\0…` key sorts below `{prefix}\u0001`.
+      range = IDBKeyRange.lowerBound(`${prefix}\u0001`);
+    }
+  }
+
+  /** Up to `count` vectors of one embedding key, by second part, after `after` (null: from the start). */
+  async vectorPage(
+    name: VectorStore,
+    key: string,
+    after: string | null,
+    count: number,
+  ): Promise<[string, Float32Array][]> {
+    const tx = (await this.db()).transaction(name);
+    const lower = `${key}${SEP}${after ?? ''}`;
+    const range = IDBKeyRange.bound(lower, `${key}\u0001`, after !== null, true);
+    const [keys, values] = await Promise.all([tx.store.getAllKeys(range, count), tx.store.getAll(range, count)]);
+    return keys.map((full, i) => [String(full).slice(key.length + 1), values[i]]);
+  }
+
+  /**
+   * Writes a restore in one transaction, all of it or nothing: `plan` decides what to write from
+   * what the database holds inside that same transaction (so nothing changes between the two).
+   */
+  async restore<T extends RestoreWrites>(plan: (stored: StoredLibrary) => T): Promise<T> {
+    const names = [
+      'images',
+      'thumbnails',
+      'copies',
+      'files',
+      'embeddings',
+      'texts',
+      'models',
+      'folders',
+      'corrections',
+    ] as const;
+    const tx = (await this.db()).transaction([...names], 'readwrite');
+    const [images, corrections, models, folders] = await Promise.all([
+      tx.objectStore('images').getAll(),
+      tx.objectStore('corrections').getAll(),
+      tx.objectStore('models').getAllKeys(),
+      tx.objectStore('folders').getAllKeys(),
+    ]);
+    let writes: T;
+    try {
+      writes = plan({ images, corrections, models, folders });
+    } catch (error) {
+      tx.abort();
+      await tx.done.catch(() => undefined);
+      throw error;
+    }
+    const put = <N extends (typeof names)[number]>(name: N, value: Schema[N]['value'], key?: string) =>
+      tx.objectStore(name).put(value, key);
+    await Promise.all([
+      ...writes.images.map((image) => put('images', image)),
+      ...writes.thumbnails.map(([hash, blob]) => put('thumbnails', blob, hash)),
+      ...writes.copies.map(([hash, blob]) => put('copies', blob, hash)),
+      ...writes.files.map(([id, blob]) => put('files', blob, id)),
+      ...writes.embeddings.map(([key, hash, vector]) => put('embeddings', vector, `${key}${SEP}${hash}`)),
+      ...writes.texts.map(([key, prompt, vector]) => put('texts', vector, `${key}${SEP}${prompt}`)),
+      ...writes.models.map((record) => put('models', record)),
+      ...writes.corrections.map((correction) => put('corrections', correction)),
+      tx.done,
+    ]);
+    return writes;
   }
 
   /** Bytes the library keeps (thumbnails, copies, waiting files, embeddings), for the storage panel. */

@@ -128,6 +128,21 @@ export class Library {
   }
 
   /**
+   * Reads the records again: a restore wrote to the store (in one transaction) behind this
+   * library's back. The other tabs read everything again too.
+   */
+  async reload(): Promise<void> {
+    await this.open();
+    this.images.clear();
+    this.folders.clear();
+    this.corrections.clear();
+    this.embeddingSets.clear();
+    this.opened = null;
+    await this.open();
+    this.sync.announce({ images: 'all', folders: true, corrections: 'all' });
+  }
+
+  /**
    * Images whose reader stopped while reading them (a crash, a closed tab): failed and stored so,
    * never read again by themselves. Marks of a reader still running (another tab) are left alone.
    */
@@ -231,6 +246,8 @@ export class Library {
       };
     });
     const update: LibraryUpdate = { images: [], removed: [], corrections: false };
+    // Everything may have changed (a restore, say): embeddings are read from the store again when asked for.
+    if (imageIds === 'all') this.embeddingSets.clear();
     read.ids.forEach((id, i) => {
       if (this.changedSince('image', id, since)) return;
       const record = read.records[i];
@@ -362,7 +379,7 @@ export class Library {
       const found = lost.get(key);
       const source = folderId ? 'folder' : 'file';
       const record: LibraryImage = found
-        ? { ...found, source, failure: null }
+        ? { ...found, folderId: folderId ?? found.folderId, source, failure: null }
         : {
             id,
             name,

@@ -17,6 +17,7 @@ import {
 } from '../../shared/consent.ts';
 import type { ImageFailure, ImportFailure, LoadFailure, SelfCheckMismatch } from '../../shared/failures.ts';
 import { parseLabels, type ParsedLabels } from '../../shared/labels.ts';
+import type { RestoreOutcome } from '../../shared/backup.ts';
 import type { LibraryFolder, LibraryImage, LibraryProblem, NewImage } from '../../shared/library.ts';
 import type { LibraryWriteFailure, TrashedImage } from '../../shared/trash.ts';
 import type {
@@ -817,6 +818,31 @@ export class ClassifierSession {
 
   librarySize(signal?: AbortSignal): Promise<number> {
     return this.client.librarySize(signal);
+  }
+
+  /** The library as a backup ZIP, streamed as the worker reads it (copies and files only when asked). */
+  exportLibrary(includeFiles: boolean, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+    return this.client.exportLibrary(includeFiles, signal);
+  }
+
+  /** Restores a backup (merged by content hash); the restored images are scored from their stored embeddings. */
+  async importLibrary(file: Blob): Promise<RestoreOutcome> {
+    // The worker reloads its library from the store: a classification running over the old records stops first.
+    this.abortRun();
+    try {
+      const { outcome, library } = await this.client.importLibrary(file);
+      const ids = new Set(library.images.map((image) => image.id));
+      const failures = new Map([...this.state.failures].filter(([id]) => ids.has(id)));
+      this.update({
+        images: library.images,
+        corrections: library.corrections,
+        failures,
+        library: { phase: 'open', folders: library.folders, problem: library.problem },
+      });
+      return outcome;
+    } finally {
+      this.pump();
+    }
   }
 
   stop(): void {

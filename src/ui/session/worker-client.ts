@@ -4,6 +4,7 @@
  * RequestError carrying the typed failure (`aborted` for an abort, which callers ignore).
  */
 import { runtimeBuildFor, type RuntimeBuild } from '../../shared/backend.ts';
+import type { RestoreOutcome } from '../../shared/backup.ts';
 import type { ImageFailure, RequestFailure } from '../../shared/failures.ts';
 import { markReplyArrived } from '../bench-marks.ts';
 import { Heartbeat, type HeartbeatClock } from './heartbeat.ts';
@@ -478,6 +479,20 @@ export class ClassifierClient {
   librarySize(signal?: AbortSignal): Promise<number> {
     return this.request<number>({ type: 'library-size' }, signal, (reply, resolve) => {
       if (reply.type === 'library-size') resolve(reply.bytes);
+    });
+  }
+
+  /** The library as a backup ZIP, streamed from the worker as it is read. */
+  exportLibrary(includeFiles: boolean, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+    return this.request({ type: 'export-library', includeFiles }, signal, (reply, resolve) => {
+      if (reply.type === 'library-export') resolve(reply.stream);
+    });
+  }
+
+  /** Restores a backup ZIP; resolves with what it added and the library as it now is. */
+  importLibrary(file: Blob, signal?: AbortSignal): Promise<{ outcome: RestoreOutcome; library: LibraryState }> {
+    return this.request({ type: 'import-library', file }, signal, (reply, resolve) => {
+      if (reply.type === 'library-imported') resolve({ outcome: reply.outcome, library: reply.library });
     });
   }
 
