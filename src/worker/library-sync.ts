@@ -72,7 +72,7 @@ export class TabSync implements LibrarySync {
   private readonly listeners = new Set<(notice: LibraryNotice) => void>();
 
   constructor(
-    private readonly locks: LockManager | undefined,
+    private locks: LockManager | undefined,
     private readonly channel: BroadcastChannel | null,
     tab: string = crypto.randomUUID(),
   ) {
@@ -93,7 +93,25 @@ export class TabSync implements LibrarySync {
   }
 
   exclusive<T>(work: () => Promise<T>): Promise<T> {
-    return this.locks ? this.locks.request(LIBRARY_WRITE_LOCK, work) : this.local.run(work);
+    return this.locked(LIBRARY_WRITE_LOCK, work, () => this.local.run(work));
+  }
+
+  /** Runs `work` under a Web Lock; where the browser refuses locks (site data blocked), as `alone` does. */
+  private async locked<T>(name: string, work: () => Promise<T>, alone: () => Promise<T>): Promise<T> {
+    const locks = this.locks;
+    if (!locks) return alone();
+    let granted = false;
+    try {
+      return await locks.request(name, () => {
+        granted = true;
+        return work();
+      });
+    } catch (error) {
+      if (granted) throw error;
+      // Refused before running (a SecurityError where storage is blocked): no other tab can share this library.
+      this.locks = undefined;
+      return alone();
+    }
   }
 
   announce(change: LibraryChange): void {
@@ -112,7 +130,7 @@ export class TabSync implements LibrarySync {
 
   whileClassifying<T>(work: () => Promise<T>): Promise<T> {
     // Runs of this worker follow one another; the lock only tells other tabs that one is running.
-    return this.locks ? this.locks.request(`${CLASSIFYING_LOCK_PREFIX}${this.tab}`, work) : work();
+    return this.locked(`${CLASSIFYING_LOCK_PREFIX}${this.tab}`, work, work);
   }
 
   async othersClassifying(): Promise<ReadonlySet<string>> {
