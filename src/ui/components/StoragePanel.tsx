@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { formatBytes } from '../../shared/format.ts';
 import { DEFAULT_HOST } from '../../shared/model-source.ts';
 import type { StoredModel } from '../../shared/types.ts';
+import { formatDateTime } from '../dates.ts';
 import { useI18n } from '../i18n.ts';
 import { usageText } from '../messages.ts';
 import { usePersistOutcome } from '../persist-storage.ts';
@@ -17,8 +18,6 @@ interface Props {
 /** What the worker said of the model store: its models, or that it cannot be used here. */
 type StoreListing = { status: 'listing' } | { status: 'listed'; models: StoredModel[] } | { status: 'unavailable' };
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-
 export function StoragePanel({ refreshKey }: Props) {
   const session = useSession();
   const [listing, setListing] = useState<StoreListing>({ status: 'listing' });
@@ -28,7 +27,7 @@ export function StoragePanel({ refreshKey }: Props) {
   const [version, setVersion] = useState(0);
   const [librarySize, setLibrarySize] = useState<number | null>(null);
   const libraryImages = useSessionValue((snapshot) => snapshot.images.length);
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const id = useId();
   const confirmDelete = useRef<HTMLDialogElement>(null);
   const asked = usePersistOutcome();
@@ -111,7 +110,7 @@ export function StoragePanel({ refreshKey }: Props) {
                 {model.host !== DEFAULT_HOST && <span className="hint">{t.from(model.host)}</span>}
               </span>
               <span className="stored-size">{t.filesSize(formatBytes(model.size), model.files)}</span>
-              <span className="stored-used hint">{t.lastUsed(dateFormat.format(model.lastUsed))}</span>
+              <span className="stored-used hint">{t.lastUsed(formatDateTime(locale, model.lastUsed))}</span>
               <button
                 type="button"
                 className="secondary"
@@ -124,7 +123,9 @@ export function StoragePanel({ refreshKey }: Props) {
           ))}
         </ul>
       )}
-      <p className="hint">{asked ? t.persistAsked(dateFormat.format(asked.at), asked.granted) : t.persistNotAsked}</p>
+      <p className="hint">
+        {asked ? t.persistAsked(formatDateTime(locale, asked.at), asked.granted) : t.persistNotAsked}
+      </p>
       {ready && persisted !== null && (
         <div className="persist">
           <p>{persisted ? t.persistent : t.notPersistent}</p>

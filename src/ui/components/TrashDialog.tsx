@@ -1,12 +1,12 @@
 import { useId, useRef, useState } from 'react';
 import type { LibraryImage } from '../../shared/library.ts';
 import { TRASH_KEEP_MS, type TrashedImage } from '../../shared/trash.ts';
+import { formatDateTime } from '../dates.ts';
 import { useI18n } from '../i18n.ts';
 import { useSession } from '../use-session.ts';
 import { useThumbnail } from '../use-thumbnail.ts';
 
 const DAYS = Math.round(TRASH_KEEP_MS / 86_400_000);
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 function TrashThumbnail({ image }: { image: LibraryImage }) {
   const url = useThumbnail(image);
@@ -19,7 +19,7 @@ function TrashThumbnail({ image }: { image: LibraryImage }) {
 
 /** The `Trash` button and its dialog: removed images, each with `Restore {name}`, and `Empty trash`. */
 export function TrashDialog() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const session = useSession();
   const id = useId();
   const dialog = useRef<HTMLDialogElement>(null);
@@ -64,7 +64,7 @@ export function TrashDialog() {
                 <TrashThumbnail image={entry.image} />
                 <span className="trash-name">
                   {entry.image.path ?? entry.image.name}
-                  <span className="hint"> {t.trashedOn(dateFormat.format(entry.trashedAt))}</span>
+                  <span className="hint"> {t.trashedOn(formatDateTime(locale, entry.trashedAt))}</span>
                 </span>
                 <button type="button" className="secondary small" disabled={busy} onClick={() => void restore(entry)}>
                   {t.restore(entry.image.name)}
