@@ -50,6 +50,62 @@ for (const scheme of ['light', 'dark'] as const) {
   });
 }
 
+/** The names the states below go through, in each language. */
+const TRASH_NAMES = {
+  en: {
+    add: 'Add images',
+    scores: (name: string) => `Scores for ${name}`,
+    select: 'Select red.png',
+    remove: 'Remove selected',
+    undo: 'Undo',
+    trash: 'Trash',
+    close: 'Close',
+  },
+  zh: {
+    add: '添加图片',
+    scores: (name: string) => `${name} 的分数`,
+    select: '选择 red.png',
+    remove: '移除所选',
+    undo: '撤销',
+    trash: '回收站',
+    close: '关闭',
+  },
+} as const;
+
+for (const { lang, scheme, width, height } of [
+  { lang: 'en', scheme: 'light', width: 1280, height: 720 },
+  { lang: 'zh', scheme: 'dark', width: 390, height: 844 },
+] as const) {
+  test(`a removal with Undo and the Trash dialog have no serious accessibility violations (${lang}, ${scheme}, ${width} px)`, async ({
+    page,
+  }, testInfo) => {
+    const names = TRASH_NAMES[lang];
+    const state = `${lang}-${scheme}-${width}`;
+    await page.setViewportSize({ width, height });
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto(`/?host=/models&model=fixtures/clip-colors&lang=${lang}&labels=red,green,blue`);
+    await page
+      .getByLabel(names.add)
+      .setInputFiles([await solidImage('red', COLOURS.red), await solidImage('sky', [90, 160, 240], 'jpeg')]);
+    for (const name of ['red.png', 'sky.jpg']) {
+      await expect(page.getByRole('list', { name: names.scores(name) }).getByRole('listitem')).toHaveCount(3);
+    }
+    await page.getByRole('checkbox', { name: names.select }).check();
+    await page.getByRole('button', { name: names.remove }).click();
+    await expect(page.getByRole('button', { name: names.undo })).toBeVisible();
+    await expectNoSeriousViolations(page, `undo-${state}`, testInfo);
+    await screenshot(page, `undo-${state}`, testInfo);
+
+    await page.getByRole('button', { name: names.trash, exact: true }).click();
+    const trash = page.getByRole('dialog', { name: names.trash });
+    await expect(trash.getByRole('listitem')).toHaveCount(1);
+    await expectNoSeriousViolations(page, `trash-${state}`, testInfo);
+    await screenshot(page, `trash-${state}`, testInfo);
+    await trash.getByRole('button', { name: names.close }).click();
+    await expect(trash).toHaveCount(0);
+  });
+}
+
 test('the consent dialog, loading with progress and an error have no serious accessibility violations', async ({
   app,
   page,
