@@ -20,6 +20,7 @@ import { dot as dotProduct, normalise } from '../shared/scoring.ts';
 import { applyTemplate } from '../shared/template.ts';
 import type { EncodeWork, FileProgress, PlannedFile } from '../shared/types.ts';
 import { LruCache } from '../shared/lru.ts';
+import { Turns } from '../shared/turns.ts';
 import type { RestoreOutcome } from '../shared/backup.ts';
 import { ImportError, importModelFolder } from './import-model.ts';
 import { BackupError } from './library-backup.ts';
@@ -125,17 +126,6 @@ function referenceLabel(languages: readonly string[]): string {
   return languages.includes('en') || languages.length === 0 ? 'something' : '东西';
 }
 
-/** One inference at a time on the model: classification batches, searches and heat maps take turns. */
-class ModelGate {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  run<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(work, work);
-    this.tail = next.catch(() => undefined);
-    return next;
-  }
-}
-
 class CancelledError extends Error {
   override name = 'AbortError';
 }
@@ -194,7 +184,8 @@ export class ClassifierService {
   private readonly textMemory = new LruCache<string, Float32Array>(TEXT_MEMORY);
   /** Prompts a preparation encoded that no classify has used yet (by text key). */
   private readonly preparedTexts = new Set<string>();
-  private readonly gate = new ModelGate();
+  /** One inference at a time on the model: classification batches, searches and heat maps take turns. */
+  private readonly gate = new Turns();
   private readonly visionBatch: number;
 
   /** Wakes a classification waiting for another tab's embeddings. */

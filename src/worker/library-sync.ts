@@ -5,6 +5,7 @@
  * also holds a lock of its own while it classifies, so another tab can tell that an image added
  * here will be encoded here, and wait for its embedding instead of encoding it twice.
  */
+import { Turns } from '../shared/turns.ts';
 
 /** The Web Lock every library write takes. */
 export const LIBRARY_WRITE_LOCK = 'zero-shot-classifier-library-write';
@@ -44,17 +45,6 @@ export interface LibrarySync {
   othersClassifying(): Promise<ReadonlySet<string>>;
 }
 
-/** One promise chain: the lock of a single worker where the Web Locks API is missing. */
-class LocalLock {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  run<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(work, work);
-    this.tail = next.catch(() => undefined);
-    return next;
-  }
-}
-
 /** Whether a change touches anything. */
 export function isEmptyChange(change: LibraryChange): boolean {
   return (
@@ -68,7 +58,8 @@ export function isEmptyChange(change: LibraryChange): boolean {
 /** The library shared with other tabs through Web Locks and a BroadcastChannel (each optional: without them, alone). */
 export class TabSync implements LibrarySync {
   readonly tab: string;
-  private readonly local = new LocalLock();
+  /** The lock of a single worker where the Web Locks API is missing. */
+  private readonly local = new Turns();
   private readonly listeners = new Set<(notice: LibraryNotice) => void>();
 
   constructor(
