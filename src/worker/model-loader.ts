@@ -169,7 +169,7 @@ export function createModelLoader(store: ModelStore | null): ModelLoader {
       setSessionGuard(() => cache?.assertIntact());
       const model = await withModelLock(lockName, progress.onWaiting, attempt);
       try {
-        cache?.assertIntact();
+        await cache?.assertIntact();
       } catch (error) {
         await model.dispose();
         throw error;
@@ -185,7 +185,7 @@ export function createModelLoader(store: ModelStore | null): ModelLoader {
       // A stopped request may come back from the library as "not found" or "could not check": it was the guard.
       if (guard.tried) throw guard.tried;
       // The library may word a session the guard refused its own way: the mismatch is what happened.
-      cache?.assertIntact();
+      await cache?.assertIntact();
       // A damaged stored file may fail before the model is ready (a flipped byte in an ONNX
       // file's structure): verify what was read now; when something was damaged, load again.
       if (error instanceof StoredGraphRejectedError) throw error;

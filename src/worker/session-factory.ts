@@ -24,10 +24,10 @@ const WEIGHTS = 'weights.bin';
 
 let installed = false;
 /** Checked before every session is created: the current load's integrity (see StoreCache.assertIntact). */
-let sessionGuard: (() => void) | null = null;
+let sessionGuard: (() => Promise<void> | void) | null = null;
 
 /** The check the next sessions must pass (the worker loads one model at a time). */
-export function setSessionGuard(guard: (() => void) | null): void {
+export function setSessionGuard(guard: (() => Promise<void> | void) | null): void {
   sessionGuard = guard;
 }
 let queue: Promise<unknown> = Promise.resolve();
@@ -63,8 +63,8 @@ export function installSessionFactory(): void {
   const factory = ort.InferenceSession as { create: CreateSession };
   const create: CreateSession = factory.create.bind(ort.InferenceSession);
   factory.create = (model, options) =>
-    serially(() => {
-      sessionGuard?.();
+    serially(async () => {
+      await sessionGuard?.();
       if (!(model instanceof Uint8Array)) return create(model, options);
       return isWebGpu(options)
         ? createWebGpuSession(create, model, options)

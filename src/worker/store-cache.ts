@@ -41,6 +41,8 @@ export class StoreCache {
   private writeProblem: StorageNotice | null = null;
   /** A downloaded file whose bytes are not what its host's checksum says: the load must not run it. */
   private mismatch: HashMismatchError | null = null;
+  /** Downloads of this load still being hashed. */
+  private readonly checks = new Set<Promise<unknown>>();
 
   constructor(
     private readonly store: ModelStore,
@@ -161,27 +163,21 @@ export class StoreCache {
   /**
    * Throws when a file downloaded in this load did not match its host's checksum. transformers.js
    * swallows errors of `put` (and uses the bytes anyway), so the load checks here before every
-   * session is created, and once more when it ends.
+   * session is created, and once more when it ends: after every download handed to `put` is hashed
+   * (transformers.js does not wait for `put`, so a session could otherwise beat the hash).
    */
-  assertIntact(): void {
+  async assertIntact(): Promise<void> {
+    await Promise.allSettled([...this.checks]);
     if (this.mismatch) throw this.mismatch;
   }
 
   async put(url: string, response: Response): Promise<void> {
     this.served.delete(url); // Downloaded in this load, not read from the store.
-    if (!response.ok) return;
-    const contentType = response.headers.get('content-type') ?? 'application/octet-stream';
-    if (/text\/html/i.test(contentType)) return;
-    const bytes = await response.arrayBuffer();
-    const declared = this.downloads.declaredLength(url);
-    if (declared !== undefined && declared !== bytes.byteLength) return;
-    const sha256 = await sha256Hex(bytes);
-    const etag = response.headers.get('etag');
-    const expected = etagDigest(etag);
-    if (expected !== null && expected !== sha256) {
-      this.mismatch ??= new HashMismatchError(repoPath(url));
-      return;
-    }
+    const check = this.checked(url, response);
+    this.checks.add(check);
+    const checked = await check.finally(() => this.checks.delete(check));
+    if (!checked) return;
+    const { bytes, sha256, contentType, etag } = checked;
     // After a full quota, later files would fail too: they run from memory without trying.
     if (this.writeProblem?.kind === 'quota') return;
     const now = Date.now();
@@ -210,5 +206,26 @@ export class StoreCache {
       else
         this.writeProblem ??= { kind: 'store-failed', message: error instanceof Error ? error.message : String(error) };
     }
+  }
+
+  /** A download's bytes and digest, or null when they must not be kept (a mismatch is recorded). */
+  private async checked(
+    url: string,
+    response: Response,
+  ): Promise<{ bytes: ArrayBuffer; sha256: string; contentType: string; etag: string | null } | null> {
+    if (!response.ok) return null;
+    const contentType = response.headers.get('content-type') ?? 'application/octet-stream';
+    if (/text\/html/i.test(contentType)) return null;
+    const bytes = await response.arrayBuffer();
+    const declared = this.downloads.declaredLength(url);
+    if (declared !== undefined && declared !== bytes.byteLength) return null;
+    const sha256 = await sha256Hex(bytes);
+    const etag = response.headers.get('etag');
+    const expected = etagDigest(etag);
+    if (expected !== null && expected !== sha256) {
+      this.mismatch ??= new HashMismatchError(repoPath(url));
+      return null;
+    }
+    return { bytes, sha256, contentType, etag };
   }
 }
