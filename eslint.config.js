@@ -46,7 +46,14 @@ export default tseslint.config(
     languageOptions: { globals: globals.worker },
   },
   {
-    files: ['scripts/**/*.ts', 'e2e/**/*.ts', 'tests/**/*.ts', '*.config.{ts,js}'],
+    files: [
+      'scripts/**/*.ts',
+      'bench/*.ts',
+      'bench/measure/**/*.ts',
+      'e2e/**/*.ts',
+      'tests/**/*.ts',
+      '*.config.{ts,js}',
+    ],
     languageOptions: { globals: globals.node },
   },
 );

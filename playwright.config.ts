@@ -2,9 +2,9 @@ import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/chromium.ts';
 
 const PORT = Number(process.env.E2E_PORT ?? 4173);
-/** A second model host that can cut or slow downloads on request (scripts/fault-server.ts). */
+/** A second model host that can cut or slow downloads on request (e2e/servers/fault-server.ts). */
 export const FAULT_PORT = Number(process.env.E2E_FAULT_PORT ?? 4174);
-/** The build served like plain static hosting, without COOP/COEP headers (scripts/static-server.ts). */
+/** The build served like plain static hosting, without COOP/COEP headers (e2e/servers/static-server.ts). */
 export const STATIC_PORT = Number(process.env.E2E_STATIC_PORT ?? 4175);
 
 export default defineConfig({
@@ -37,13 +37,13 @@ export default defineConfig({
       timeout: 60_000,
     },
     {
-      command: `npx tsx scripts/fault-server.ts ${FAULT_PORT}`,
+      command: `npx tsx e2e/servers/fault-server.ts ${FAULT_PORT}`,
       url: `http://localhost:${FAULT_PORT}/health`,
       reuseExistingServer: !process.env.CI,
       timeout: 60_000,
     },
     {
-      command: `npx tsx scripts/static-server.ts ${STATIC_PORT}`,
+      command: `npx tsx e2e/servers/static-server.ts ${STATIC_PORT}`,
       url: `http://localhost:${STATIC_PORT}/`,
       reuseExistingServer: !process.env.CI,
       timeout: 60_000,

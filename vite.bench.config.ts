@@ -1,9 +1,9 @@
-/** Builds the benchmark's reference page (bench/) into dist-bench/, served by scripts/bench.ts under /bench/. */
+/** Builds the benchmark's reference page (bench/reference/) into dist-bench/, served by bench/run.ts under /bench/. */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 export default defineConfig({
-  root: fileURLToPath(new URL('./bench', import.meta.url)),
+  root: fileURLToPath(new URL('./bench/reference', import.meta.url)),
   base: '/bench/',
   build: {
     outDir: fileURLToPath(new URL('./dist-bench', import.meta.url)),

@@ -8,7 +8,7 @@ import type { Page } from '@playwright/test';
 import { crc32, createDeflate } from 'node:zlib';
 import { COLOURS, solidImage, type ImageFile } from './images.ts';
 import { expect, test } from './fixtures.ts';
-import { busiestRenderer, peakResidentBytes, rendererCpu } from '../scripts/renderer-processes.ts';
+import { busiestRenderer, peakResidentBytes, rendererCpu } from '../bench/renderer-processes.ts';
 
 /** A PNG chunk: length, type, data, CRC of type and data. */
 function chunk(type: string, data: Buffer): Buffer {
@@ -86,7 +86,7 @@ test('a PNG of 20000 × 20000 pixels gets an alert naming it; the other images o
   expect(peak).toBeLessThan(1024 * 2 ** 20);
 });
 
-/** Whether the library holds a record marked as being read (see src/worker/reading-marks.ts). */
+/** Whether the library holds a record marked as being read (see src/worker/library/reading-marks.ts). */
 function markedAsReading(page: Page, name: string): Promise<boolean> {
   return page.evaluate(async (name) => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {

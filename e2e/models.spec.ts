@@ -14,7 +14,7 @@ interface Setup {
   threads: number;
 }
 
-/** The calls of the reference page (bench/references.ts) these tests use. */
+/** The calls of the reference page (bench/reference/references.ts) these tests use. */
 interface ReferenceHarness {
   zeroShot(
     setup: Setup,

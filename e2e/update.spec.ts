@@ -1,4 +1,4 @@
-import { startStaticServer, type StaticServer } from '../scripts/static-server.ts';
+import { startStaticServer, type StaticServer } from './servers/static-server.ts';
 import { FIXTURE_URL, expect, test as base, type ClassifierPage } from './fixtures.ts';
 
 /**

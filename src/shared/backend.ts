@@ -30,7 +30,7 @@ export interface BackendChoice {
 /**
  * The per-device precision table. The 8-bit files come first everywhere: WASM runs them fastest,
  * and WebGPU runs them as float operations on weights dequantized when the session is created
- * (`src/worker/webgpu-graph.ts`), so a GPU visit downloads a quarter of the fp32 files. fp16
+ * (`src/worker/model/onnx/webgpu-graph.ts`), so a GPU visit downloads a quarter of the fp32 files. fp16
  * (which needs `shader-f16`) and fp32 follow, for models without 8-bit files.
  */
 export function dtypeCandidates(device: Device, shaderF16: boolean): Dtype[] {

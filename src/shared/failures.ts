@@ -1,6 +1,6 @@
 /**
  * What went wrong, and what is worth saying about an image, as data: codes with fields. The worker
- * sends these; only the page words them (in `src/ui/messages.ts`, with exhaustive switches, so a
+ * sends these; only the page words them (in `src/ui/i18n/messages.ts`, with exhaustive switches, so a
  * new code fails type-checking until it is said in every language).
  */
 import type { ConsentRequest } from './consent.ts';

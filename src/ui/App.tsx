@@ -3,9 +3,9 @@ import { formatBytes } from '../shared/format.ts';
 import type { FolderFile } from '../shared/protocol.ts';
 import type { PromptSettings } from '../shared/template.ts';
 import type { Scoring } from '../shared/types.ts';
-import { useI18n } from './i18n.ts';
+import { useI18n } from './i18n/i18n.ts';
 import { LanguageSwitch } from './components/LanguageSwitch.tsx';
-import { filesFromClipboard } from './image-sources.ts';
+import { filesFromClipboard } from './library/image-sources.ts';
 import { ImageUrlForm } from './components/ImageUrlForm.tsx';
 import { WebcamCapture } from './components/WebcamCapture.tsx';
 import { PromptOptions } from './components/PromptOptions.tsx';
@@ -16,16 +16,16 @@ import { LabelLanguageNotice } from './components/LabelLanguageNotice.tsx';
 import { LabelsInput } from './components/LabelsInput.tsx';
 import { LibrarySection } from './components/LibrarySection.tsx';
 import { LibraryNotices } from './components/LibraryNotices.tsx';
-import { usePersistOnce } from './persist-storage.ts';
+import { usePersistOnce } from './platform/persist-storage.ts';
 import { ModelStatus } from './components/ModelStatus.tsx';
 import { SearchBox } from './components/SearchBox.tsx';
 import { SettingsForm } from './components/SettingsForm.tsx';
 import { StoragePanel } from './components/StoragePanel.tsx';
 import { UpdatePrompt } from './components/UpdatePrompt.tsx';
-import { importFailureMessage, libraryProblemMessage, recoveryMessage, storageNoticeMessage } from './messages.ts';
-import { useIsolationPending } from './cross-origin-isolation.ts';
+import { importFailureMessage, libraryProblemMessage, recoveryMessage, storageNoticeMessage } from './i18n/messages.ts';
+import { useIsolationPending } from './platform/cross-origin-isolation.ts';
 import type { FileToAdd, SettingsChange } from './session/classifier-session.ts';
-import { useSession, useSessionValue } from './use-session.ts';
+import { useSession, useSessionValue } from './hooks/use-session.ts';
 
 /** A picked folder's files with their paths inside it (`folder/onnx/model.onnx` → `onnx/model.onnx`). */
 function folderFiles(picked: readonly File[]): { folder: string; files: FolderFile[] } {

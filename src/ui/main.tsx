@@ -1,17 +1,17 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
-import { markLabelsApplied, markSearchStarted } from './bench-marks.ts';
+import { markLabelsApplied, markSearchStarted } from './platform/bench-marks.ts';
 import { I18nProvider } from './components/I18nProvider.tsx';
-import { isolateOnStaticHosts } from './cross-origin-isolation.ts';
-import { isSvg, rasteriseSvg } from './rasterise-svg.ts';
+import { isolateOnStaticHosts } from './platform/cross-origin-isolation.ts';
+import { isSvg, rasteriseSvg } from './platform/rasterise-svg.ts';
 import { ClassifierSession } from './session/classifier-session.ts';
 import { Thumbnails } from './session/thumbnails.ts';
 import { readUrlSettings, writeUrlSettings } from './session/url-settings.ts';
-import { SessionContext } from './use-session.ts';
-import { ThumbnailsContext } from './use-thumbnail.ts';
-import { webGPUProbe } from './webgpu-probe.ts';
-import { deviceHints } from './device-hints.ts';
+import { SessionContext } from './hooks/use-session.ts';
+import { ThumbnailsContext } from './hooks/use-thumbnail.ts';
+import { webGPUProbe } from './platform/webgpu-probe.ts';
+import { deviceHints } from './platform/device-hints.ts';
 import { TEST_HOOKS } from '../shared/test-hooks.ts';
 import './styles.css';
 

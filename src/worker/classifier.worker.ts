@@ -3,18 +3,18 @@
  * service's replies into messages. Nothing else lives here.
  */
 import type { WorkerRequest } from '../shared/protocol.ts';
-import { ClassifierService } from './classifier-service.ts';
-import { CROP, GRID, gridCrops } from './crops.ts';
-import { decodeImage } from './decode-image.ts';
-import { createImageReader } from './image-reader.ts';
-import { coreLeftForReading } from './runtime.ts';
-import { Library } from './library.ts';
-import { exportLibrary, importLibrary } from './library-backup.ts';
-import { LibraryStore } from './library-store.ts';
-import { TabSync } from './library-sync.ts';
-import { createModelLoader } from './model-loader.ts';
-import { ModelStore } from './model-store.ts';
-import { withSimulatedFailures } from './simulated-failures.ts';
+import { ClassifierService } from './service/classifier-service.ts';
+import { CROP, GRID, gridCrops } from './images/crops.ts';
+import { decodeImage } from './images/decode-image.ts';
+import { createImageReader } from './images/image-reader.ts';
+import { coreLeftForReading } from './model/onnx/runtime.ts';
+import { Library } from './library/library.ts';
+import { exportLibrary, importLibrary } from './library/backup.ts';
+import { LibraryStore } from './library/library-store.ts';
+import { TabSync } from './library/tab-sync.ts';
+import { createModelLoader } from './model/model-loader.ts';
+import { ModelStore } from './storage/model-store.ts';
+import { withSimulatedFailures } from './service/simulated-failures.ts';
 import { TEST_HOOKS } from '../shared/test-hooks.ts';
 
 declare const self: DedicatedWorkerGlobalScope;

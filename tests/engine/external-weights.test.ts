@@ -1,6 +1,6 @@
 /**
  * WASM sessions read their weights as external data that is the downloaded file itself
- * (src/worker/onnx-wire.ts `externaliseInitializers`, used by src/worker/session-factory.ts).
+ * (src/worker/model/onnx/onnx-wire.ts `externaliseInitializers`, used by src/worker/model/onnx/inference-session-factory.ts).
  * Checked outside the browser: onnxruntime-node loads the small graph beside a copy of the file
  * under the external data's name, and must give exactly the outputs of the file as downloaded.
  */
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { externaliseInitializers } from '../../src/worker/onnx-wire.ts';
+import { externaliseInitializers } from '../../src/worker/model/onnx/onnx-wire.ts';
 import { expectSameValues } from '../helpers/same-values.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));

@@ -1,12 +1,12 @@
 /**
- * The worker's resize (src/worker/reference-resize.ts) against what transformers.js does outside the
+ * The worker's resize (src/worker/images/reference-resize.ts) against what transformers.js does outside the
  * browser: sharp's bicubic affine resize, pixel for pixel, and the image processor's output.
  */
 import { AutoImageProcessor, RawImage, env, type Tensor } from '@huggingface/transformers';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { describe, it } from 'vitest';
-import { resizeLikeReference, resizeLikeSharp } from '../../src/worker/reference-resize.ts';
+import { resizeLikeReference, resizeLikeSharp } from '../../src/worker/images/reference-resize.ts';
 import { expectSameValues } from '../helpers/same-values.ts';
 
 env.allowRemoteModels = false;

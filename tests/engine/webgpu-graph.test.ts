@@ -1,5 +1,5 @@
 /**
- * The WebGPU rewrite of 8-bit graphs (src/worker/webgpu-graph.ts), checked on graphs in the shapes
+ * The WebGPU rewrite of 8-bit graphs (src/worker/model/onnx/webgpu-graph.ts), checked on graphs in the shapes
  * ONNX Runtime's dynamic quantiser writes (as in the published `_quantized` files: uint8 weights
  * with a non-zero zero point, a DynamicQuantizeLinear shared by several MatMulIntegers, a per-channel
  * scale, a ConvInteger, a Gather over a uint8 table) and on the fixtures, by running the file as
@@ -12,7 +12,7 @@ import * as ort from 'onnxruntime-node';
 import type { onnx as OnnxNamespace } from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 import { DataType, OnnxGraph } from '../../scripts/fixtures/onnx-graph.ts';
-import { FOLD_DEQUANTIZE, rewriteForWebGpu } from '../../src/worker/webgpu-graph.ts';
+import { FOLD_DEQUANTIZE, rewriteForWebGpu } from '../../src/worker/model/onnx/webgpu-graph.ts';
 import { expectSameValues } from '../helpers/same-values.ts';
 
 const require = createRequire(import.meta.url);

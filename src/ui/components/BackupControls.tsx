@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { formatBytes } from '../../shared/format.ts';
-import { useI18n } from '../i18n.ts';
-import { restoreFailureMessage } from '../messages.ts';
-import { pickTarget, saveStream } from '../save-stream.ts';
+import { useI18n } from '../i18n/i18n.ts';
+import { restoreFailureMessage } from '../i18n/messages.ts';
+import { pickTarget, saveStream } from '../library/save-stream.ts';
 import { RequestError } from '../session/worker-client.ts';
-import { useSession, useSessionValue } from '../use-session.ts';
+import { useSession, useSessionValue } from '../hooks/use-session.ts';
 
 const stamp = () => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
 

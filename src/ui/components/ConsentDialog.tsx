@@ -2,8 +2,8 @@ import { useEffect, useId, useRef } from 'react';
 import { CATALOGUE, downloadSize } from '../../shared/catalogue.ts';
 import type { ConsentRequest } from '../../shared/consent.ts';
 import type { Dtype } from '../../shared/types.ts';
-import { useI18n } from '../i18n.ts';
-import { consentReasonText, consentSizeText } from '../messages.ts';
+import { useI18n } from '../i18n/i18n.ts';
+import { consentReasonText, consentSizeText } from '../i18n/messages.ts';
 
 interface Props {
   request: ConsentRequest;

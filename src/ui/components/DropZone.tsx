@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { useI18n } from '../i18n.ts';
-import { filesFromDrop } from '../image-sources.ts';
+import { useI18n } from '../i18n/i18n.ts';
+import { filesFromDrop } from '../library/image-sources.ts';
 import type { FileToAdd } from '../session/classifier-session.ts';
 
 interface Props {

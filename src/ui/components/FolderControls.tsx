@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { LibraryFolder } from '../../shared/library.ts';
-import { useI18n } from '../i18n.ts';
-import { looksLikeImage } from '../image-sources.ts';
+import { useI18n } from '../i18n/i18n.ts';
+import { looksLikeImage } from '../library/image-sources.ts';
 import type { FileToAdd } from '../session/classifier-session.ts';
 import { RequestError } from '../session/worker-client.ts';
 

@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import type { LibraryImage } from '../../shared/library.ts';
-import { RESOLUTION, region, spread, type Heat } from '../heat-map.ts';
-import { useI18n } from '../i18n.ts';
+import { RESOLUTION, region, spread, type Heat } from '../library/heat-map.ts';
+import { useI18n } from '../i18n/i18n.ts';
 import { RequestError, isSuperseded } from '../session/worker-client.ts';
-import { useSession } from '../use-session.ts';
-import { useThumbnail } from '../use-thumbnail.ts';
+import { useSession } from '../hooks/use-session.ts';
+import { useThumbnail } from '../hooks/use-thumbnail.ts';
 
 interface Props {
   image: LibraryImage;

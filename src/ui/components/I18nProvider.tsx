@@ -1,8 +1,8 @@
 /** Provides the interface language: from `?lang=`, the person's last choice, or the browser. */
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { I18nContext, type I18n } from '../i18n.ts';
-import { STORAGE_KEY, initialLocale, messagesFor, type Locale } from '../locales.ts';
-import { useSession } from '../use-session.ts';
+import { I18nContext, type I18n } from '../i18n/i18n.ts';
+import { STORAGE_KEY, initialLocale, messagesFor, type Locale } from '../i18n/locales.ts';
+import { useSession } from '../hooks/use-session.ts';
 
 export function I18nProvider({ children }: { children: ReactNode }) {
   const session = useSession();

@@ -3,10 +3,10 @@ import { backendName } from '../../shared/backend.ts';
 import { imageKey } from '../../shared/library.ts';
 import { formatPercent } from '../../shared/scoring.ts';
 import type { LabelScore } from '../../shared/types.ts';
-import { useI18n } from '../i18n.ts';
-import { rankedScores, type LibraryItem } from '../library-view.ts';
-import { imageErrorMessage, imageNoteText } from '../messages.ts';
-import { useThumbnail } from '../use-thumbnail.ts';
+import { useI18n } from '../i18n/i18n.ts';
+import { rankedScores, type LibraryItem } from '../library/library-view.ts';
+import { imageErrorMessage, imageNoteText } from '../i18n/messages.ts';
+import { useThumbnail } from '../hooks/use-thumbnail.ts';
 
 interface Props {
   item: LibraryItem;

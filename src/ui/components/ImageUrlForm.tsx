@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { useI18n } from '../i18n.ts';
-import { fetchImageUrl } from '../image-sources.ts';
+import { useI18n } from '../i18n/i18n.ts';
+import { fetchImageUrl } from '../library/image-sources.ts';
 
 interface Props {
   onFiles(files: File[]): void;

@@ -1,7 +1,7 @@
 import { catalogueEntry, CATALOGUE } from '../../shared/catalogue.ts';
 import { mostlyLanguage, type LabelLanguage } from '../../shared/label-script.ts';
 import type { ModelInfo } from '../../shared/types.ts';
-import { useI18n } from '../i18n.ts';
+import { useI18n } from '../i18n/i18n.ts';
 
 interface Props {
   labels: readonly string[];

@@ -1,7 +1,7 @@
 import type { ParsedLabels } from '../../shared/labels.ts';
 import { MAX_LABEL_LENGTH, MAX_LABELS } from '../../shared/labels.ts';
 import { MAX_LINK_LABELS } from '../../shared/settings.ts';
-import { useI18n, type Messages } from '../i18n.ts';
+import { useI18n, type Messages } from '../i18n/i18n.ts';
 
 interface Props {
   value: string;

@@ -1,4 +1,4 @@
-import { LOCALES, useI18n, type Locale } from '../i18n.ts';
+import { LOCALES, useI18n, type Locale } from '../i18n/i18n.ts';
 
 /** English or Simplified Chinese; the choice is remembered. */
 export function LanguageSwitch() {

@@ -1,6 +1,6 @@
-import { useI18n } from '../i18n.ts';
-import { writeFailureMessage } from '../messages.ts';
-import { useSession, useSessionValue } from '../use-session.ts';
+import { useI18n } from '../i18n/i18n.ts';
+import { writeFailureMessage } from '../i18n/messages.ts';
+import { useSession, useSessionValue } from '../hooks/use-session.ts';
 import { TrashDialog } from './TrashDialog.tsx';
 
 /**

@@ -1,8 +1,8 @@
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { backendName } from '../../shared/backend.ts';
 import { imageKey } from '../../shared/library.ts';
-import { download, toCsv, toJson, type ExportRow, type ExportVerdict } from '../export-results.ts';
-import { useI18n } from '../i18n.ts';
+import { download, toCsv, toJson, type ExportRow, type ExportVerdict } from '../library/export-results.ts';
+import { useI18n } from '../i18n/i18n.ts';
 import {
   LibraryItemsCache,
   effectiveLabel,
@@ -13,9 +13,9 @@ import {
   type LibraryFilter,
   type LibraryItem,
   type LibrarySort,
-} from '../library-view.ts';
-import { useClassifier } from '../use-classifier.ts';
-import { useRelabelHold } from '../use-relabel-hold.ts';
+} from '../library/library-view.ts';
+import { useClassifier } from '../hooks/use-classifier.ts';
+import { useRelabelHold } from '../hooks/use-relabel-hold.ts';
 import { ClassificationQueue } from './ClassificationQueue.tsx';
 import { HeatMapDialog } from './HeatMapDialog.tsx';
 import { ImageCard } from './ImageCard.tsx';

@@ -1,6 +1,6 @@
 import { useId, useRef } from 'react';
-import { useI18n } from '../i18n.ts';
-import type { LibraryFilter, LibrarySort } from '../library-view.ts';
+import { useI18n } from '../i18n/i18n.ts';
+import type { LibraryFilter, LibrarySort } from '../library/library-view.ts';
 
 interface Props {
   view: 'grid' | 'table';

@@ -1,11 +1,11 @@
 import { formatBytes } from '../../shared/format.ts';
 import { isDefaultHost } from '../../shared/model-source.ts';
 import type { Device, Dtype, ModelSource } from '../../shared/types.ts';
-import { deviceHints } from '../device-hints.ts';
-import { useI18n, type Messages } from '../i18n.ts';
-import { consentSizeShort, loadErrorMessage } from '../messages.ts';
-import { useSessionValue } from '../use-session.ts';
-import type { DownloadItem, ModelState } from '../use-classifier.ts';
+import { deviceHints } from '../platform/device-hints.ts';
+import { useI18n, type Messages } from '../i18n/i18n.ts';
+import { consentSizeShort, loadErrorMessage } from '../i18n/messages.ts';
+import { useSessionValue } from '../hooks/use-session.ts';
+import type { DownloadItem, ModelState } from '../hooks/use-classifier.ts';
 import { ConsentDialog } from './ConsentDialog.tsx';
 
 function totals(files: DownloadItem[]): { loaded: number; total: number; toDownload: number } {

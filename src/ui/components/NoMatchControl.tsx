@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { MAX_CUTOFF } from '../../shared/settings.ts';
-import { useI18n } from '../i18n.ts';
+import { useI18n } from '../i18n/i18n.ts';
 
 interface Props {
   cutoff: number;

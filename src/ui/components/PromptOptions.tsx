@@ -6,7 +6,7 @@ import {
   templateTooLong,
   type PromptSettings,
 } from '../../shared/template.ts';
-import { useI18n } from '../i18n.ts';
+import { useI18n } from '../i18n/i18n.ts';
 
 interface Props {
   prompt: PromptSettings;

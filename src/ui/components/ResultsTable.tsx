@@ -2,9 +2,9 @@ import { useLayoutEffect, useRef, useState } from 'react';
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
 import { imageKey } from '../../shared/library.ts';
 import { formatPercent } from '../../shared/scoring.ts';
-import { useI18n } from '../i18n.ts';
-import type { LibraryItem, LibrarySort } from '../library-view.ts';
-import { useThumbnail } from '../use-thumbnail.ts';
+import { useI18n } from '../i18n/i18n.ts';
+import type { LibraryItem, LibrarySort } from '../library/library-view.ts';
+import { useThumbnail } from '../hooks/use-thumbnail.ts';
 
 interface Props {
   items: readonly LibraryItem[];

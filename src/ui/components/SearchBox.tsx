@@ -1,5 +1,5 @@
-import { useI18n } from '../i18n.ts';
-import { useSession, useSessionValue } from '../use-session.ts';
+import { useI18n } from '../i18n/i18n.ts';
+import { useSession, useSessionValue } from '../hooks/use-session.ts';
 
 /** Searches the library by text: one text pass and a matrix product over the stored embeddings. */
 export function SearchBox() {

@@ -1,9 +1,9 @@
 import { useMemo, useState } from 'react';
 import type { LibraryImage } from '../../shared/library.ts';
-import { useI18n, type Messages } from '../i18n.ts';
+import { useI18n, type Messages } from '../i18n/i18n.ts';
 import type { SearchState } from '../session/classifier-session.ts';
-import { useSession } from '../use-session.ts';
-import { useThumbnail } from '../use-thumbnail.ts';
+import { useSession } from '../hooks/use-session.ts';
+import { useThumbnail } from '../hooks/use-thumbnail.ts';
 
 interface Props {
   search: SearchState;

@@ -7,7 +7,7 @@ import {
   type RuntimeSettings,
 } from '../../shared/backend.ts';
 import { CATALOGUE, catalogueEntry, downloadSize, type CatalogueEntry } from '../../shared/catalogue.ts';
-import { useI18n, type Messages } from '../i18n.ts';
+import { useI18n, type Messages } from '../i18n/i18n.ts';
 import { DEFAULT_HOST, isValidModelId, resolveHost } from '../../shared/model-source.ts';
 import type { Dtype, ModelSource } from '../../shared/types.ts';
 import type { SettingsChange } from '../session/classifier-session.ts';

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
-import { useI18n } from '../i18n.ts';
-import { effectiveLabel, rankedScores, type LibraryItem } from '../library-view.ts';
-import { refusal, sortTarget } from '../save-destination.ts';
+import { useI18n } from '../i18n/i18n.ts';
+import { effectiveLabel, rankedScores, type LibraryItem } from '../library/library-view.ts';
+import { refusal, sortTarget } from '../library/save-destination.ts';
 import {
   downloadSortedZip,
   placements,
@@ -9,9 +9,9 @@ import {
   type FileSource,
   type SaveFailure,
   type SaveProgress,
-} from '../sort-into-folders.ts';
-import { useSession, useSessionValue } from '../use-session.ts';
-import { downloadTags } from '../xmp-sidecars.ts';
+} from '../library/sort-into-folders.ts';
+import { useSession, useSessionValue } from '../hooks/use-session.ts';
+import { downloadTags } from '../library/xmp-sidecars.ts';
 
 interface Props {
   items: readonly LibraryItem[];

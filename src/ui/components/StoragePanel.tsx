@@ -2,13 +2,13 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { formatBytes } from '../../shared/format.ts';
 import { DEFAULT_HOST } from '../../shared/model-source.ts';
 import type { StoredModel } from '../../shared/types.ts';
-import { formatDateTime } from '../dates.ts';
-import { useI18n } from '../i18n.ts';
-import { usageText } from '../messages.ts';
-import { usePersistOutcome } from '../persist-storage.ts';
+import { formatDateTime } from '../i18n/dates.ts';
+import { useI18n } from '../i18n/i18n.ts';
+import { usageText } from '../i18n/messages.ts';
+import { usePersistOutcome } from '../platform/persist-storage.ts';
 import { TRASH_KEEP_MS } from '../../shared/trash.ts';
 import { RequestError } from '../session/worker-client.ts';
-import { useSession, useSessionValue } from '../use-session.ts';
+import { useSession, useSessionValue } from '../hooks/use-session.ts';
 
 interface Props {
   /** Changes whenever the stored models may have changed (a model finished loading). */

@@ -1,10 +1,10 @@
 import { useId, useRef, useState } from 'react';
 import type { LibraryImage } from '../../shared/library.ts';
 import { TRASH_KEEP_MS, type TrashedImage } from '../../shared/trash.ts';
-import { formatDateTime } from '../dates.ts';
-import { useI18n } from '../i18n.ts';
-import { useSession } from '../use-session.ts';
-import { useThumbnail } from '../use-thumbnail.ts';
+import { formatDateTime } from '../i18n/dates.ts';
+import { useI18n } from '../i18n/i18n.ts';
+import { useSession } from '../hooks/use-session.ts';
+import { useThumbnail } from '../hooks/use-thumbnail.ts';
 
 const DAYS = Math.round(TRASH_KEEP_MS / 86_400_000);
 

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import { useRegisterSW } from 'virtual:pwa-register/react';
-import { useI18n } from '../i18n.ts';
+import { useI18n } from '../i18n/i18n.ts';
 
 /**
  * Offers a new version of the app instead of silently mixing two versions in one page. Accepting

@@ -1,5 +1,5 @@
 import type { EncodeWork } from '../../shared/types.ts';
-import { useI18n } from '../i18n.ts';
+import { useI18n } from '../i18n/i18n.ts';
 
 /** How much the embedding caches saved: encoded prompts and images against reused ones. */
 export function WorkSummary({ work }: { work: EncodeWork }) {

@@ -6,7 +6,7 @@
 import { runtimeBuildFor, type RuntimeBuild } from '../../shared/backend.ts';
 import type { RestoreOutcome } from '../../shared/backup.ts';
 import type { ImageFailure, RequestFailure } from '../../shared/failures.ts';
-import { markReplyArrived } from '../bench-marks.ts';
+import { markReplyArrived } from '../platform/bench-marks.ts';
 import { Heartbeat, type HeartbeatClock } from './heartbeat.ts';
 import type { LibraryFolder, LibraryImage, LibraryProblem, NewImage } from '../../shared/library.ts';
 import type { LibraryWriteFailure, TrashedImage } from '../../shared/trash.ts';
