@@ -468,6 +468,12 @@ export class ClassifierService {
     return fromModel(await this.model(id, session));
   }
 
+  // The single "no model" guard for every request that needs a loaded model.
+  private loadedSession(): Session {
+    if (!this.session) throw new FailureError({ code: 'no-model' });
+    return this.session;
+  }
+
   private async model(id: number, session: Session): Promise<LoadedModel> {
     try {
       return await this.untilCancelled(id, session.model);
@@ -548,8 +554,7 @@ export class ClassifierService {
 
   private async classify(request: Request<'classify'>): Promise<void> {
     const { id, labels, templates, scoring } = request;
-    const session = this.session;
-    if (!session) throw new FailureError({ code: 'no-model' });
+    const session = this.loadedSession();
     await this.library.open();
     // Failed on opening as their reader stopped (this worker replaces a crashed one): said to the page here.
     for (const image of this.library.takeStopped()) this.failImage(id, image, image.failure as ImageFailure);
@@ -650,8 +655,7 @@ export class ClassifierService {
   }
 
   private async prepareLabels({ id, labels, templates }: Request<'prepare-labels'>): Promise<void> {
-    const session = this.session;
-    if (!session) throw new FailureError({ code: 'no-model' });
+    const session = this.loadedSession();
     const scorer = await this.scorer(id, session);
     this.throwIfCancelled(id);
     const prompts = templates.flatMap((template) => labels.map((label) => applyTemplate(template, label)));
@@ -940,8 +944,7 @@ export class ClassifierService {
   }
 
   private async search({ id, query }: Request<'search'>): Promise<void> {
-    const session = this.session;
-    if (!session) throw new FailureError({ code: 'no-model' });
+    const session = this.loadedSession();
     const scorer = await this.scorer(id, session);
     const { images, vectors } = await this.libraryVectors(scorer);
     let ranking: { order: number[]; similarity: Float32Array; strength: Float32Array };
@@ -984,8 +987,7 @@ export class ClassifierService {
   }
 
   private async heatMap({ id, imageId, label, templates }: Request<'heat-map'>): Promise<void> {
-    const session = this.session;
-    if (!session) throw new FailureError({ code: 'no-model' });
+    const session = this.loadedSession();
     await this.library.open();
     const image = this.library.get(imageId);
     const source = image ? await this.library.source(image) : null;
