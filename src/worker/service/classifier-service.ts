@@ -730,8 +730,7 @@ export class ClassifierService {
         updated.push(kept);
         out.push({ image: kept, readMs: outcome.ms, read });
       } catch (error) {
-        const failure: ImageFailure =
-          error instanceof ImageDecodeError ? error.failure : { code: 'failed', detail: errorDetail(error) };
+        const failure = imageFailure(error);
         const failed = await this.library.fail(image, failure);
         updated.push(failed);
         this.post({ type: 'image-failed', id, imageId: image.id, failure });
@@ -800,8 +799,7 @@ export class ClassifierService {
           item.readMs = performance.now() - started;
           toEncode.push(item);
         } catch (error) {
-          const failure: ImageFailure =
-            error instanceof ImageDecodeError ? error.failure : { code: 'failed', detail: errorDetail(error) };
+          const failure = imageFailure(error);
           this.failImage(id, item.image, failure);
         }
       }
@@ -1055,4 +1053,9 @@ export class ClassifierService {
         return;
     }
   }
+}
+
+// The one mapping of an image read/decode error to the failure the page words.
+function imageFailure(error: unknown): ImageFailure {
+  return error instanceof ImageDecodeError ? error.failure : { code: 'failed', detail: errorDetail(error) };
 }
