@@ -42,6 +42,7 @@ import type {
   Scoring,
   StoredModel,
 } from '../../shared/types.ts';
+import { countProgress, progressCounter } from './progress.ts';
 import { Throughput } from './throughput.ts';
 import {
   ClassifierClient,
@@ -272,6 +273,7 @@ export class ClassifierSession {
   private searchController: AbortController | null = null;
   private started = false;
   private readonly throughput: Throughput;
+  private readonly progressOf = progressCounter(countProgress);
   /** What the person agreed to download, in the consent dialog. */
   private consent: Consent | null = null;
   /** Foreign hosts the person agreed to, or whose model loaded (from the store, after an earlier agreement). */
@@ -351,13 +353,8 @@ export class ClassifierSession {
       // Corrections change the scores of pictures like them: scores computed before are stale.
       corrections.filter((c) => labels.labels.includes(c.label)).map((c) => `${c.contentHash}:${c.label}`),
     ]);
-    let done = 0;
-    let total = 0;
-    for (const image of images) {
-      if (image.failure ?? failures.get(image.id)) continue;
-      total++;
-      if (results.get(image.id)?.key === resultKey) done++;
-    }
+    // Memoised on its inputs: a keystroke in the labels box changes none of them, so no image is walked.
+    const { done, total } = this.progressOf(images, results, failures, resultKey);
     const stopped = this.stopMark !== null && this.stopMark.key === resultKey && this.stopMark.images === images.length;
     const pace = this.throughput.pace(total - done);
     return { ...next, scoring, resultKey, progress: { done, total }, stopped, pace };
