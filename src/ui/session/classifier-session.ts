@@ -20,15 +20,7 @@ import { parseLabels, type ParsedLabels } from '../../shared/labels.ts';
 import type { RestoreOutcome } from '../../shared/backup.ts';
 import type { LibraryFolder, LibraryImage, LibraryProblem, NewImage } from '../../shared/library.ts';
 import type { LibraryWriteFailure, TrashedImage } from '../../shared/trash.ts';
-import type {
-  Correction,
-  FolderFile,
-  HeatMap,
-  LoadOptions,
-  ScoreRows,
-  SearchHits,
-  SearchQuery,
-} from '../../shared/protocol.ts';
+import type { Correction, FolderFile, HeatMap, LoadOptions, ScoreRows, SearchHits } from '../../shared/protocol.ts';
 import type { ParsedSettings, Settings, SettingsProblem } from '../../shared/settings.ts';
 import { templatesFor, type PromptSettings } from '../../shared/template.ts';
 import type {
@@ -42,6 +34,9 @@ import type {
   Scoring,
   StoredModel,
 } from '../../shared/types.ts';
+import { countProgress, progressCounter } from './progress.ts';
+import { SearchController } from './search-controller.ts';
+import { Disposables } from './store.ts';
 import { Throughput } from './throughput.ts';
 import {
   ClassifierClient,
@@ -266,12 +261,14 @@ export class ClassifierSession {
   private prepareTimer: ReturnType<typeof setTimeout> | undefined;
   private prepareController: AbortController | null = null;
   private promptTimer: ReturnType<typeof setTimeout> | undefined;
-  private searchTimer: ReturnType<typeof setTimeout> | undefined;
   /** Stored graphs ONNX Runtime rejected in the last load, while a fresh worker loads them again. */
   private rejectedGraphs: string[] | null = null;
-  private searchController: AbortController | null = null;
   private started = false;
   private readonly throughput: Throughput;
+  private readonly progressOf = progressCounter(countProgress);
+  /** Each part registers here what it must undo when the session ends. */
+  private readonly disposables = new Disposables();
+  private readonly search: SearchController;
   /** What the person agreed to download, in the consent dialog. */
   private consent: Consent | null = null;
   /** Foreign hosts the person agreed to, or whose model loaded (from the store, after an earlier agreement). */
@@ -317,6 +314,16 @@ export class ClassifierSession {
       writeFailures: [],
       lastRemoval: null,
     });
+    this.search = new SearchController(
+      {
+        client: this.client,
+        current: () => this.state,
+        update: (change) => this.update(change),
+        debounceMs: deps.debounceMs ?? 250,
+        onSearchStarted: () => deps.onSearchStarted?.(),
+      },
+      this.disposables,
+    );
     this.client.onTrouble = (trouble) => this.recover(trouble);
     this.client.onWriteFailed = (failure) => this.update({ writeFailures: [...this.state.writeFailures, failure] });
   }
@@ -351,13 +358,8 @@ export class ClassifierSession {
       // Corrections change the scores of pictures like them: scores computed before are stale.
       corrections.filter((c) => labels.labels.includes(c.label)).map((c) => `${c.contentHash}:${c.label}`),
     ]);
-    let done = 0;
-    let total = 0;
-    for (const image of images) {
-      if (image.failure ?? failures.get(image.id)) continue;
-      total++;
-      if (results.get(image.id)?.key === resultKey) done++;
-    }
+    // Memoised on its inputs: a keystroke in the labels box changes none of them, so no image is walked.
+    const { done, total } = this.progressOf(images, results, failures, resultKey);
     const stopped = this.stopMark !== null && this.stopMark.key === resultKey && this.stopMark.images === images.length;
     const pace = this.throughput.pace(total - done);
     return { ...next, scoring, resultKey, progress: { done, total }, stopped, pace };
@@ -867,46 +869,16 @@ export class ClassifierSession {
 
   /** Searches the library by text as the person types (after the same pause as labels); empty text ends the search. */
   setSearchText(text: string): void {
-    this.update({ searchText: text });
-    clearTimeout(this.searchTimer);
-    if (text.trim() === '') {
-      this.endSearch();
-      return;
-    }
-    this.searchTimer = setTimeout(
-      () => this.runSearch({ kind: 'text', text: text.trim() }),
-      this.deps.debounceMs ?? 250,
-    );
+    this.search.setText(text);
   }
 
   /** "More like this": the library ranked by likeness to one of its pictures. */
   searchLike(imageId: string): void {
-    clearTimeout(this.searchTimer);
-    this.update({ searchText: '' });
-    this.runSearch({ kind: 'image', imageId });
+    this.search.like(imageId);
   }
 
   endSearch(): void {
-    clearTimeout(this.searchTimer);
-    this.searchController?.abort();
-    this.update({ search: null, searchText: '' });
-  }
-
-  private runSearch(query: SearchState['query']): void {
-    this.searchController?.abort();
-    const controller = new AbortController();
-    this.searchController = controller;
-    this.update({ search: { query, status: 'searching', hits: this.state.search?.hits ?? null } });
-    const asked: SearchQuery = query.kind === 'text' ? { ...query, templates: this.state.templates } : query;
-    this.deps.onSearchStarted?.();
-    this.client.search(asked, controller.signal).then(
-      (hits) => {
-        if (!controller.signal.aborted) this.update({ search: { query, status: 'done', hits } });
-      },
-      (error: unknown) => {
-        if (!isSuperseded(error)) this.update({ search: { query, status: 'failed', hits: null } });
-      },
-    );
+    this.search.end();
   }
 
   /** Makes a picture an example of `label`, or (null) undoes its correction; the library's scores then follow. */
@@ -1119,8 +1091,7 @@ export class ClassifierSession {
     clearTimeout(this.prepareTimer);
     this.prepareController?.abort();
     clearTimeout(this.promptTimer);
-    clearTimeout(this.searchTimer);
-    this.searchController?.abort();
+    this.disposables.dispose();
     this.abortLoad();
     this.abortRun();
     this.client.dispose();

@@ -48,7 +48,7 @@ export function isSuperseded(error: unknown): boolean {
 
 type RequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
 
-interface Pending {
+interface AwaitedReply {
   onReply(reply: WorkerReply): void;
   reject(error: Error): void;
   /** The request as sent, for sending again to a fresh worker (library and store requests). */
@@ -130,7 +130,7 @@ function spawnWorker(): Worker {
 
 export class ClassifierClient {
   private worker: Worker;
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending = new Map<number, AwaitedReply>();
   private nextId = 1;
   /** Cancels sent and not answered yet, each with the timer that declares the worker hung. */
   private readonly unanswered = new Map<number, ReturnType<typeof setTimeout>>();
