@@ -34,7 +34,7 @@ try {
   page.on('load', () => (loads += 1));
   const start = Date.now();
   await page.goto(`http://localhost:${port}/?host=/models&model=fixtures/clip-colors`);
-  await page.getByLabel('Add images').setInputFiles([await solidImage('red.png', COLOURS.red)]);
+  await page.getByLabel('Add images').setInputFiles([await solidImage('red', COLOURS.red)]);
   await page.getByLabel('Candidate labels').fill('red, green, blue');
   const scores = page.getByRole('list', { name: 'Scores for red.png' }).getByRole('listitem');
   try {
@@ -49,7 +49,7 @@ try {
   if (process.env.SECOND_VISIT) {
     const again = Date.now();
     await page.reload();
-    await page.getByLabel('Add images').setInputFiles([await solidImage('red.png', COLOURS.red)]);
+    await page.getByLabel('Add images').setInputFiles([await solidImage('red', COLOURS.red)]);
     await scores
       .first()
       .waitFor({ timeout: limitMs })
