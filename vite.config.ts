@@ -54,6 +54,8 @@ function contentSecurityPolicy(): Plugin {
 }
 
 export default defineConfig({
+  // A separate dependency cache (e.g. a fresh folder) for checking a cold `npm run dev`: scripts/dev-first-visit.ts.
+  cacheDir: process.env.VITE_CACHE_DIR ?? 'node_modules/.vite',
   // 'mpa': a missing file is a 404, not index.html posing as a model file.
   appType: 'mpa',
   plugins: [
@@ -100,6 +102,12 @@ export default defineConfig({
   },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
-  // Pre-bundling would move ONNX Runtime away from the files it locates relative to itself.
-  optimizeDeps: { exclude: ['@huggingface/transformers', 'onnxruntime-web'] },
+  optimizeDeps: {
+    // The workers too, so a cold `npm run dev` finds their dependencies (idb) before the first visit
+    // instead of re-optimising and reloading the page under it (docs/testing.md, "First dev visit").
+    entries: ['index.html', 'src/**/*.worker.ts'],
+    // Pre-bundling would move ONNX Runtime away from the files it locates relative to itself, and
+    // onnxruntime-common (aliased to it above) would become a second copy of it.
+    exclude: ['@huggingface/transformers', 'onnxruntime-web', 'onnxruntime-common'],
+  },
 });

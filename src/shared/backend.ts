@@ -57,7 +57,7 @@ export function chooseBackend(
 
 /**
  * ONNX Runtime Web's WASM build a worker runs: WebGPU needs the asyncify one (27 MB); the CPU runs
- * the plain one (14 MB), which starts in about half the time and passes as fast. One per worker.
+ * the plain one (14 MB), which starts sooner and passes as fast (docs/architecture.md). One per worker.
  */
 export type RuntimeBuild = 'asyncify' | 'plain';
 

@@ -6,8 +6,8 @@
 
 export const MAX_LABELS = 1000;
 /**
- * The longest label, in characters: CLIP reads at most 77 tokens, and a 1 MB label took 18 s to
- * tokenise. A longer label is left out (cut, it would score a text the person did not write).
+ * The longest label, in characters: CLIP reads at most 77 tokens, and a huge label is slow to
+ * tokenise (docs/performance.md, "Figures behind the code"). A longer label is left out (cut, it would score a text the person did not write).
  */
 export const MAX_LABEL_LENGTH = 300;
 

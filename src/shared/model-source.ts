@@ -1,7 +1,7 @@
 /** Which model to load and from where, as given in the page URL (`?model=…&host=…`). */
 import type { ModelSource } from './types.ts';
 
-/** CLIP ViT-B/16: the download of ViT-B/32 (about 152 MB at q8) with 5.4 points more accuracy (see README). */
+/** CLIP ViT-B/16: the download of ViT-B/32 (about 152 MB at q8) with 5.4 points more accuracy (see docs/using.md). */
 export const DEFAULT_MODEL_ID = 'Xenova/clip-vit-base-patch16';
 export const DEFAULT_HOST = 'https://huggingface.co';
 

@@ -3,8 +3,7 @@
  * started on first use. A reader that crashes fails the reads it had, and the next read starts a
  * fresh one. Pictures are read in place where a worker cannot start one (no nested workers), and
  * wherever ONNX Runtime's threads take every core (`separate` says): a reader beside them slowed
- * the page more than it sped reading (on 2 cores, the 1,000-photo library's longest main-thread
- * task went from 33 to 53 ms for 25% more images per second).
+ * the page more than it sped reading (figures: docs/performance.md, "Figures behind the code").
  */
 import type { ImageReader } from '../service/classifier-service.ts';
 import { decodeImage } from './decode-image.ts';
