@@ -44,12 +44,12 @@ describe('duplicateGroups', () => {
   });
 
   it('the sign-bit prefilter finds the pairs that exact all-pairs finds', () => {
-    const base = randomVectors(300, 128, 3);
-    const vectors = [...base, ...base.slice(0, 100).map((v, i) => nudged(v, 0.15 + (i % 10) * 0.02, 100 + i))];
+    const base = randomVectors(300, 512, 3);
+    const vectors = [...base, ...base.slice(0, 100).map((v, i) => nudged(v, 0.1 + (i % 10) * 0.02, 100 + i))];
     const { rows, dim } = unitRows(vectors);
-    const exact = exactPairs(rows, dim, 0.9);
+    const exact = exactPairs(rows, dim, 0.95);
     expect(exact.length).toBeGreaterThan(50);
-    const found = new Set(prefilteredPairs(rows, dim, 0.9).map(([i, j]) => `${i},${j}`));
+    const found = new Set(prefilteredPairs(rows, dim, 0.95).map(([i, j]) => `${i},${j}`));
     const recalled = exact.filter(([i, j]) => found.has(`${i},${j}`)).length;
     expect(recalled / exact.length).toBeGreaterThanOrEqual(0.98);
   });

@@ -1,8 +1,8 @@
 /**
  * Duplicate groups of the library: exact duplicates share a content hash; near duplicates have
  * embeddings whose cosine is at least a cutoff. Exact all-pairs over unit vectors in blocks up to
- * `EXACT_LIMIT` distinct embeddings; above it, sign bits of each vector prefilter the pairs (a small
- * Hamming distance means a small angle) and only those are scored exactly.
+ * `EXACT_LIMIT` distinct embeddings; above it, sign bits of each vector prefilter the pairs (equal
+ * 16-bit bands, then a small Hamming distance: a small angle) and only those are scored exactly.
  */
 
 /**
@@ -100,7 +100,14 @@ export function hammingBudget(cutoff: number, dim: number, slack = 4): number {
   return Math.ceil(dim * p + slack * Math.sqrt(dim * p * (1 - p)) + 1);
 }
 
-/** Pairs whose sign codes are within the Hamming budget, rescored exactly against the cutoff. */
+/** Bits per band of the sign code: two rows become candidates when one band of theirs is equal. */
+const BAND_BITS = 16;
+
+/**
+ * Pairs found through equal bands of their sign codes (locality-sensitive hashing: near vectors
+ * share most bits, so some 16-bit band of theirs is likely equal), kept when their Hamming distance
+ * is within the budget, then rescored exactly against the cutoff.
+ */
 export function prefilteredPairs(
   rows: Float32Array,
   dim: number,
@@ -110,15 +117,41 @@ export function prefilteredPairs(
   const n = dim === 0 ? 0 : rows.length / dim;
   const { codes, words } = signCodes(rows, dim);
   const budget = hammingBudget(cutoff, dim);
+  const bands = words * (32 / BAND_BITS);
+  const band = (row: number, b: number) => (codes[row * words + (b >> 1)] >>> ((b & 1) * BAND_BITS)) & 0xffff;
   const pairs: [number, number][] = [];
-  for (let i = 0; i < n; i++) {
-    if (i % BLOCK === 0) signal?.throwIfAborted();
-    const oi = i * words;
-    for (let j = i + 1; j < n; j++) {
-      const oj = j * words;
-      let distance = 0;
-      for (let w = 0; w < words && distance <= budget; w++) distance += popcount(codes[oi + w] ^ codes[oj + w]);
-      if (distance <= budget && dot(rows, dim, i, j) >= cutoff) pairs.push([i, j]);
+  const counts = new Uint32Array(1 << BAND_BITS);
+  const order = new Uint32Array(n);
+  for (let b = 0; b < bands; b++) {
+    signal?.throwIfAborted();
+    // Rows sorted by this band's value (a counting sort): equal values sit next to each other.
+    counts.fill(0);
+    for (let r = 0; r < n; r++) counts[band(r, b)]++;
+    let offset = 0;
+    for (let v = 0; v < counts.length; v++) {
+      const count = counts[v];
+      counts[v] = offset;
+      offset += count;
+    }
+    for (let r = 0; r < n; r++) order[counts[band(r, b)]++] = r;
+    for (let start = 0; start < n;) {
+      const value = band(order[start], b);
+      let end = start + 1;
+      while (end < n && band(order[end], b) === value) end++;
+      for (let x = start; x < end; x++)
+        for (let y = x + 1; y < end; y++) {
+          const i = Math.min(order[x], order[y]);
+          const j = Math.max(order[x], order[y]);
+          // Counted once: at the first band where the two rows agree.
+          let earlier = false;
+          for (let e = 0; e < b && !earlier; e++) earlier = band(i, e) === band(j, e);
+          if (earlier) continue;
+          let distance = 0;
+          for (let w = 0; w < words && distance <= budget; w++)
+            distance += popcount(codes[i * words + w] ^ codes[j * words + w]);
+          if (distance <= budget && dot(rows, dim, i, j) >= cutoff) pairs.push([i, j]);
+        }
+      start = end;
     }
   }
   return pairs;
