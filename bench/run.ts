@@ -17,6 +17,7 @@ import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium.ts';
 import { libraryScenario, type LibraryFigures } from './library.ts';
+import { duplicateFigures } from './duplicates/duplicates.ts';
 import {
   classifiedShown,
   exportedScores,
@@ -407,6 +408,8 @@ async function main(): Promise<void> {
       library_relabel_ms: library.relabelMs,
       library_bytes_per_image: library.bytesPerImage,
       search_ms_10k: library.searchMs,
+      // dupes: duplicate finding over synthetic CLIP-sized embeddings, in this Node process.
+      ...duplicateFigures(),
     };
     const ms = (x: number) => `${x.toFixed(0)} ms`;
     row('This app, 20 images × 10 labels (end to end)', ms(m((r) => r.endToEndMs)));

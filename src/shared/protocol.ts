@@ -23,7 +23,7 @@ import type {
 } from './types.ts';
 
 /** Bumped whenever a message changes shape: a cached worker bundle can outlive an app update. */
-export const PROTOCOL_VERSION = 11;
+export const PROTOCOL_VERSION = 12;
 
 export interface LoadOptions {
   source: ModelSource;
@@ -160,7 +160,9 @@ export type WorkerRequest =
   | { type: 'list-models'; id: number }
   | { type: 'delete-model'; id: number; modelKey: string }
   /** Copies a model folder from disk into the model store, as `imported/{folder}` on this origin's local host. */
-  | { type: 'import-model'; id: number; folder: string; files: FolderFile[]; origin: string };
+  | { type: 'import-model'; id: number; folder: string; files: FolderFile[]; origin: string }
+  // dupes: groups of the same file (content hash) or look-alikes (embedding cosine ≥ cutoff); answered `duplicates`.
+  | { type: 'find-duplicates'; id: number; cutoff: number };
 
 export type WorkerReply =
   /** The files a load needs, sent before any download starts. */
@@ -238,4 +240,6 @@ export type WorkerReply =
       removed: string[];
       folders: LibraryFolder[];
       corrections: Correction[] | null;
-    };
+    }
+  // dupes: image ids per group, two or more each, in library order.
+  | { type: 'duplicates'; id: number; groups: string[][] };

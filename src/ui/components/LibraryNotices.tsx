@@ -2,6 +2,7 @@ import { useI18n } from '../i18n/i18n.ts';
 import { writeFailureMessage } from '../i18n/messages.ts';
 import { useSession, useSessionValue } from '../hooks/use-session.ts';
 import { TrashDialog } from './TrashDialog.tsx';
+import { DuplicatesDialog } from './DuplicatesDialog.tsx';
 
 /**
  * What the library's storage says: failed writes at once (an alert naming what was not kept),
@@ -32,6 +33,7 @@ export function LibraryNotices() {
           </p>
         )}
         <TrashDialog />
+        <DuplicatesDialog />
       </div>
     </div>
   );

@@ -493,6 +493,16 @@ const en = {
   updateAvailable: 'Update available: a new version of the app is ready.',
   reloadToUpdate: 'Reload to update',
   later: 'Later',
+  // dupes strings
+  findDuplicates: 'Find duplicates',
+  duplicateGroups: 'Duplicate groups',
+  duplicatesHint: 'The same file under other names, and photos that look alike (resized or re-encoded copies).',
+  duplicateCutoff: 'Near-duplicate cutoff',
+  duplicateCutoffHint: (value: string) => `Photos whose embeddings agree at least ${value} (cosine) are grouped.`,
+  noDuplicates: 'No duplicates found.',
+  duplicateGroup: (count: number) => `${count} photos`,
+  keepOnly: (name: string) => `Keep ${name}`,
+  duplicatesFailed: (detail: string) => `Duplicates could not be found: ${detail}`,
 };
 
 export type Messages = typeof en;
@@ -894,6 +904,16 @@ const zh: Messages = {
   updateAvailable: '有可用更新：应用的新版本已就绪。',
   reloadToUpdate: '重新加载以更新',
   later: '稍后',
+  // dupes strings
+  findDuplicates: '查找重复项',
+  duplicateGroups: '重复组',
+  duplicatesHint: '其他名称下的同一文件，以及看起来相似的照片（缩放或重新编码的副本）。',
+  duplicateCutoff: '近似重复阈值',
+  duplicateCutoffHint: (value) => `嵌入向量余弦相似度不低于 ${value} 的照片会归为一组。`,
+  noDuplicates: '未找到重复项。',
+  duplicateGroup: (count) => `${count} 张照片`,
+  keepOnly: (name) => `保留 ${name}`,
+  duplicatesFailed: (detail) => `无法查找重复项：${detail}`,
 };
 
 const MESSAGES: Record<Locale, Messages> = { en, zh };

@@ -46,6 +46,7 @@ import {
   type LibraryChanged,
   type WorkerTrouble,
 } from './worker-client.ts';
+import { Duplicates } from './duplicates.ts';
 
 /** One file of a loading model: how much of it has arrived, and whether it came from the store. */
 export interface DownloadItem extends FileProgress {
@@ -248,6 +249,8 @@ export class ClassifierSession {
   private state: SessionSnapshot;
   private readonly listeners = new Set<() => void>();
   private readonly client: ClassifierClient;
+  /** dupes: the library's duplicate groups (its own part). */
+  readonly duplicates: Duplicates;
   private run: Run | null = null;
   private loadController: AbortController | null = null;
   /** A stop holds for the labels and images it was made on: changing either asks for new work. */
@@ -282,6 +285,7 @@ export class ClassifierSession {
 
   constructor(private readonly deps: SessionDeps) {
     this.client = deps.createClient?.() ?? new ClassifierClient();
+    this.duplicates = new Duplicates(this.client);
     this.client.onDeviceLost = (detail) => this.fallBackToWasm(detail);
     this.client.onNotices = (notices) => {
       const { model } = this.state;
@@ -1094,6 +1098,7 @@ export class ClassifierSession {
     this.disposables.dispose();
     this.abortLoad();
     this.abortRun();
+    this.duplicates.dispose();
     this.client.dispose();
   }
 }

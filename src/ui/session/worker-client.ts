@@ -399,6 +399,13 @@ export class ClassifierClient {
     });
   }
 
+  /** dupes: the library's duplicate groups (image ids) at a cosine cutoff. */
+  findDuplicates(cutoff: number, signal?: AbortSignal): Promise<string[][]> {
+    return this.request<string[][]>({ type: 'find-duplicates', cutoff }, signal, (reply, resolve) => {
+      if (reply.type === 'duplicates') resolve(reply.groups);
+    });
+  }
+
   /** Moves every image to the trash; resolves with those moved. */
   clearLibrary(): Promise<string[]> {
     return this.request<string[]>({ type: 'clear-library' }, undefined, (reply, resolve) => {

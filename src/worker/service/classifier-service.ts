@@ -33,6 +33,7 @@ import { BackendError, ImageDecodeError, isOutOfMemory } from '../model/model-er
 import type { ModelStore } from '../storage/model-store.ts';
 import type { ReadImage } from '../images/read-image.ts';
 import { isUnread } from '../library/reading-marks.ts';
+import { findDuplicates } from './find-duplicates.ts';
 import {
   centred,
   scoreImages,
@@ -324,6 +325,13 @@ export class ClassifierService {
       case 'delete-model':
       case 'import-model':
         return this.storeRequest(request);
+      case 'find-duplicates':
+        return findDuplicates(
+          request,
+          this.library,
+          () => this.duplicateEmbeddings(request.id),
+          (r) => this.post(r),
+        );
     }
   }
 
@@ -939,6 +947,12 @@ export class ClassifierService {
     const stored = await this.library.embeddings(scorer.embeddingKey);
     const images = this.library.all().filter((image) => image.contentHash !== null && stored.has(image.contentHash));
     return { images, vectors: images.map((image) => stored.get(image.contentHash as string) as Float32Array) };
+  }
+
+  /** The ready model's stored embeddings (none before a model is ready: duplicates then group by hash alone). */
+  private async duplicateEmbeddings(id: number): Promise<ReadonlyMap<string, Float32Array>> {
+    const session = this.session;
+    return session ? this.library.embeddings((await this.scorer(id, session)).embeddingKey) : new Map();
   }
 
   private async search({ id, query }: Request<'search'>): Promise<void> {
