@@ -1,19 +1,10 @@
-import { useId, useRef, useSyncExternalStore } from 'react';
+import { useId, useMemo, useRef, useSyncExternalStore } from 'react';
 import { formatBytes } from '../../shared/format.ts';
 import type { LibraryImage } from '../../shared/library.ts';
 import { formatDateTime } from '../i18n/dates.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { useSession, useSessionValue } from '../hooks/use-session.ts';
-import { useThumbnail } from '../hooks/use-thumbnail.ts';
-
-function DuplicateThumbnail({ image }: { image: LibraryImage }) {
-  const url = useThumbnail(image);
-  return url ? (
-    <img src={url} alt="" width={64} height={64} className="duplicate-thumb" />
-  ) : (
-    <span className="duplicate-thumb" />
-  );
-}
+import { SmallThumbnail } from './SmallThumbnail.tsx';
 
 /** `Find duplicates` and its dialog: groups of the same or look-alike photos, each with `Keep {name}`. */
 export function DuplicatesDialog() {
@@ -24,11 +15,15 @@ export function DuplicatesDialog() {
   const images = useSessionValue((snapshot) => snapshot.images);
   const id = useId();
   const dialog = useRef<HTMLDialogElement>(null);
-  const byId = new Map(images.map((image) => [image.id, image]));
   // Images removed since the groups were found drop out; a group left with one photo is no group.
-  const shown = (groups ?? [])
-    .map((group) => group.flatMap((imageId) => byId.get(imageId) ?? []))
-    .filter((group) => group.length > 1);
+  // The button is always on the page, so the library is only walked when there are groups to show.
+  const shown = useMemo(() => {
+    if (!groups?.length) return [];
+    const byId = new Map(images.map((image) => [image.id, image]));
+    return groups
+      .map((group) => group.flatMap((imageId) => byId.get(imageId) ?? []))
+      .filter((group) => group.length > 1);
+  }, [groups, images]);
 
   const open = () => {
     dialog.current?.showModal();
@@ -74,7 +69,7 @@ export function DuplicatesDialog() {
                 <ul className="duplicate-photos">
                   {group.map((image) => (
                     <li key={image.id}>
-                      <DuplicateThumbnail image={image} />
+                      <SmallThumbnail image={image} size={64} className="duplicate-thumb" />
                       <span className="duplicate-name">
                         {image.path ?? image.name}
                         <span className="hint">

@@ -1,21 +1,11 @@
 import { useId, useRef, useState } from 'react';
-import type { LibraryImage } from '../../shared/library.ts';
 import { TRASH_KEEP_MS, type TrashedImage } from '../../shared/trash.ts';
 import { formatDateTime } from '../i18n/dates.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { useSession } from '../hooks/use-session.ts';
-import { useThumbnail } from '../hooks/use-thumbnail.ts';
+import { SmallThumbnail } from './SmallThumbnail.tsx';
 
 const DAYS = Math.round(TRASH_KEEP_MS / 86_400_000);
-
-function TrashThumbnail({ image }: { image: LibraryImage }) {
-  const url = useThumbnail(image);
-  return url ? (
-    <img src={url} alt="" width={48} height={48} className="trash-thumb" />
-  ) : (
-    <span className="trash-thumb" />
-  );
-}
 
 /** The `Trash` button and its dialog: removed images, each with `Restore {name}`, and `Empty trash`. */
 export function TrashDialog() {
@@ -61,7 +51,7 @@ export function TrashDialog() {
           <ul className="trash-list" aria-label={t.trashTitle}>
             {items.map((entry) => (
               <li key={entry.id}>
-                <TrashThumbnail image={entry.image} />
+                <SmallThumbnail image={entry.image} size={48} className="trash-thumb" />
                 <span className="trash-name">
                   {entry.image.path ?? entry.image.name}
                   <span className="hint"> {t.trashedOn(formatDateTime(locale, entry.trashedAt))}</span>

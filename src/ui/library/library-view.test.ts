@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LibraryImage } from '../../shared/library.ts';
+import { libraryRecord } from '../test-support/library-records.ts';
 import type { Correction } from '../../shared/protocol.ts';
 import {
   effectiveLabel,
@@ -15,21 +16,7 @@ const CURRENT = 'key of the labels applied now';
 const OLD = 'key of labels replaced since';
 
 function image(id: string, contentHash: string | null = `hash-${id}`): LibraryImage {
-  return {
-    id,
-    name: `${id}.png`,
-    path: null,
-    folderId: null,
-    size: 3,
-    lastModified: 1,
-    addedAt: 1,
-    contentHash,
-    width: 0,
-    height: 0,
-    notes: [],
-    failure: null,
-    source: 'file',
-  };
+  return libraryRecord(id, contentHash);
 }
 
 function result(key: string, labels: string[], scores: number[], margin = 5): ImageResult {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WebGPUProbe } from '../../shared/backend.ts';
 import { UNKNOWN_SIZE_TOTAL_CAP } from '../../shared/consent.ts';
 import type { LibraryImage } from '../../shared/library.ts';
+import { libraryRecord } from '../test-support/library-records.ts';
 import { parseSettings } from '../../shared/settings.ts';
 import type { LibraryWriteFailure } from '../../shared/trash.ts';
 import type { ModelInfo } from '../../shared/types.ts';
@@ -27,23 +28,7 @@ function info(device: 'wasm' | 'webgpu'): ModelInfo {
   };
 }
 
-function record(id: string): LibraryImage {
-  return {
-    id,
-    name: `${id}.png`,
-    path: null,
-    folderId: null,
-    size: 3,
-    lastModified: 1,
-    addedAt: 1,
-    contentHash: null,
-    width: 0,
-    height: 0,
-    notes: [],
-    failure: null,
-    source: 'file',
-  };
-}
+const record = (id: string): LibraryImage => libraryRecord(id);
 
 /** Score rows as the worker sends them: the first label wins for every image. */
 function rows(ids: string[], labels: number, cached = 0) {

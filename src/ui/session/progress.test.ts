@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { LibraryImage } from '../../shared/library.ts';
+import { libraryRecord } from '../test-support/library-records.ts';
 import { parseSettings } from '../../shared/settings.ts';
 import { ClassifierSession } from './classifier-session.ts';
 import { FakeWorker } from './fake-worker.ts';
@@ -13,23 +14,7 @@ vi.mock('./progress.ts', async (importOriginal) => {
   return { ...original, countProgress: vi.fn(original.countProgress) };
 });
 
-function record(id: string): LibraryImage {
-  return {
-    id,
-    name: `${id}.png`,
-    path: null,
-    folderId: null,
-    size: 3,
-    lastModified: 1,
-    addedAt: 1,
-    contentHash: null,
-    width: 0,
-    height: 0,
-    notes: [],
-    failure: null,
-    source: 'file',
-  };
-}
+const record = (id: string): LibraryImage => libraryRecord(id);
 
 async function settle(): Promise<void> {
   for (let i = 0; i < 10; i++) await Promise.resolve();
