@@ -62,7 +62,12 @@ async function recordingHost(): Promise<RecordingHost> {
     host: `http://127.0.0.1:${port}/models`,
     port,
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    // A page still holding a keep-alive socket (or a download cut short) would hold close() open forever.
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
