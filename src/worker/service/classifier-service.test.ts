@@ -382,6 +382,26 @@ describe('ClassifierService', () => {
     expect(w.of('loaded').map((r) => r.id)).toEqual([300]);
   });
 
+  it('a cancel aborts the signal of exactly its target, at once and without a timer', async () => {
+    const loading = deferred<LoadedModel>();
+    const signals: AbortSignal[] = [];
+    const w = visit({
+      loader: (_options, _progress, signal) => {
+        signals.push(signal);
+        return loading.promise;
+      },
+    });
+    const first = w.send({ type: 'load', protocolVersion: PROTOCOL_VERSION, options: w.options, id: 310 });
+    const other = w.send({ type: 'library-size', id: 311 });
+    await other;
+    void w.send({ type: 'cancel', id: 312, target: 310 });
+    // The download's signal is the request's own: aborted synchronously by the cancel.
+    expect(signals.map((signal) => signal.aborted)).toEqual([true]);
+    await first;
+    expect(w.of('failed')).toEqual([{ type: 'failed', id: 310, failure: { code: 'aborted' } }]);
+    expect(w.of('failed').some((r) => r.id === 311)).toBe(false);
+  });
+
   it('a failed inference on WebGPU fails the request as a backend failure', async () => {
     const w = visit({ device: 'webgpu' });
     await w.load();

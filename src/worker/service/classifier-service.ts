@@ -177,11 +177,8 @@ const noWork = (): EncodeWork => ({ textsEncoded: 0, textsCached: 0, imagesEncod
 export class ClassifierService {
   private session: Session | null = null;
   private queue: Promise<void> = Promise.resolve();
-  /** Requests queued or running, and those of them asked to stop. */
-  private readonly pending = new Set<number>();
-  private readonly cancelled = new Set<number>();
-  /** Downloads of running loads, stopped at once by a cancel. */
-  private readonly loadControllers = new Map<number, AbortController>();
+  /** One controller per request queued or running: a cancel aborts its signal (no polling). */
+  private readonly pending = new Map<number, AbortController>();
   private readonly textMemory = new LruCache<string, Float32Array>(TEXT_MEMORY);
   /** Prompts a preparation encoded that no classify has used yet (by text key). */
   private readonly preparedTexts = new Set<string>();
@@ -250,8 +247,7 @@ export class ClassifierService {
   receive(request: WorkerRequest): Promise<void> {
     switch (request.type) {
       case 'cancel':
-        if (this.pending.has(request.target)) this.cancelled.add(request.target);
-        this.loadControllers.get(request.target)?.abort();
+        this.pending.get(request.target)?.abort();
         // Said at once: the page takes a cancel left unanswered as a hung worker, and replaces it.
         this.post({ type: 'cancelled', id: request.id, target: request.target });
         return Promise.resolve();
@@ -261,7 +257,7 @@ export class ClassifierService {
       case 'classify':
       case 'prepare-labels': {
         // One after another: a classify right after its labels' preparation finds their texts cached.
-        this.pending.add(request.id);
+        this.pending.set(request.id, new AbortController());
         const run = () =>
           request.type === 'classify'
             ? this.library.sync.whileClassifying(() => this.classify(request))
@@ -271,7 +267,7 @@ export class ClassifierService {
         return handled;
       }
       default:
-        this.pending.add(request.id);
+        this.pending.set(request.id, new AbortController());
         return this.answer(request.id, () => this.handle(request));
     }
   }
@@ -339,22 +335,32 @@ export class ClassifierService {
     this.deps.post(reply, transfer);
   }
 
-  private throwIfCancelled(id: number): void {
-    if (this.cancelled.has(id)) throw new CancelledError();
+  /** The abort signal of request `id`; one never aborted once the request has been answered. */
+  private signalOf(id: number): AbortSignal {
+    return this.pending.get(id)?.signal ?? new AbortController().signal;
   }
 
-  /** Waits for `promise`, or stops as soon as request `id` is cancelled. */
+  private isCancelled(id: number): boolean {
+    return this.signalOf(id).aborted;
+  }
+
+  private throwIfCancelled(id: number): void {
+    if (this.isCancelled(id)) throw new CancelledError();
+  }
+
+  /** Waits for `promise`, or stops as soon as request `id`'s signal is aborted. */
   private async untilCancelled<T>(id: number, promise: Promise<T>): Promise<T> {
-    let timer: ReturnType<typeof setInterval> | undefined;
+    const signal = this.signalOf(id);
+    if (signal.aborted) throw new CancelledError();
+    let onAbort = (): void => undefined;
     const cancelled = new Promise<never>((_, reject) => {
-      timer = setInterval(() => {
-        if (this.cancelled.has(id)) reject(new CancelledError());
-      }, 50);
+      onAbort = () => reject(new CancelledError());
+      signal.addEventListener('abort', onAbort, { once: true });
     });
     try {
       return await Promise.race([promise, cancelled]);
     } finally {
-      clearInterval(timer);
+      signal.removeEventListener('abort', onAbort);
     }
   }
 
@@ -367,12 +373,11 @@ export class ClassifierService {
       this.post({ type: 'failed', id, failure: this.requestFailure(id, error) });
     } finally {
       this.pending.delete(id);
-      this.cancelled.delete(id);
     }
   }
 
   private requestFailure(id: number, error: unknown): RequestFailure {
-    if (this.cancelled.has(id) || (error instanceof Error && error.name === 'AbortError')) return { code: 'aborted' };
+    if (this.isCancelled(id) || (error instanceof Error && error.name === 'AbortError')) return { code: 'aborted' };
     if (error instanceof FailureError) return error.failure;
     if (error instanceof BackendError) return { code: 'backend', detail: error.message };
     if (isOutOfMemory(error)) return { code: 'out-of-memory', detail: errorDetail(error) };
@@ -389,13 +394,11 @@ export class ClassifierService {
     const key = JSON.stringify(options);
     if (this.session?.key !== key) {
       const previous = this.session;
-      const controller = new AbortController();
-      this.loadControllers.set(id, controller);
       const current: Session = {
         key,
         request: loadRequestKey(options),
         options,
-        model: this.openModel(id, options, controller.signal),
+        model: this.openModel(id, options, this.signalOf(id)),
         loaded: null,
       };
       this.session = current;
@@ -419,10 +422,8 @@ export class ClassifierService {
       const model = await this.untilCancelled(id, loading.model);
       this.post({ type: 'loaded', id, info: model.info });
     } catch (error) {
-      if (this.cancelled.has(id)) throw new CancelledError();
+      if (this.isCancelled(id)) throw new CancelledError();
       throw new FailureError({ code: 'load', failure: describeLoadError(error, options.device) });
-    } finally {
-      this.loadControllers.delete(id);
     }
   }
 
