@@ -36,7 +36,7 @@ import type {
 } from '../../shared/types.ts';
 import { countProgress, progressCounter } from './progress.ts';
 import { SearchController } from './search-controller.ts';
-import { Disposables } from './store.ts';
+import { Disposables, Store } from './store.ts';
 import { Throughput } from './throughput.ts';
 import {
   ClassifierClient,
@@ -246,8 +246,8 @@ export function effectiveScoring(model: ModelState, choice: Scoring | null): Sco
 }
 
 export class ClassifierSession {
-  private state: SessionSnapshot;
-  private readonly listeners = new Set<() => void>();
+  /** The snapshot the UI reads: subscribe, snapshot and update live in the store part. */
+  private readonly store: Store<SessionSnapshot>;
   private readonly client: ClassifierClient;
   /** dupes: the library's duplicate groups (its own part). */
   readonly duplicates: Duplicates;
@@ -294,30 +294,33 @@ export class ClassifierSession {
     this.client.onLibraryChanged = (change) => this.receiveOtherTab(change);
     this.throughput = new Throughput(deps.now ?? (() => performance.now()));
     const { settings, problems } = deps.settings;
-    this.state = this.derive({
-      settings,
-      problems,
-      labels: parseLabels(settings.labels),
-      templates: templatesFor(settings.prompt),
-      backend: null,
-      model: LOADING,
-      library: { phase: 'opening', folders: [], problem: null },
-      images: [],
-      results: new Map(),
-      failures: new Map(),
-      corrections: [],
-      searchText: '',
-      search: null,
-      resultKey: '',
-      scoring: 'softmax',
-      progress: { done: 0, total: 0 },
-      pace: null,
-      work: NO_WORK,
-      stopped: false,
-      recovery: null,
-      writeFailures: [],
-      lastRemoval: null,
-    });
+    this.store = new Store<SessionSnapshot>(
+      {
+        settings,
+        problems,
+        labels: parseLabels(settings.labels),
+        templates: templatesFor(settings.prompt),
+        backend: null,
+        model: LOADING,
+        library: { phase: 'opening', folders: [], problem: null },
+        images: [],
+        results: new Map(),
+        failures: new Map(),
+        corrections: [],
+        searchText: '',
+        search: null,
+        resultKey: '',
+        scoring: 'softmax',
+        progress: { done: 0, total: 0 },
+        pace: null,
+        work: NO_WORK,
+        stopped: false,
+        recovery: null,
+        writeFailures: [],
+        lastRemoval: null,
+      },
+      (next) => this.derive(next),
+    );
     this.search = new SearchController(
       {
         client: this.client,
@@ -339,12 +342,13 @@ export class ClassifierSession {
 
   // --- The external store -------------------------------------------------------------------
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  subscribe = (listener: () => void): (() => void) => this.store.subscribe(listener);
 
-  getSnapshot = (): SessionSnapshot => this.state;
+  getSnapshot = (): SessionSnapshot => this.store.getSnapshot();
+
+  private get state(): SessionSnapshot {
+    return this.store.getSnapshot();
+  }
 
   /** Recomputes what follows from the rest of the snapshot (key, scoring, progress, stopped, pace). */
   private derive(next: SessionSnapshot): SessionSnapshot {
@@ -370,12 +374,11 @@ export class ClassifierSession {
   }
 
   private update(change: Partial<SessionSnapshot>): void {
-    this.state = this.derive({ ...this.state, ...change });
-    this.notify();
+    this.store.update(change);
   }
 
   private notify(): void {
-    for (const listener of this.listeners) listener();
+    this.store.notify();
   }
 
   // --- Start, backend and model ----------------------------------------------------------------

@@ -68,6 +68,11 @@ export class Store<T> {
 
   update(change: Partial<T>): void {
     this.state = this.derive({ ...this.state, ...change });
+    this.notify();
+  }
+
+  /** Tells subscribers to read again (state outside the snapshot, such as a stop mark, changed what derive gives). */
+  notify(): void {
     for (const listener of this.listeners) listener();
   }
 }
