@@ -2,6 +2,10 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useI18n } from '../i18n/i18n.ts';
 import { filesFromDrop } from '../library/image-sources.ts';
 import type { FileToAdd } from '../session/classifier-session.ts';
+import { inSlices } from '../../shared/slices.ts';
+
+/** Files handed to the library per frame when many are chosen at once. */
+const FILES_PER_SLICE = 200;
 
 interface Props {
   /** A one-line zone above a library that has images; the full invitation when it is empty. */
@@ -95,9 +99,13 @@ export function DropZone({ compact, onFiles, onFolder, onSkipped }: Props) {
         tabIndex={-1}
         aria-label={t.addImages}
         onChange={(event) => {
-          onFiles([...(event.target.files ?? [])].map((file) => ({ file, path: null })));
+          const chosen = [...(event.target.files ?? [])];
           // Cleared so that choosing the same file again still fires a change.
           event.target.value = '';
+          // In slices across frames so that thousands of files never hold one frame.
+          void inSlices(chosen, FILES_PER_SLICE, (slice) =>
+            handlers.current.onFiles(slice.map((file) => ({ file, path: null }))),
+          );
         }}
       />
     </div>
