@@ -59,6 +59,7 @@ const TRASH_NAMES = {
     remove: 'Remove selected',
     undo: 'Undo',
     trash: 'Trash',
+    tools: 'Tools',
     close: 'Close',
   },
   zh: {
@@ -68,6 +69,7 @@ const TRASH_NAMES = {
     remove: '移除所选',
     undo: '撤销',
     trash: '回收站',
+    tools: '工具',
     close: '关闭',
   },
 } as const;
@@ -96,6 +98,8 @@ for (const { lang, scheme, width, height } of [
     await expectNoSeriousViolations(page, `undo-${state}`, testInfo);
     await screenshot(page, `undo-${state}`, testInfo);
 
+    // Below 1,100 px the trash is in the Tools drawer.
+    if (width < 1100) await page.getByRole('button', { name: names.tools, exact: true }).click();
     await page.getByRole('button', { name: names.trash, exact: true }).click();
     const trash = page.getByRole('dialog', { name: names.trash });
     await expect(trash.getByRole('listitem')).toHaveCount(1);

@@ -5,9 +5,9 @@
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
 import { FIXTURE_URL, expect, test } from './fixtures.ts';
 import { COLOURS, solidImage, type ImageFile, type Rgb } from './images.ts';
+import { folderInBrowser, pickerAnswers } from './folders.ts';
 
 /** Slightly different pixels for each image, so that every one is really encoded. */
 function shade(rgb: Rgb, i: number): Rgb {
@@ -70,31 +70,6 @@ test('the same picture under two names is shown once, with both names', async ({
   await expect(app.page.getByRole('heading', { name: '2 images' })).toBeVisible();
   await expect.poll(() => app.work()).toMatchObject({ images: 1 });
 });
-
-/** A folder in the origin's private file system, and the directory picker answering with it. */
-async function folderInBrowser(page: Page, name: string, files: ImageFile[]): Promise<void> {
-  await page.evaluate(
-    async ({ name, files }) => {
-      const root = await navigator.storage.getDirectory();
-      const folder = await root.getDirectoryHandle(name, { create: true });
-      for (const file of files) {
-        const handle = await folder.getFileHandle(file.name, { create: true });
-        const writable = await handle.createWritable();
-        await writable.write(Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0)));
-        await writable.close();
-      }
-    },
-    { name, files: files.map((f) => ({ name: f.name, base64: f.buffer.toString('base64') })) },
-  );
-}
-
-/** The one part of the File System Access API Playwright cannot drive is the picker: it answers with that folder. */
-async function pickerAnswers(page: Page, name: string): Promise<void> {
-  await page.addInitScript((folder) => {
-    (window as unknown as { showDirectoryPicker(): Promise<FileSystemDirectoryHandle> }).showDirectoryPicker =
-      async () => (await navigator.storage.getDirectory()).getDirectoryHandle(folder);
-  }, name);
-}
 
 test('a folder opened with the File System Access API is kept; Rescan adds new files only and drops removed ones', async ({
   app,

@@ -10,6 +10,8 @@ import { ImageUrlForm } from './components/ImageUrlForm.tsx';
 import { WebcamCapture } from './components/WebcamCapture.tsx';
 import { PromptOptions } from './components/PromptOptions.tsx';
 import { DropZone } from './components/DropZone.tsx';
+import { TrashDialog } from './components/TrashDialog.tsx';
+import { DuplicatesDialog } from './components/DuplicatesDialog.tsx';
 import { BackupControls } from './components/BackupControls.tsx';
 import { FolderControls } from './components/FolderControls.tsx';
 import { LabelLanguageNotice } from './components/LabelLanguageNotice.tsx';
@@ -22,6 +24,8 @@ import { SearchBox } from './components/SearchBox.tsx';
 import { SettingsForm } from './components/SettingsForm.tsx';
 import { StoragePanel } from './components/StoragePanel.tsx';
 import { UpdatePrompt } from './components/UpdatePrompt.tsx';
+import { ToolsDrawer } from './components/ToolsDrawer.tsx';
+import { ToolsSlotContext, useToolsDrawer } from './hooks/use-tools-drawer.ts';
 import { importFailureMessage, libraryProblemMessage, recoveryMessage, storageNoticeMessage } from './i18n/messages.ts';
 import { useIsolationPending } from './platform/cross-origin-isolation.ts';
 import type { FileToAdd, SettingsChange } from './session/classifier-session.ts';
@@ -64,6 +68,11 @@ export function App() {
   const [importMessage, setImportMessage] = useState<{ text: string; failed: boolean } | null>(null);
   const [skipped, setSkipped] = useState(0);
   const modelScoring = model.phase === 'ready' ? model.info.scoring : null;
+  const drawer = useToolsDrawer();
+  const [toolsButton, setToolsButton] = useState<HTMLButtonElement | null>(null);
+  const [toolsSlot, setToolsSlot] = useState<HTMLElement | null>(null);
+  const { setOpen: setDrawerOpen } = drawer;
+  const closeDrawer = useCallback(() => setDrawerOpen(false), [setDrawerOpen]);
 
   const addImages = useCallback((files: Iterable<File | FileToAdd>) => void session.addImages(files), [session]);
   const addFolder = useCallback((handle: FileSystemDirectoryHandle) => session.addFolder(handle), [session]);
@@ -121,12 +130,26 @@ export function App() {
   const notices = model.phase === 'ready' ? model.info.notices : [];
 
   return (
-    <div className="app">
-      <header className="app-header">
-        <div className="app-title-row">
+    <ToolsSlotContext.Provider value={toolsSlot}>
+      <div className={drawer.open && drawer.docked ? 'app tools-docked' : 'app'}>
+        <header className="top-bar">
           <h1>{t.appTitle}</h1>
+          <div className="top-labels">
+            <LabelsInput value={settings.labels} onChange={setLabels} parsed={parsed} />
+          </div>
+          <SearchBox />
+          {hasImages && <DropZone compact onFiles={addImages} onFolder={addFolder} onSkipped={setSkipped} />}
           <div className="header-actions">
-            <SearchBox />
+            <button
+              ref={setToolsButton}
+              type="button"
+              className="secondary tools-button"
+              aria-expanded={drawer.open}
+              aria-controls="tools"
+              onClick={() => drawer.setOpen(!drawer.open)}
+            >
+              {t.tools}
+            </button>
             <SettingsForm
               key={`${source.modelId}@${source.host}`}
               source={source}
@@ -140,85 +163,93 @@ export function App() {
             </SettingsForm>
             <LanguageSwitch />
           </div>
-        </div>
-        <p className="tagline">{t.tagline}</p>
-      </header>
-      <main>
-        <UpdatePrompt />
-        <ModelStatus
-          model={model}
-          source={source}
-          device={backend?.device ?? null}
-          onCancel={() => session.cancelLoad()}
-          onRetry={() => session.retryLoad()}
-          onAcceptDownload={() => session.acceptDownload()}
-          onDeclineDownload={() => session.declineDownload()}
-          onPrecision={(dtype) => session.applySettings({ ...settings, runtime: { ...settings.runtime, dtype } })}
-          onModel={switchModel}
-        />
-        <div className="model-notices" aria-live="polite">
-          {backend?.fallbackReason && (
-            <p className="notice warning">
-              {t.webgpuFailed(
-                backend.selfCheck
-                  ? t.webgpuSelfCheck(backend.selfCheck)
-                  : backend.fallbackReason.replace(/[.\s]+$/, ''),
+        </header>
+        <div className="workspace">
+          <main>
+            <UpdatePrompt />
+            <ModelStatus
+              model={model}
+              source={source}
+              device={backend?.device ?? null}
+              onCancel={() => session.cancelLoad()}
+              onRetry={() => session.retryLoad()}
+              onAcceptDownload={() => session.acceptDownload()}
+              onDeclineDownload={() => session.declineDownload()}
+              onPrecision={(dtype) => session.applySettings({ ...settings, runtime: { ...settings.runtime, dtype } })}
+              onModel={switchModel}
+            />
+            <div className="model-notices" aria-live="polite">
+              {backend?.fallbackReason && (
+                <p className="notice warning">
+                  {t.webgpuFailed(
+                    backend.selfCheck
+                      ? t.webgpuSelfCheck(backend.selfCheck)
+                      : backend.fallbackReason.replace(/[.\s]+$/, ''),
+                  )}
+                </p>
               )}
-            </p>
-          )}
-          {importMessage && <p className={importMessage.failed ? 'notice error' : 'notice'}>{importMessage.text}</p>}
-          {notices.map((notice) => (
-            <p key={notice.kind} className="notice warning">
-              {storageNoticeMessage(t, notice, source.modelId)}
-            </p>
-          ))}
-          {library.problem && <p className="notice warning">{libraryProblemMessage(t, library.problem)}</p>}
-          {recovery && <p className="notice warning">{recoveryMessage(t, recovery)}</p>}
-          {isolationPending && <p className="notice">{t.isolationPending}</p>}
-        </div>
-        {problems.map((problem) => (
-          <p key={problem.kind} role="alert" className="error">
-            {problem.kind === 'model' ? t.badModelId(problem.value) : t.badHostParam(problem.value)} {t.useDefault}
-          </p>
-        ))}
-        <section className="toolbar" aria-label={t.imagesAndLabels}>
-          <div className="toolbar-labels">
-            <LabelsInput value={settings.labels} onChange={setLabels} parsed={parsed} />
+              {importMessage && (
+                <p className={importMessage.failed ? 'notice error' : 'notice'}>{importMessage.text}</p>
+              )}
+              {notices.map((notice) => (
+                <p key={notice.kind} className="notice warning">
+                  {storageNoticeMessage(t, notice, source.modelId)}
+                </p>
+              ))}
+              {library.problem && <p className="notice warning">{libraryProblemMessage(t, library.problem)}</p>}
+              {recovery && <p className="notice warning">{recoveryMessage(t, recovery)}</p>}
+              {isolationPending && <p className="notice">{t.isolationPending}</p>}
+              {skipped > 0 && <p className="notice">{t.skippedFiles(skipped)}</p>}
+            </div>
+            {problems.map((problem) => (
+              <p key={problem.kind} role="alert" className="error">
+                {problem.kind === 'model' ? t.badModelId(problem.value) : t.badHostParam(problem.value)} {t.useDefault}
+              </p>
+            ))}
             <LabelLanguageNotice
               labels={parsed.labels}
               model={model.phase === 'ready' ? model.info : null}
               modelId={source.modelId}
               onSwitch={switchModel}
             />
-          </div>
-          <div className="toolbar-prompt">
-            <PromptOptions
-              prompt={settings.prompt}
-              onPromptChange={setPrompt}
-              modelScoring={modelScoring}
-              scoring={settings.mode}
-              onScoringChange={setScoring}
-            />
-          </div>
-          <div className="toolbar-add">
-            <DropZone compact={hasImages} onFiles={addImages} onFolder={addFolder} onSkipped={setSkipped} />
-            <FolderControls folders={library.folders} onFolder={addFolder} onFiles={folderPicked} onRescan={rescan} />
-            <ImageUrlForm onFiles={addImages} />
-            <WebcamCapture onFiles={addImages} />
-            <BackupControls />
-            {skipped > 0 && (
-              <p className="notice" aria-live="polite">
-                {t.skippedFiles(skipped)}
-              </p>
-            )}
-          </div>
-        </section>
-        <LibraryNotices />
-        <LibrarySection />
-      </main>
-      <footer className="app-footer">
-        <p>{t.footer}</p>
-      </footer>
-    </div>
+            {!hasImages && <DropZone compact={false} onFiles={addImages} onFolder={addFolder} onSkipped={setSkipped} />}
+            <LibraryNotices />
+            <LibrarySection />
+          </main>
+          <ToolsDrawer
+            open={drawer.open}
+            docked={drawer.docked}
+            onClose={closeDrawer}
+            opener={toolsButton}
+            onSlot={setToolsSlot}
+          >
+            <section className="tools-group" aria-label={t.imagesAndLabels}>
+              <PromptOptions
+                prompt={settings.prompt}
+                onPromptChange={setPrompt}
+                modelScoring={modelScoring}
+                scoring={settings.mode}
+                onScoringChange={setScoring}
+              />
+            </section>
+            <section className="tools-group tools-add">
+              <FolderControls folders={library.folders} onFolder={addFolder} onFiles={folderPicked} onRescan={rescan} />
+              <ImageUrlForm onFiles={addImages} />
+              <WebcamCapture onFiles={addImages} />
+              <BackupControls />
+            </section>
+            <section className="tools-group trash-tools">
+              <TrashDialog />
+              <DuplicatesDialog />
+            </section>
+          </ToolsDrawer>
+        </div>
+        <footer className="app-footer">
+          <p>
+            {t.tagline} {t.footer}
+          </p>
+        </footer>
+      </div>
+    </ToolsSlotContext.Provider>
   );
 }

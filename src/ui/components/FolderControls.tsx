@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { LibraryFolder } from '../../shared/library.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { looksLikeImage } from '../library/image-sources.ts';
@@ -21,11 +21,15 @@ interface Props {
 export function FolderControls({ folders, onFolder, onFiles, onRescan }: Props) {
   const { t } = useI18n();
   const [message, setMessage] = useState<string | null>(null);
+  const input = useRef<HTMLInputElement>(null);
 
-  const pick = (event: React.MouseEvent) => {
+  // A button, so a keyboard opens the same picker as a click: the one whose handle is kept for Rescan.
+  const pick = () => {
     const picker = window.showDirectoryPicker;
-    if (!picker) return; // The input's own picker opens instead.
-    event.preventDefault();
+    if (!picker) {
+      input.current?.click();
+      return;
+    }
     picker
       .call(window, { id: 'library', mode: 'read' })
       .then((handle) => onFolder(handle))
@@ -52,25 +56,30 @@ export function FolderControls({ folders, onFolder, onFiles, onRescan }: Props) 
 
   return (
     <div className="folder-controls">
-      <label className="button secondary" onClick={pick}>
+      <button type="button" className="secondary" onClick={pick}>
         {t.openFolder}
-        <input
-          type="file"
-          className="visually-hidden"
-          // A directory picker: the folder's files arrive with their paths inside it.
-          {...{ webkitdirectory: '' }}
-          multiple
-          onChange={(event) => {
-            const picked = [...(event.target.files ?? [])];
-            event.target.value = '';
-            const images = picked.filter(looksLikeImage);
-            onFiles(
-              images.map((file) => ({ file, path: file.webkitRelativePath || null })),
-              picked.length - images.length,
-            );
-          }}
-        />
-      </label>
+      </button>
+      <input
+        ref={input}
+        type="file"
+        className="visually-hidden"
+        tabIndex={-1}
+        // Named for `getByLabel` and form tools, but not a second "Open folder" button to assistive technology.
+        aria-hidden="true"
+        aria-label={t.openFolder}
+        // A directory picker: the folder's files arrive with their paths inside it.
+        {...{ webkitdirectory: '' }}
+        multiple
+        onChange={(event) => {
+          const picked = [...(event.target.files ?? [])];
+          event.target.value = '';
+          const images = picked.filter(looksLikeImage);
+          onFiles(
+            images.map((file) => ({ file, path: file.webkitRelativePath || null })),
+            picked.length - images.length,
+          );
+        }}
+      />
       {folders.length > 0 && (
         <ul className="folder-list" aria-label={t.folders}>
           {folders.map((folder) => (

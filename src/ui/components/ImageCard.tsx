@@ -20,10 +20,16 @@ interface Props {
   onCorrect(imageId: string, label: string | null): void;
   onMoreLike(imageId: string): void;
   onWhere(imageId: string, label: string): void;
+  /** Its place in the grid as shown. */
+  index: number;
+  /** The grid's one tab stop (roving focus): this card's thumbnail when it holds it. */
+  tabStop: boolean;
+  /** A click or Enter on the thumbnail: opens the viewer, or selects with Shift / Ctrl / Cmd. */
+  onActivate(index: number, modifiers: { shift: boolean; toggle: boolean }): void;
 }
 
 /** The bar is the item's own `::after` (its length from `--score`): three elements a label keep a big library's page light. */
-function ScoreBars({ scores }: { scores: LabelScore[] }) {
+export function ScoreBars({ scores }: { scores: LabelScore[] }) {
   return scores.map(({ label, score }, index) => (
     <li
       key={label}
@@ -51,6 +57,9 @@ export const ImageCard = memo(function ImageCard({
   onCorrect,
   onMoreLike,
   onWhere,
+  index,
+  tabStop,
+  onActivate,
 }: Props) {
   const [showAll, setShowAll] = useState(false);
   const { t } = useI18n();
@@ -62,7 +71,17 @@ export const ImageCard = memo(function ImageCard({
   const headingId = `card-${image.id}`;
   return (
     <article className="card" aria-labelledby={headingId} aria-busy={!fresh && !item.failure && !idleReason}>
-      <div className={thumbnail ? 'thumb' : 'thumb thumb-empty'}>
+      {/* The grid's controls are one tab stop: the thumbnail; the card's own controls are for pointers and the viewer. */}
+      <button
+        type="button"
+        className={thumbnail ? 'thumb' : 'thumb thumb-empty'}
+        tabIndex={tabStop ? 0 : -1}
+        data-photo-index={index}
+        // Named by the picture's alt text (the file name); before the thumbnail arrives, by the name itself.
+        aria-label={thumbnail ? undefined : name}
+        aria-pressed={selected}
+        onClick={(event) => onActivate(index, { shift: event.shiftKey, toggle: event.ctrlKey || event.metaKey })}
+      >
         {thumbnail ? (
           <img src={thumbnail} alt={name} decoding="async" />
         ) : (
@@ -70,12 +89,13 @@ export const ImageCard = memo(function ImageCard({
             {item.failure ? '!' : ''}
           </span>
         )}
-      </div>
+      </button>
       <div className="card-body">
         <header className="card-header">
           <input
             type="checkbox"
             className="card-select"
+            tabIndex={-1}
             aria-label={t.select(name)}
             checked={selected}
             onChange={(event) => onSelect(image.id, event.target.checked)}
@@ -86,6 +106,7 @@ export const ImageCard = memo(function ImageCard({
           <button
             type="button"
             className="icon-button"
+            tabIndex={-1}
             aria-label={t.remove(name)}
             onClick={() => onRemove(item.images.map((i) => i.id))}
           >
@@ -132,6 +153,7 @@ export const ImageCard = memo(function ImageCard({
             <div className="card-actions">
               <select
                 className="correct"
+                tabIndex={-1}
                 aria-label={t.correctLabelFor(name)}
                 value={item.correction ?? ''}
                 onChange={(event) => onCorrect(image.id, event.target.value === '' ? null : event.target.value)}
@@ -146,6 +168,7 @@ export const ImageCard = memo(function ImageCard({
               <button
                 type="button"
                 className="link-button"
+                tabIndex={-1}
                 aria-label={t.moreLike(name)}
                 onClick={() => onMoreLike(image.id)}
               >
@@ -155,6 +178,7 @@ export const ImageCard = memo(function ImageCard({
                 <button
                   type="button"
                   className="link-button"
+                  tabIndex={-1}
                   aria-label={t.whereLabel(item.correction ?? ranked[0].label, name)}
                   onClick={() => onWhere(image.id, item.correction ?? ranked[0].label)}
                 >

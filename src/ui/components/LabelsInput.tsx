@@ -28,7 +28,7 @@ export function LabelsInput({ value, onChange, parsed }: Props) {
       </label>
       <textarea
         id="labels-input"
-        rows={3}
+        rows={1}
         value={value}
         placeholder="owl, fox, seagull"
         aria-describedby="labels-hint"

@@ -1,12 +1,10 @@
 import { useI18n } from '../i18n/i18n.ts';
 import { writeFailureMessage } from '../i18n/messages.ts';
 import { useSession, useSessionValue } from '../hooks/use-session.ts';
-import { TrashDialog } from './TrashDialog.tsx';
-import { DuplicatesDialog } from './DuplicatesDialog.tsx';
 
 /**
  * What the library's storage says: failed writes at once (an alert naming what was not kept),
- * `Undo` right after a removal, and the `Trash` button.
+ * and `Undo` right after a removal (the `Trash` button is among the tools).
  */
 export function LibraryNotices() {
   const { t } = useI18n();
@@ -32,8 +30,6 @@ export function LibraryNotices() {
             </button>
           </p>
         )}
-        <TrashDialog />
-        <DuplicatesDialog />
       </div>
     </div>
   );

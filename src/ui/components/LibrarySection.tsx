@@ -1,4 +1,5 @@
-import { useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { useCallback, useContext, useDeferredValue, useMemo, useState, type KeyboardEvent } from 'react';
+import { createPortal } from 'react-dom';
 import { backendName } from '../../shared/backend.ts';
 import { imageKey } from '../../shared/library.ts';
 import { download, toCsv, toJson, type ExportRow, type ExportVerdict } from '../library/export-results.ts';
@@ -24,6 +25,10 @@ import { SearchResults } from './SearchResults.tsx';
 import { SortActions } from './SortActions.tsx';
 import { LibraryGrid } from './LibraryGrid.tsx';
 import { LibraryToolbar } from './LibraryToolbar.tsx';
+import { ExportTools } from './ExportTools.tsx';
+import { PhotoViewer } from './PhotoViewer.tsx';
+import { ToolsSlotContext } from '../hooks/use-tools-drawer.ts';
+import { movedIndex, toggled, withRange } from '../library/grid-selection.ts';
 import { ResultsTable } from './ResultsTable.tsx';
 import { WorkSummary } from './WorkSummary.tsx';
 
@@ -41,14 +46,20 @@ export function LibrarySection() {
   const [sort, setSort] = useState<LibrarySort>({ kind: 'added' });
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [where, setWhere] = useState<{ imageId: string; label: string } | null>(null);
+  // The grid's one tab stop, where a Shift range starts, the photo to focus, and the photo open in the viewer.
+  const [current, setCurrent] = useState(0);
+  const [anchor, setAnchor] = useState(0);
+  const [focus, setFocus] = useState<{ index: number } | null>(null);
+  const [viewing, setViewing] = useState<number | null>(null);
+  const toolsSlot = useContext(ToolsSlotContext);
   const removeImages = useCallback((ids: string[]) => void session.removeImages(ids), [session]);
   const correct = useCallback((id: string, label: string | null) => void session.correct(id, label), [session]);
   const moreLike = useCallback((id: string) => session.searchLike(id), [session]);
   const showWhere = useCallback((imageId: string, label: string) => setWhere({ imageId, label }), []);
   const select = useCallback(
     (id: string, on: boolean) =>
-      setSelected((current) => {
-        const next = new Set(current);
+      setSelected((before) => {
+        const next = new Set(before);
         if (on) next.add(id);
         else next.delete(id);
         return next;
@@ -66,6 +77,54 @@ export function LibrarySection() {
   const allItems = itemsCache.of(deferred);
   const shown = useMemo(() => sortItems(filterItems(allItems, filter), sort), [allItems, filter, sort]);
   const topCounts = useMemo(() => topLabelCounts(allItems), [allItems]);
+  const selectedItems = allItems.filter((item) => selected.has(item.id));
+  const selectedIds = selectedItems.flatMap((item) => item.images.map((i) => i.id));
+  // With photos selected, export and sorting act on them; otherwise on the whole library.
+  const toolItems = selectedItems.length > 0 ? selectedItems : allItems;
+  const shownIds = useMemo(() => shown.map((item) => item.id), [shown]);
+  const tabStop = Math.min(current, Math.max(0, shown.length - 1));
+  const activate = useCallback(
+    (index: number, { shift, toggle }: { shift: boolean; toggle: boolean }) => {
+      setCurrent(index);
+      if (shift) setSelected((before) => withRange(before, shownIds, anchor, index));
+      else if (toggle) {
+        setAnchor(index);
+        setSelected((before) => toggled(before, shownIds[index]));
+      } else {
+        setAnchor(index);
+        setViewing(index);
+      }
+    },
+    [shownIds, anchor],
+  );
+  const onGridKey = (event: KeyboardEvent<HTMLDivElement>, columns: number) => {
+    // Keys belong to the grid only on a thumbnail; a card's own menu or checkbox keeps its keys.
+    if (!(event.target instanceof HTMLElement) || event.target.dataset.photoIndex === undefined) return;
+    const index = Number(event.target.dataset.photoIndex);
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'a') {
+      event.preventDefault();
+      setSelected(new Set(shownIds));
+      return;
+    }
+    if (event.key === ' ') {
+      // Space selects (a button would otherwise open the viewer on key up).
+      event.preventDefault();
+      setAnchor(index);
+      setSelected((before) => toggled(before, shownIds[index]));
+      return;
+    }
+    if (event.key === 'Escape' && selected.size > 0) {
+      setSelected(new Set());
+      return;
+    }
+    const next = movedIndex(event.key, index, shown.length, columns);
+    if (next === null) return;
+    event.preventDefault();
+    if (event.shiftKey) setSelected((before) => withRange(before, shownIds, anchor, next));
+    else setAnchor(next);
+    setCurrent(next);
+    setFocus({ index: next });
+  };
   const failedCount = allItems.filter((item) => item.failure !== null).length;
   const noMatchCount = allItems.filter((item) => item.noMatch).length;
   const matchedCount = allItems.filter(
@@ -78,7 +137,7 @@ export function LibrarySection() {
     // Every file of the library (duplicates included), keyed by its path where it has one.
     const rows: ExportRow[] = [];
     const verdicts = new Map<string, ExportVerdict>();
-    for (const item of allItems) {
+    for (const item of toolItems) {
       if (!item.fresh && !item.correction) continue;
       for (const image of item.images) {
         const file = imageKey(image);
@@ -112,9 +171,12 @@ export function LibrarySection() {
             ? t.stoppedHere
             : null;
   const renderCard = useCallback(
-    (item: LibraryItem) => (
+    (item: LibraryItem, index: number) => (
       <ImageCard
         item={item}
+        index={index}
+        tabStop={index === tabStop}
+        onActivate={activate}
         idleReason={idleReason}
         labels={parsed.labels}
         selected={selected.has(item.id)}
@@ -125,9 +187,8 @@ export function LibrarySection() {
         onWhere={showWhere}
       />
     ),
-    [idleReason, parsed.labels, selected, select, removeImages, correct, moreLike, showWhere],
+    [idleReason, parsed.labels, selected, select, removeImages, correct, moreLike, showWhere, tabStop, activate],
   );
-  const selectedIds = allItems.filter((item) => selected.has(item.id)).flatMap((item) => item.images.map((i) => i.id));
   const onClear = useCallback(() => {
     setSelected(new Set());
     void session.clearLibrary();
@@ -142,8 +203,40 @@ export function LibrarySection() {
       </section>
     ) : null;
   }
+  const tools = (
+    <>
+      <section className="tools-group" aria-label={t.imagesHeading(images.length)}>
+        {selectedItems.length > 0 && <p className="hint">{t.exportSelection(selectedItems.length)}</p>}
+        <ExportTools
+          canExport={snapshot.progress.done > 0}
+          onExport={exportResults}
+          imageCount={images.length}
+          onClear={onClear}
+        />
+      </section>
+      <section className="tools-group library-rules">
+        <NoMatchControl
+          cutoff={settings.cutoff}
+          onCutoff={(cutoff) => session.setCutoff(cutoff)}
+          matched={matchedCount}
+          noMatch={noMatchCount}
+        />
+        <div className="corrections">
+          <p>{t.correctionsInUse(correctionsInUse)}</p>
+          {snapshot.corrections.length > 0 && (
+            <button type="button" className="secondary small" onClick={() => void session.forgetCorrections()}>
+              {t.forgetCorrections}
+            </button>
+          )}
+        </div>
+        <SortActions items={toolItems} independent={snapshot.scoring === 'sigmoid'} />
+      </section>
+      <WorkSummary work={snapshot.work} />
+    </>
+  );
   return (
     <section className="results" aria-labelledby="results-heading">
+      {toolsSlot && createPortal(tools, toolsSlot)}
       <div className="results-header">
         <h2 id="results-heading">{t.imagesHeading(images.length)}</h2>
         <LibraryToolbar
@@ -158,10 +251,6 @@ export function LibrarySection() {
           onFilter={setFilter}
           sort={sort}
           onSort={setSort}
-          canExport={snapshot.progress.done > 0}
-          onExport={exportResults}
-          imageCount={images.length}
-          onClear={onClear}
         />
       </div>
       {selectedIds.length > 0 && (
@@ -205,24 +294,6 @@ export function LibrarySection() {
           ? t.classifiedAnnouncement(snapshot.progress.done, snapshot.progress.total)
           : ''}
       </p>
-      <div className="library-rules">
-        <NoMatchControl
-          cutoff={settings.cutoff}
-          onCutoff={(cutoff) => session.setCutoff(cutoff)}
-          matched={matchedCount}
-          noMatch={noMatchCount}
-        />
-        <div className="corrections">
-          <p>{t.correctionsInUse(correctionsInUse)}</p>
-          {snapshot.corrections.length > 0 && (
-            <button type="button" className="secondary small" onClick={() => void session.forgetCorrections()}>
-              {t.forgetCorrections}
-            </button>
-          )}
-        </div>
-        <SortActions items={allItems} independent={snapshot.scoring === 'sigmoid'} />
-      </div>
-      <WorkSummary work={snapshot.work} />
       {snapshot.scoring === 'sigmoid' && <p className="notice">{t.independentNotice}</p>}
       {/* Until the deferred copy catches up with new labels, the scores shown are dimmed and marked busy, not current. */}
       <div className={updating ? 'library-view updating' : 'library-view'} aria-busy={updating}>
@@ -231,9 +302,39 @@ export function LibrarySection() {
         ) : view === 'table' ? (
           <ResultsTable items={shown} labels={parsed.labels} sort={sort} onSort={setSort} />
         ) : (
-          <LibraryGrid items={shown} itemKey={(item) => item.id} renderItem={renderCard} />
+          <>
+            <p id="photos-hint" className="visually-hidden">
+              {t.photosHint}
+            </p>
+            <LibraryGrid
+              items={shown}
+              itemKey={(item) => item.id}
+              renderItem={renderCard}
+              label={t.photos}
+              focus={focus}
+              onKey={onGridKey}
+            />
+          </>
         )}
       </div>
+      {viewing !== null && shown.length > 0 && (
+        <PhotoViewer
+          items={shown}
+          index={Math.min(viewing, shown.length - 1)}
+          labels={parsed.labels}
+          idleReason={idleReason}
+          onIndex={setViewing}
+          onClose={(index) => {
+            setViewing(null);
+            setCurrent(index);
+            setAnchor(index);
+            setFocus({ index });
+          }}
+          onCorrect={correct}
+          onMoreLike={moreLike}
+          onWhere={showWhere}
+        />
+      )}
       {where && (
         <HeatMapDialog
           key={`${where.imageId} ${where.label}`}

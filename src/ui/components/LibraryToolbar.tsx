@@ -1,4 +1,4 @@
-import { useId, useRef } from 'react';
+import { useId } from 'react';
 import { useI18n } from '../i18n/i18n.ts';
 import type { LibraryFilter, LibrarySort } from '../library/library-view.ts';
 
@@ -15,19 +15,14 @@ interface Props {
   onFilter(filter: LibraryFilter): void;
   sort: LibrarySort;
   onSort(sort: LibrarySort): void;
-  canExport: boolean;
-  onExport(format: 'csv' | 'json'): void;
-  imageCount: number;
-  onClear(): void;
 }
 
 const encode = (value: LibraryFilter | LibrarySort) => JSON.stringify(value);
 
-/** The library's tools: view, filter by top label, sort by any label's score, export, clear. */
+/** Above the photos: view, filter by top label, sort by any label's score. */
 export function LibraryToolbar(props: Props) {
   const { t } = useI18n();
   const id = useId();
-  const dialog = useRef<HTMLDialogElement>(null);
   const { labels, topCounts, filter, sort } = props;
   return (
     <div className="library-toolbar">
@@ -82,30 +77,6 @@ export function LibraryToolbar(props: Props) {
           </option>
         ))}
       </select>
-      <span className="toolbar-spacer" />
-      <button type="button" className="secondary" disabled={!props.canExport} onClick={() => props.onExport('csv')}>
-        {t.exportCsv}
-      </button>
-      <button type="button" className="secondary" disabled={!props.canExport} onClick={() => props.onExport('json')}>
-        {t.exportJson}
-      </button>
-      <button type="button" className="secondary" onClick={() => dialog.current?.showModal()}>
-        {t.clearAll}
-      </button>
-      <dialog ref={dialog} className="confirm" aria-labelledby={`${id}-clear-title`}>
-        <form method="dialog">
-          <h2 id={`${id}-clear-title`}>{t.clearLibraryTitle}</h2>
-          <p>{t.clearLibraryBody(props.imageCount)}</p>
-          <div className="dialog-actions">
-            <button type="submit" value="cancel" className="secondary">
-              {t.cancel}
-            </button>
-            <button type="submit" value="clear" className="danger" onClick={props.onClear}>
-              {t.clearLibraryConfirm}
-            </button>
-          </div>
-        </form>
-      </dialog>
     </div>
   );
 }

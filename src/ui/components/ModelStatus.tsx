@@ -108,7 +108,8 @@ export function ModelStatus({
   );
   const sums = model.phase === 'loading' ? totals(model.files) : null;
   return (
-    <section className="model-status" aria-label={t.modelRegion}>
+    // Ready, it is one line (the whole text on hover and to assistive technology); otherwise it says all.
+    <section className={model.phase === 'ready' ? 'model-status ready' : 'model-status'} aria-label={t.modelRegion}>
       <div className="status-row">
         <p
           role="status"
