@@ -7,6 +7,7 @@ import { useI18n } from '../i18n/i18n.ts';
 import { rankedScores, type LibraryItem } from '../library/library-view.ts';
 import { imageErrorMessage, imageNoteText } from '../i18n/messages.ts';
 import { useThumbnail } from '../hooks/use-thumbnail.ts';
+import { CorrectionSelect } from './CorrectionSelect.tsx';
 
 interface Props {
   item: LibraryItem;
@@ -151,20 +152,14 @@ export const ImageCard = memo(function ImageCard({
               {fresh.cached ? t.fromLibrary : t.msPerImage(fresh.ms.toFixed(0), backendName(fresh.device))}
             </p>
             <div className="card-actions">
-              <select
-                className="correct"
+              <CorrectionSelect
+                imageId={image.id}
+                name={name}
+                labels={labels}
+                correction={item.correction}
+                onCorrect={onCorrect}
                 tabIndex={-1}
-                aria-label={t.correctLabelFor(name)}
-                value={item.correction ?? ''}
-                onChange={(event) => onCorrect(image.id, event.target.value === '' ? null : event.target.value)}
-              >
-                <option value="">{item.correction ? t.undoCorrection : t.correctPrompt}</option>
-                {labels.map((label) => (
-                  <option key={label} value={label}>
-                    {label}
-                  </option>
-                ))}
-              </select>
+              />
               <button
                 type="button"
                 className="link-button"

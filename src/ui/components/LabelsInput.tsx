@@ -23,7 +23,7 @@ export function LabelsInput({ value, onChange, parsed }: Props) {
   const messages = notices(t, parsed);
   return (
     <div className="labels">
-      <label htmlFor="labels-input" className="field-label">
+      <label htmlFor="labels-input" className="visually-hidden">
         {t.labels}
       </label>
       <textarea
@@ -35,7 +35,7 @@ export function LabelsInput({ value, onChange, parsed }: Props) {
         spellCheck={false}
         onChange={(event) => onChange(event.target.value)}
       />
-      <p id="labels-hint" className="hint">
+      <p id="labels-hint" className="visually-hidden">
         {t.labelsHint} <code>"salt, pepper"</code>.
       </p>
       <div aria-live="polite" className="notices">

@@ -15,6 +15,8 @@ interface Props<T> {
   renderItem(item: T, index: number): ReactNode;
   /** The grid's name for assistive technology. */
   label: string;
+  /** The id of the text that says how the keys work. */
+  describedBy: string;
   /** The photo to bring on screen and focus (a new object each time it is asked). */
   focus: { index: number } | null;
   /** A key pressed inside the grid, with the grid's current column count. */
@@ -38,7 +40,7 @@ const FOCUS_FRAMES = 20;
  * The library as a grid that renders only the rows on (and near) the screen, so the page stays
  * light with 10,000 images. Rows are measured as they render: cards differ in height.
  */
-export function LibraryGrid<T>({ items, itemKey, renderItem, label, focus, onKey }: Props<T>) {
+export function LibraryGrid<T>({ items, itemKey, renderItem, label, describedBy, focus, onKey }: Props<T>) {
   const container = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
   const [offset, setOffset] = useState(0);
@@ -103,6 +105,7 @@ export function LibraryGrid<T>({ items, itemKey, renderItem, label, focus, onKey
       className="grid-virtual"
       role="group"
       aria-label={label}
+      aria-describedby={describedBy}
       style={{ height: virtualizer.getTotalSize() }}
       onKeyDown={(event) => onKey(event, columns)}
     >

@@ -311,6 +311,7 @@ export function LibrarySection() {
               itemKey={(item) => item.id}
               renderItem={renderCard}
               label={t.photos}
+              describedBy="photos-hint"
               focus={focus}
               onKey={onGridKey}
             />

@@ -6,6 +6,7 @@ import { rankedScores, type LibraryItem } from '../library/library-view.ts';
 import { useSession } from '../hooks/use-session.ts';
 import { useThumbnail } from '../hooks/use-thumbnail.ts';
 import { ScoreBars } from './ImageCard.tsx';
+import { CorrectionSelect } from './CorrectionSelect.tsx';
 
 interface Props {
   items: readonly LibraryItem[];
@@ -139,19 +140,13 @@ export function PhotoViewer(props: Props) {
           {item.noMatch && <p className="badge no-match-badge">{t.noMatchBadge}</p>}
           {fresh && (
             <div className="viewer-actions">
-              <select
-                className="correct"
-                aria-label={t.correctLabelFor(name)}
-                value={item.correction ?? ''}
-                onChange={(event) => props.onCorrect(image.id, event.target.value === '' ? null : event.target.value)}
-              >
-                <option value="">{item.correction ? t.undoCorrection : t.correctPrompt}</option>
-                {labels.map((label) => (
-                  <option key={label} value={label}>
-                    {label}
-                  </option>
-                ))}
-              </select>
+              <CorrectionSelect
+                imageId={image.id}
+                name={name}
+                labels={labels}
+                correction={item.correction}
+                onCorrect={props.onCorrect}
+              />
               {top && (
                 <button
                   type="button"

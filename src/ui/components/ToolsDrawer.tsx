@@ -43,7 +43,7 @@ export function ToolsDrawer({ open, docked, onClose, opener, children, onSlot }:
         hidden={!open}
       >
         <div className="tools-head">
-          <h2 id="tools-heading">{t.toolsHeading}</h2>
+          <h2 id="tools-heading">{t.tools}</h2>
           <button
             type="button"
             className="icon-button"

@@ -506,13 +506,11 @@ const en = {
   // the photo tool: tools drawer, grid and viewer
   tools: 'Tools',
   closeTools: 'Close tools',
-  toolsHeading: 'Tools',
   photos: 'Photos',
   photosHint: 'Arrow keys move, Enter opens, Space selects, Shift selects a range, Ctrl+A selects all.',
   previous: 'Previous',
   next: 'Next',
   photoPosition: (index: number, total: number) => `${index} of ${total}`,
-  selectAll: 'Select all',
   exportSelection: (n: number) => `Only the selection (${n} photo${s(n)}) is exported and sorted.`,
 };
 
@@ -927,13 +925,11 @@ const zh: Messages = {
   duplicatesFailed: (detail) => `无法查找重复项：${detail}`,
   tools: '工具',
   closeTools: '关闭工具',
-  toolsHeading: '工具',
   photos: '照片',
   photosHint: '方向键移动，Enter 打开，空格选择，Shift 选择一段，Ctrl+A 全选。',
   previous: '上一张',
   next: '下一张',
   photoPosition: (index, total) => `第 ${index} 张，共 ${total} 张`,
-  selectAll: '全选',
   exportSelection: (n) => `只导出和整理所选内容（${n} 张照片）。`,
 };
 
