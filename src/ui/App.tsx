@@ -1,15 +1,16 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { formatBytes } from '../shared/format.ts';
 import type { FolderFile } from '../shared/protocol.ts';
 import type { PromptSettings } from '../shared/template.ts';
 import type { Scoring } from '../shared/types.ts';
 import { useI18n } from './i18n/i18n.ts';
 import { LanguageSwitch } from './components/LanguageSwitch.tsx';
-import { filesFromClipboard } from './library/image-sources.ts';
 import { ImageUrlForm } from './components/ImageUrlForm.tsx';
 import { WebcamCapture } from './components/WebcamCapture.tsx';
 import { PromptOptions } from './components/PromptOptions.tsx';
 import { DropZone } from './components/DropZone.tsx';
+import { AddImagesInput } from './components/AddImagesInput.tsx';
+import { usePageDrop } from './hooks/use-page-drop.ts';
 import { TrashDialog } from './components/TrashDialog.tsx';
 import { DuplicatesDialog } from './components/DuplicatesDialog.tsx';
 import { BackupControls } from './components/BackupControls.tsx';
@@ -98,17 +99,9 @@ export function App() {
     [session, settings],
   );
 
-  // Paste anywhere: copied images or image files. Text pasted into a text field stays text.
-  useEffect(() => {
-    const onPaste = (event: ClipboardEvent) => {
-      const files = event.clipboardData ? filesFromClipboard(event.clipboardData) : [];
-      if (files.length === 0) return;
-      event.preventDefault();
-      addImages(files);
-    };
-    document.addEventListener('paste', onPaste);
-    return () => document.removeEventListener('paste', onPaste);
-  }, [addImages]);
+  const dragging = usePageDrop({ onFiles: addImages, onFolder: addFolder, onSkipped: setSkipped });
+  const picker = useRef<HTMLInputElement>(null);
+  const openPicker = useCallback(() => picker.current?.click(), []);
 
   const importFolder = useCallback(
     (picked: File[]) => {
@@ -138,7 +131,8 @@ export function App() {
             <LabelsInput value={settings.labels} onChange={setLabels} parsed={parsed} />
           </div>
           <SearchBox />
-          {hasImages && <DropZone compact onFiles={addImages} onFolder={addFolder} onSkipped={setSkipped} />}
+          {hasImages && <DropZone compact dragging={dragging} onOpen={openPicker} />}
+          <AddImagesInput ref={picker} onFiles={addImages} />
           <div className="header-actions">
             <button
               ref={setToolsButton}
@@ -212,7 +206,7 @@ export function App() {
               modelId={source.modelId}
               onSwitch={switchModel}
             />
-            {!hasImages && <DropZone compact={false} onFiles={addImages} onFolder={addFolder} onSkipped={setSkipped} />}
+            {!hasImages && <DropZone compact={false} dragging={dragging} onOpen={openPicker} />}
             <LibraryNotices />
             <LibrarySection />
           </main>

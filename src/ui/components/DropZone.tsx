@@ -1,72 +1,22 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { KeyboardEvent } from 'react';
 import { useI18n } from '../i18n/i18n.ts';
-import { filesFromDrop } from '../library/image-sources.ts';
-import type { FileToAdd } from '../session/classifier-session.ts';
-import { inSlices } from '../../shared/slices.ts';
-
-/** Files handed to the library per frame when many are chosen at once. */
-const FILES_PER_SLICE = 200;
 
 interface Props {
-  /** A one-line zone above a library that has images; the full invitation when it is empty. */
+  /** An icon in the top bar over a library that has images; the full invitation when it is empty. */
   compact: boolean;
-  onFiles(files: FileToAdd[]): void;
-  /** A dropped folder, as a handle the library keeps (where the browser gives one). */
-  onFolder(handle: FileSystemDirectoryHandle): Promise<void>;
-  /** Files in dropped folders that were not images and were left out. */
-  onSkipped(count: number): void;
+  /** Files are being dragged over the page. */
+  dragging: boolean;
+  /** Opens the file picker (one input for the page, so it never moves while files are chosen). */
+  onOpen(): void;
 }
 
-/**
- * Takes images from the file picker or dropped anywhere on the page (a drop outside the zone
- * must not navigate away and lose the page). The zone itself is focusable: Enter opens the picker.
- */
-export function DropZone({ compact, onFiles, onFolder, onSkipped }: Props) {
-  const input = useRef<HTMLInputElement>(null);
-  const [dragging, setDragging] = useState(false);
+/** The visible place to drop or choose images; drops are taken anywhere on the page (usePageDrop). */
+export function DropZone({ compact, dragging, onOpen }: Props) {
   const { t } = useI18n();
-  const handlers = useRef({ onFiles, onFolder, onSkipped });
-  useEffect(() => {
-    handlers.current = { onFiles, onFolder, onSkipped };
-  }, [onFiles, onFolder, onSkipped]);
-
-  useEffect(() => {
-    const hasFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') ?? false;
-    const onDragOver = (event: DragEvent) => {
-      if (!hasFiles(event)) return;
-      event.preventDefault();
-      if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy';
-      setDragging(true);
-    };
-    const onDragLeave = (event: DragEvent) => {
-      if (event.relatedTarget === null) setDragging(false);
-    };
-    const onDrop = (event: DragEvent) => {
-      if (!event.dataTransfer || !hasFiles(event)) return;
-      event.preventDefault();
-      setDragging(false);
-      // Entries and handles must be taken during the event; folders are then kept or walked.
-      void filesFromDrop(event.dataTransfer).then(({ files, folders, skipped }) => {
-        handlers.current.onFiles(files);
-        for (const folder of folders) void handlers.current.onFolder(folder);
-        handlers.current.onSkipped(skipped);
-      });
-    };
-    document.addEventListener('dragover', onDragOver);
-    document.addEventListener('dragleave', onDragLeave);
-    document.addEventListener('drop', onDrop);
-    return () => {
-      document.removeEventListener('dragover', onDragOver);
-      document.removeEventListener('dragleave', onDragLeave);
-      document.removeEventListener('drop', onDrop);
-    };
-  }, []);
-
-  const openPicker = () => input.current?.click();
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();
-      openPicker();
+      onOpen();
     }
   };
 
@@ -77,7 +27,7 @@ export function DropZone({ compact, onFiles, onFolder, onSkipped }: Props) {
         role="button"
         tabIndex={0}
         aria-label={t.dropZone}
-        onClick={openPicker}
+        onClick={onOpen}
         onKeyDown={onKeyDown}
       >
         <svg aria-hidden="true" viewBox="0 0 24 24" className="dropzone-icon">
@@ -90,24 +40,6 @@ export function DropZone({ compact, onFiles, onFolder, onSkipped }: Props) {
           {t.dropHintAfter}
         </p>
       </div>
-      <input
-        ref={input}
-        className="visually-hidden"
-        type="file"
-        accept="image/*"
-        multiple
-        tabIndex={-1}
-        aria-label={t.addImages}
-        onChange={(event) => {
-          const chosen = [...(event.target.files ?? [])];
-          // Cleared so that choosing the same file again still fires a change.
-          event.target.value = '';
-          // In slices across frames so that thousands of files never hold one frame.
-          void inSlices(chosen, FILES_PER_SLICE, (slice) =>
-            handlers.current.onFiles(slice.map((file) => ({ file, path: null }))),
-          );
-        }}
-      />
     </div>
   );
 }

@@ -1,4 +1,13 @@
-import { useCallback, useContext, useDeferredValue, useMemo, useState, type KeyboardEvent } from 'react';
+import {
+  useCallback,
+  useContext,
+  useDeferredValue,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+} from 'react';
 import { createPortal } from 'react-dom';
 import { backendName } from '../../shared/backend.ts';
 import { imageKey } from '../../shared/library.ts';
@@ -79,8 +88,17 @@ export function LibrarySection() {
   const topCounts = useMemo(() => topLabelCounts(allItems), [allItems]);
   const selectedItems = allItems.filter((item) => selected.has(item.id));
   const selectedIds = selectedItems.flatMap((item) => item.images.map((i) => i.id));
-  // With photos selected, export and sorting act on them; otherwise on the whole library.
-  const toolItems = selectedItems.length > 0 ? selectedItems : allItems;
+  // Export and sorting read the newest scores, not the deferred copy the cards may still be catching up to;
+  // with photos selected they act on those, otherwise on the whole library.
+  const latest = useRef(snapshot);
+  useEffect(() => {
+    latest.current = snapshot;
+  });
+  const [liveItems] = useState(() => new LibraryItemsCache());
+  const toolItems = useCallback(() => {
+    const items = liveItems.of(latest.current);
+    return selected.size > 0 ? items.filter((item) => selected.has(item.id)) : items;
+  }, [liveItems, selected]);
   const shownIds = useMemo(() => shown.map((item) => item.id), [shown]);
   const tabStop = Math.min(current, Math.max(0, shown.length - 1));
   const activate = useCallback(
@@ -137,7 +155,7 @@ export function LibrarySection() {
     // Every file of the library (duplicates included), keyed by its path where it has one.
     const rows: ExportRow[] = [];
     const verdicts = new Map<string, ExportVerdict>();
-    for (const item of toolItems) {
+    for (const item of toolItems()) {
       if (!item.fresh && !item.correction) continue;
       for (const image of item.images) {
         const file = imageKey(image);

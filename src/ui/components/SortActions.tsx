@@ -14,7 +14,8 @@ import { useSession, useSessionValue } from '../hooks/use-session.ts';
 import { downloadTags } from '../library/xmp-sidecars.ts';
 
 interface Props {
-  items: readonly LibraryItem[];
+  /** The photos to act on, read when an action starts (the newest scores, the selection if any). */
+  items(): readonly LibraryItem[];
   /** SigLIP's "any that apply": tags are every label above one half, not the top one only. */
   independent: boolean;
 }
@@ -73,7 +74,7 @@ export function SortActions({ items, independent }: Props) {
   const zip = () =>
     run(async (signal) => {
       setMessage(null);
-      const plan = placements(items, noMatch);
+      const plan = placements(items(), noMatch);
       const bytes = plan.reduce((sum, { image }) => sum + image.size, 0);
       let toDisk: FileSystemWritableFileStream | null = null;
       if (bytes > STREAM_TO_DISK_BYTES && 'showSaveFilePicker' in window) {
@@ -102,7 +103,7 @@ export function SortActions({ items, independent }: Props) {
       return;
     }
     await run(async (signal) => {
-      const plan = placements(items, noMatch);
+      const plan = placements(items(), noMatch);
       const target = await sortTarget(picked, [...new Set(plan.map((p) => p.folder))], libraryFolders, new Date());
       setProgress({ done: 0, total: plan.length });
       const outcome = await saveIntoFolders(target.handle, plan, source, setProgress, signal);
@@ -126,7 +127,7 @@ export function SortActions({ items, independent }: Props) {
 
   const tags = async () => {
     const outcome = await downloadTags(
-      items.filter((item) => item.fresh || item.correction),
+      items().filter((item) => item.fresh || item.correction),
       (item) => {
         const label = effectiveLabel(item);
         if (!independent || !item.result) return label ? [label] : [];
