@@ -23,7 +23,24 @@ import type {
 } from './types.ts';
 
 /** Bumped whenever a message changes shape: a cached worker bundle can outlive an app update. */
-export const PROTOCOL_VERSION = 12;
+export const PROTOCOL_VERSION = 13;
+
+/** One backend's figures from `Test this device`. */
+export interface DeviceTestRow {
+  device: Device;
+  /** The GPU adapter's description (WebGPU only). */
+  adapter: string | null;
+  dtype: Dtype;
+  threads: number;
+  /** Test pictures encoded (after one warm-up pass). */
+  images: number;
+  imagesPerSecond: number;
+  visionMsPerImage: number;
+  textMs: number;
+  /** A text pass and the ranking of every stored photo against it. */
+  searchMs: number;
+  searchedPhotos: number;
+}
 
 export interface LoadOptions {
   source: ModelSource;
@@ -162,7 +179,9 @@ export type WorkerRequest =
   /** Copies a model folder from disk into the model store, as `imported/{folder}` on this origin's local host. */
   | { type: 'import-model'; id: number; folder: string; files: FolderFile[]; origin: string }
   // dupes: groups of the same file (content hash) or look-alikes (embedding cosine ≥ cutoff); answered `duplicates`.
-  | { type: 'find-duplicates'; id: number; cutoff: number };
+  | { type: 'find-duplicates'; id: number; cutoff: number }
+  /** `Test this device`: speed on the loaded model, on each backend this browser has. */
+  | { type: 'device-test'; id: number };
 
 export type WorkerReply =
   /** The files a load needs, sent before any download starts. */
@@ -219,6 +238,7 @@ export type WorkerReply =
   | { type: 'cancelled'; id: number; target: number }
   /** The answer to a `ping` (`id` is the ping's): the worker's thread is free. */
   | { type: 'pong'; id: number }
+  | { type: 'device-test'; id: number; rows: DeviceTestRow[] }
   /** Not a reply: the GPU device was lost; the worker's WebGPU state is gone (id is 0). */
   | { type: 'device-lost'; id: number; detail: string }
   /**

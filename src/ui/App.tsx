@@ -24,6 +24,7 @@ import { ModelStatus } from './components/ModelStatus.tsx';
 import { SearchBox } from './components/SearchBox.tsx';
 import { SettingsForm } from './components/SettingsForm.tsx';
 import { StoragePanel } from './components/StoragePanel.tsx';
+import { DeviceTest } from './components/DeviceTest.tsx';
 import { UpdatePrompt } from './components/UpdatePrompt.tsx';
 import { ToolsDrawer } from './components/ToolsDrawer.tsx';
 import { ToolsSlotContext, useToolsDrawer } from './hooks/use-tools-drawer.ts';
@@ -48,9 +49,9 @@ function folderFiles(picked: readonly File[]): { folder: string; files: FolderFi
 }
 
 /**
- * The page: the settings drawer and the model's status at the top, a compact bar of labels,
- * template and ways in, then the library. Each part reads only its own slice of the session, so a
- * batch of scores re-renders the library and nothing else.
+ * The page: a top bar (labels, search, Tools, Settings), the model's state on one line, then the
+ * photos, with every other tool in the Tools drawer. Each part reads only its own slice of the
+ * session, so a batch of scores re-renders the library and nothing else.
  */
 export function App() {
   const { t } = useI18n();
@@ -154,6 +155,7 @@ export function App() {
               onImportFolder={importFolder}
             >
               <StoragePanel refreshKey={model.phase === 'ready' ? `ready ${model.info.modelId}` : model.phase} />
+              <DeviceTest />
             </SettingsForm>
             <LanguageSwitch />
           </div>

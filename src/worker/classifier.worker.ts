@@ -39,6 +39,12 @@ const service = new ClassifierService({
     import: (file) => importLibrary(libraryStore, file),
   },
   readImage: createImageReader(() => coreLeftForReading(navigator.hardwareConcurrency || 1)),
+  gpuAdapter: async () => {
+    const adapter = await navigator.gpu?.requestAdapter().catch(() => null);
+    if (!adapter) return null;
+    const { vendor, architecture, description } = adapter.info;
+    return [vendor, architecture, description].filter(Boolean).join(' ') || 'WebGPU adapter';
+  },
   crops: async (blob) => ({ crops: await gridCrops(blob, decodeImage), columns: GRID, rows: GRID, cropSize: CROP }),
 });
 

@@ -512,6 +512,27 @@ const en = {
   next: 'Next',
   photoPosition: (index: number, total: number) => `${index} of ${total}`,
   exportSelection: (n: number) => `Only the selection (${n} photo${s(n)}) is exported and sorted.`,
+  // Test this device
+  testDevice: 'Test this device',
+  testDeviceHint:
+    'Runs vision passes, a text pass and a search on the loaded model, on each backend this browser has. Nothing leaves your device.',
+  testDeviceWaiting: 'Waiting for the classification to finish…',
+  testDeviceRunning: 'Testing… (a second backend loads the model again from storage)',
+  testDeviceFailed: (detail: string) => `The test could not run: ${detail}`,
+  testDeviceNeedsModel: 'Load a model first.',
+  deviceTestResults: 'Device test results',
+  deviceTestColumns: {
+    backend: 'Backend',
+    imagesPerSecond: 'Images per second',
+    vision: 'Vision pass (ms per image)',
+    text: 'Text pass (ms)',
+    search: 'Search (ms)',
+    setup: 'Model, precision, threads',
+    adapter: 'Adapter',
+  },
+  searchedPhotos: (ms: string, n: number) => `${ms} (${n} photo${s(n)})`,
+  copyResults: 'Copy results',
+  copied: 'Copied.',
 };
 
 export type Messages = typeof en;
@@ -931,6 +952,25 @@ const zh: Messages = {
   next: '下一张',
   photoPosition: (index, total) => `第 ${index} 张，共 ${total} 张`,
   exportSelection: (n) => `只导出和整理所选内容（${n} 张照片）。`,
+  testDevice: '测试本设备',
+  testDeviceHint: '在已加载的模型上、在本浏览器支持的每个后端运行图像推理、文本推理和一次搜索。数据不会离开你的设备。',
+  testDeviceWaiting: '正在等待分类完成…',
+  testDeviceRunning: '测试中…（第二个后端会从存储中再次加载模型）',
+  testDeviceFailed: (detail) => `无法运行测试：${detail}`,
+  testDeviceNeedsModel: '请先加载模型。',
+  deviceTestResults: '设备测试结果',
+  deviceTestColumns: {
+    backend: '后端',
+    imagesPerSecond: '每秒图片数',
+    vision: '图像推理（毫秒/张）',
+    text: '文本推理（毫秒）',
+    search: '搜索（毫秒）',
+    setup: '模型、精度、线程',
+    adapter: '适配器',
+  },
+  searchedPhotos: (ms, n) => `${ms}（${n} 张照片）`,
+  copyResults: '复制结果',
+  copied: '已复制。',
 };
 
 const MESSAGES: Record<Locale, Messages> = { en, zh };

@@ -20,7 +20,15 @@ import { parseLabels, type ParsedLabels } from '../../shared/labels.ts';
 import type { RestoreOutcome } from '../../shared/backup.ts';
 import type { LibraryFolder, LibraryImage, LibraryProblem, NewImage } from '../../shared/library.ts';
 import type { LibraryWriteFailure, TrashedImage } from '../../shared/trash.ts';
-import type { Correction, FolderFile, HeatMap, LoadOptions, ScoreRows, SearchHits } from '../../shared/protocol.ts';
+import type {
+  Correction,
+  DeviceTestRow,
+  FolderFile,
+  HeatMap,
+  LoadOptions,
+  ScoreRows,
+  SearchHits,
+} from '../../shared/protocol.ts';
 import type { ParsedSettings, Settings, SettingsProblem } from '../../shared/settings.ts';
 import { templatesFor, type PromptSettings } from '../../shared/template.ts';
 import type {
@@ -438,6 +446,19 @@ export class ClassifierSession {
     this.loadController = null;
   }
 
+  private loadOptions(device: Device, dtypes: Dtype[]): LoadOptions {
+    const { settings } = this.state;
+    return {
+      source: settings.source,
+      device,
+      dtypes,
+      threads: settings.runtime.threads,
+      simulate: settings.simulate,
+      consent: this.consent,
+      hints: this.deps.deviceHints?.() ?? NO_HINTS,
+    };
+  }
+
   private load(): void {
     const backend = this.state.backend;
     if (!backend) return;
@@ -445,16 +466,7 @@ export class ClassifierSession {
     this.abortRun();
     const controller = new AbortController();
     this.loadController = controller;
-    const { settings } = this.state;
-    const options: LoadOptions = {
-      source: settings.source,
-      device: backend.device,
-      dtypes: backend.dtypes,
-      threads: settings.runtime.threads,
-      simulate: settings.simulate,
-      consent: this.consent,
-      hints: this.deps.deviceHints?.() ?? NO_HINTS,
-    };
+    const options = this.loadOptions(backend.device, backend.dtypes);
     const loading = (change: (model: Extract<ModelState, { phase: 'loading' }>) => ModelState) => {
       if (controller.signal.aborted || this.state.model.phase !== 'loading') return;
       this.update({ model: change(this.state.model) });
@@ -823,6 +835,28 @@ export class ClassifierSession {
   /** Hides the message of a failed library write (it has been read). */
   dismissWriteFailure(failure: LibraryWriteFailure): void {
     this.update({ writeFailures: this.state.writeFailures.filter((entry) => entry !== failure) });
+  }
+
+  /**
+   * `Test this device`: the loaded backend in this worker, then the other one (WebGPU where the
+   * browser has an adapter) in a worker of its own, since a worker runs one ONNX Runtime build for good.
+   */
+  async testDevice(signal: AbortSignal): Promise<DeviceTestRow[]> {
+    const { model } = this.state;
+    if (model.phase !== 'ready') throw new RequestError({ code: 'no-model' });
+    const { device, dtype } = model.info;
+    const rows = await this.client.deviceTest(signal);
+    const other: Device = device === 'wasm' ? 'webgpu' : 'wasm';
+    if (other === 'webgpu' && !(await this.deps.probeWebGPU()).available) return rows;
+    const probe = this.deps.createClient?.() ?? new ClassifierClient();
+    try {
+      // Only the stored precision, and no simulated failures: a test never downloads other files.
+      await probe.load({ ...this.loadOptions(other, [dtype]), simulate: null }, { signal });
+      rows.push(...(await probe.deviceTest(signal)));
+    } finally {
+      probe.dispose();
+    }
+    return rows.sort((a, b) => (a.device === 'wasm' ? 0 : 1) - (b.device === 'wasm' ? 0 : 1));
   }
 
   librarySize(signal?: AbortSignal): Promise<number> {

@@ -14,6 +14,7 @@ import {
   PROTOCOL_VERSION,
   type FolderFile,
   type Correction,
+  type DeviceTestRow,
   type HeatMap,
   type LibraryState,
   type LoadOptions,
@@ -480,6 +481,13 @@ export class ClassifierClient {
   file(imageId: string, signal?: AbortSignal): Promise<{ file: Blob | null; kind: 'original' | 'copy' | null }> {
     return this.request({ type: 'file', imageId }, signal, (reply, resolve) => {
       if (reply.type === 'file') resolve({ file: reply.file, kind: reply.kind });
+    });
+  }
+
+  /** `Test this device`: speed on the loaded model, one row per backend this browser has. */
+  deviceTest(signal?: AbortSignal): Promise<DeviceTestRow[]> {
+    return this.request<DeviceTestRow[]>({ type: 'device-test' }, signal, (reply, resolve) => {
+      if (reply.type === 'device-test') resolve(reply.rows);
     });
   }
 

@@ -34,6 +34,7 @@ import type { ModelStore } from '../storage/model-store.ts';
 import type { ReadImage } from '../images/read-image.ts';
 import { isUnread } from '../library/reading-marks.ts';
 import { findDuplicates } from './find-duplicates.ts';
+import { runDeviceTest } from './device-test.ts';
 import {
   centred,
   scoreImages,
@@ -101,6 +102,8 @@ export interface ServiceDeps {
   /** The overlapping crops of an image, for a heat map (a grid of `columns` × `rows`). */
   crops(blob: Blob): Promise<{ crops: Pixels[]; columns: number; rows: number; cropSize: number }>;
   visionBatch?: number;
+  /** The WebGPU adapter's description, or null where the browser has none (the device test's second backend). */
+  gpuAdapter?: () => Promise<string | null>;
 }
 
 interface Session {
@@ -321,6 +324,8 @@ export class ClassifierService {
       case 'delete-model':
       case 'import-model':
         return this.storeRequest(request);
+      case 'device-test':
+        return this.deviceTest(request);
       case 'find-duplicates':
         return findDuplicates(
           request,
@@ -985,6 +990,21 @@ export class ClassifierService {
       strength: ranking.strength,
     };
     this.post({ type: 'search-results', id, hits }, [hits.similarity.buffer, hits.strength.buffer]);
+  }
+
+  private async deviceTest({ id }: Request<'device-test'>): Promise<void> {
+    const session = this.loadedSession();
+    const current = await this.model(id, session);
+    const scorer = await this.scorer(id, session);
+    const row = await runDeviceTest({
+      current,
+      gpuAdapter: this.deps.gpuAdapter ?? (() => Promise.resolve(null)),
+      libraryVectors: async () => (await this.libraryVectors(scorer)).vectors,
+      turn: (work) => this.gate.run(work),
+      visionBatch: this.visionBatch,
+      signal: this.signalOf(id),
+    });
+    this.post({ type: 'device-test', id, rows: [row] });
   }
 
   private async correct(request: Request<'correct' | 'forget-corrections'>): Promise<void> {
