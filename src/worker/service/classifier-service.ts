@@ -33,6 +33,7 @@ import { BackendError, ImageDecodeError, isOutOfMemory } from '../model/model-er
 import type { ModelStore } from '../storage/model-store.ts';
 import type { ReadImage } from '../images/read-image.ts';
 import { isUnread } from '../library/reading-marks.ts';
+import { measureSince } from '../bench-measures.ts';
 import { findDuplicates } from './find-duplicates.ts';
 import { runDeviceTest } from './device-test.ts';
 import {
@@ -44,13 +45,6 @@ import {
   type Example,
   type ScoringContext,
 } from './image-scores.ts';
-
-/** User Timing that `npm run bench` reads to split a re-rank or a search into its parts; nothing depends on it. */
-function measureSince(name: string, start: number): void {
-  // Only the newest of each name is read: older ones would pile up over a long session.
-  performance.clearMeasures(name);
-  performance.measure(name, { start, end: performance.now() });
-}
 
 /** How often a classification waiting for another tab's embeddings looks whether that tab still classifies. */
 const OTHER_TAB_POLL_MS = 500;
