@@ -46,6 +46,7 @@ import { countProgress, progressCounter } from './progress.ts';
 import { SearchController } from './search-controller.ts';
 import { Disposables, Store } from './store.ts';
 import { Throughput } from './throughput.ts';
+import { PREPARE_PAUSE_MS, TYPING_DEBOUNCE_MS } from './typing-pauses.ts';
 import {
   ClassifierClient,
   RequestError,
@@ -334,7 +335,7 @@ export class ClassifierSession {
         client: this.client,
         current: () => this.state,
         update: (change) => this.update(change),
-        debounceMs: deps.debounceMs ?? 250,
+        debounceMs: deps.debounceMs ?? TYPING_DEBOUNCE_MS,
         onSearchStarted: () => deps.onSearchStarted?.(),
       },
       this.disposables,
@@ -614,9 +615,9 @@ export class ClassifierSession {
   setLabelsText(text: string): void {
     this.update({ settings: { ...this.state.settings, labels: text } });
     clearTimeout(this.labelsTimer);
-    this.labelsTimer = setTimeout(() => this.applyLabels(), this.deps.debounceMs ?? 250);
+    this.labelsTimer = setTimeout(() => this.applyLabels(), this.deps.debounceMs ?? TYPING_DEBOUNCE_MS);
     clearTimeout(this.prepareTimer);
-    this.prepareTimer = setTimeout(() => this.prepareLabels(), this.deps.prepareMs ?? 120);
+    this.prepareTimer = setTimeout(() => this.prepareLabels(), this.deps.prepareMs ?? PREPARE_PAUSE_MS);
   }
 
   /**
@@ -651,7 +652,7 @@ export class ClassifierSession {
     this.promptTimer = setTimeout(() => {
       this.update({ templates: templatesFor(this.state.settings.prompt) });
       this.pump();
-    }, this.deps.debounceMs ?? 250);
+    }, this.deps.debounceMs ?? TYPING_DEBOUNCE_MS);
   }
 
   setScoringMode(mode: Scoring): void {
