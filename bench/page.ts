@@ -2,7 +2,7 @@
  * What the benchmark watches in the app's page: main-thread blocking, the "N of N images
  * classified." announcement with score lists on screen, and an exported result.
  */
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 
 /**
@@ -74,11 +74,12 @@ export function longestBlock(page: Page, from: number, to: number): Promise<numb
 
 /**
  * Resolves (page time) once the page announces "`images` of `images` images classified.", shows
- * at least one score list, every score list on screen has `labels` items, and no view is catching up.
+ * at least one score list, every score list on screen has `labels` items (among them `withLabel`
+ * where given: a half-typed label must not pass for it), and no view is catching up.
  */
-export function classifiedShown(page: Page, images: number, labels: number): Promise<number> {
+export function classifiedShown(page: Page, images: number, labels: number, withLabel = ''): Promise<number> {
   return page.evaluate(
-    ({ images, labels }) =>
+    ({ images, labels, withLabel }) =>
       new Promise<number>((resolve) => {
         const announcement = `${images} of ${images} images classified.`;
         const done = () => {
@@ -86,7 +87,11 @@ export function classifiedShown(page: Page, images: number, labels: number): Pro
           return (
             [...document.querySelectorAll('[aria-live]')].some((el) => el.textContent === announcement) &&
             lists.length > 0 &&
-            lists.every((ol) => ol.children.length === labels) &&
+            lists.every(
+              (ol) =>
+                ol.children.length === labels &&
+                (withLabel === '' || [...ol.children].some((li) => li.textContent?.startsWith(`${withLabel} `))),
+            ) &&
             // A closed dialog's placeholder (Trash, Find duplicates: "…" until opened) is no view catching up.
             [...document.querySelectorAll('[aria-busy="true"]')].every((el) => el.closest('dialog:not([open])'))
           );
@@ -99,8 +104,25 @@ export function classifiedShown(page: Page, images: number, labels: number): Pro
         });
         observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
       }),
-    { images, labels },
+    { images, labels, withLabel },
   );
+}
+
+/**
+ * Types `text` at the end of a text box key by key, as a person does (each key its own input
+ * event, so the app's typing debounce and preparation run as they do for a person), and returns
+ * the page time of the last keystroke's keydown.
+ */
+export async function typeAtEnd(box: Locator, text: string): Promise<number> {
+  await box.evaluate((el) =>
+    el.addEventListener('keydown', () => ((window as unknown as { lastKey: number }).lastKey = performance.now()), {
+      capture: true,
+    }),
+  );
+  await box.focus();
+  await box.press('End');
+  await box.pressSequentially(text);
+  return box.evaluate(() => (window as unknown as { lastKey: number }).lastKey);
 }
 
 /** Each image's scores by label, by file name, from the app's own JSON export. */
